@@ -1,0 +1,27 @@
+#
+# Module manifest for ShowcaseOps. build.sh stamps the @@TOKENS@@ (version from Directory.Build.props, the cmdlets
+# the assembly defines, the format files) into out/ShowcaseOps/ShowcaseOps.psd1 and checks it with Test-ModuleManifest.
+#
+@{
+    RootModule             = 'ShowcaseOps.dll'
+    ModuleVersion          = '@@VERSION@@'
+    GUID                   = '5b0f3c2e-6a8e-4a57-9d2b-3f1e0c7a9d41'
+    Author                 = 'ShowcaseOps contributors'
+    CompanyName            = 'ShowcaseOps'
+    Copyright              = '(c) ShowcaseOps contributors. MIT licence.'
+    Description            = 'Stands up and operates a Mesos/Marathon, Consul, Vulcand and Kong microservices platform on AWS EC2, bootstrapped through SSM Run Command (no SSH), with a local sandbox of every API it drives.'
+    PowerShellVersion      = '5.1'
+    CompatiblePSEditions   = @('Core', 'Desktop')
+    FormatsToProcess       = @(@@FORMATS@@)
+    TypesToProcess         = @()
+    CmdletsToExport        = @(@@CMDLETS@@)
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags       = @('AWS', 'EC2', 'SSM', 'Mesos', 'Marathon', 'Consul', 'Kong', 'Vulcand', 'Microservices')
+            ProjectUri = 'https://example.invalid/showcaseops'
+        }
+    }
+}

@@ -1,0 +1,60 @@
+#!/bin/sh
+# ShowcaseOps host bootstrap -- part 1 of 3: pinned versions.
+#
+# The module concatenates versions.sh + common.sh + <role>.sh (in that order) into ONE script and sends it
+# through SSM Run Command (AWS-RunShellScript). This file is the ONLY place where versions, images and package
+# sources are pinned: change a pin here and a re-run of the bootstrap replaces exactly the affected containers
+# (each container carries a hash of its full `docker run` specification, see common.sh).
+#
+# Only NAME=value assignments below (no logic). Values are constants: never substitute parameters here.
+# shellcheck disable=SC2034  # the pins are used by common.sh and the role scripts, not by this file
+set -eu
+
+# --- Operating system --------------------------------------------------------------------------------------
+# Ubuntu 24.04 LTS (AMI from Canonical's public SSM parameter, SSM agent preinstalled). The bootstrap refuses
+# to run on anything else (exit 3): the Docker apt suite and the cgroup notes below are specific to it.
+UBUNTU_VERSION_ID=24.04
+UBUNTU_CODENAME=noble
+
+# --- Docker (docker-ce from Docker's own apt repository, deb822 .sources file + keyring, as Docker documents) --
+DOCKER_APT_URL=https://download.docker.com/linux/ubuntu
+# Fingerprint of Docker's release signing key; the downloaded key is refused unless it matches.
+DOCKER_APT_KEY_FINGERPRINT=9DC858229FC7DD38854AE2D88D81803C0EBFCD88
+# Policy: an exact upstream version; the package revision (5:<version>-N~ubuntu.24.04~noble) is taken from the
+# repository, and docker-ce, docker-ce-cli and containerd.io are then put on `apt-mark hold`.
+# Stay on 28.x: Docker 29 raised the minimum client API version to 1.44, which old clients (the Mesos 1.7 image,
+# archived tools such as Weave) no longer meet.
+DOCKER_CE_VERSION=28.5.2
+CONTAINERD_VERSION=1.7.28
+
+# --- Consul (server on the master, clients elsewhere) ------------------------------------------------------
+# hashicorp/consul (the Docker "library" consul image stopped at 1.16). BUSL-1.1 licence since 1.17.
+CONSUL_IMAGE=hashicorp/consul:1.22.7
+
+# --- Mesos / Marathon (master and agents) ------------------------------------------------------------------
+# Official image, minor line pinned (the tag follows the latest 3.9 patch; pulled only when absent on the host).
+ZOOKEEPER_IMAGE=zookeeper:3.9
+# Apache Mesos is retired (last release 1.11.0); 1.7.1 is the newest mesosphere/* image tag in use in the wild.
+MESOS_MASTER_IMAGE=mesosphere/mesos-master:1.7.1
+MESOS_AGENT_IMAGE=mesosphere/mesos-slave:1.7.1
+# Marathon is archived; v1.11.24 is its last build.
+MARATHON_IMAGE=mesosphere/marathon:v1.11.24
+
+# --- etcd + Vulcand (master) -------------------------------------------------------------------------------
+# etcd 3.6 (v3 API only; the v2 API was removed in 3.6). Client and peer URLs are bound to 127.0.0.1.
+ETCD_IMAGE=quay.io/coreos/etcd:v3.6.14
+# Vulcand's last release v0.9.2 (2023) has no published image and speaks the etcd v3 API by default. The
+# bootstrap builds it once on the master from the tagged Go module (checksums verified by the Go toolchain)
+# into a local, scratch-based image; the build is skipped when the image already exists.
+# Not chosen: mailgun/vulcand:v0.8.0-beta.3 (the 2016 image, 2015 code) needs etcd's v2 API (etcd 3.5 with
+# --enable-v2) and, pushed in 2015, most likely has a schema-1 manifest that Docker 28.2+ no longer pulls.
+VULCAND_VERSION=v0.9.2
+VULCAND_IMAGE=showcaseops/vulcand:v0.9.2
+GOLANG_BUILD_IMAGE=golang:1.25-bookworm
+
+# --- Kong + PostgreSQL (gateway) ---------------------------------------------------------------------------
+# Last open-source Kong image line is 3.9.x (3.10+ are enterprise images). DB-less mode refuses Admin API
+# writes, so Kong runs with PostgreSQL (Cassandra support was removed in 3.4).
+KONG_IMAGE=kong:3.9.2
+# Major version pinned (on-disk format); the patch follows the official image's 16 tag when first pulled.
+POSTGRES_IMAGE=postgres:16

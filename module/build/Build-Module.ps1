@@ -1,0 +1,61 @@
+<#
+.SYNOPSIS
+    Assembles out/ShowcaseOps/ from the Release build and module/: manifest (stamped), assemblies, formats,
+    bootstrap scripts and MAML help. Fails if any file listed in module/files.txt is missing.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $RepoRoot,
+    [string] $Configuration = 'Release'
+)
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$binDir = Join-Path $RepoRoot "src/ShowcaseOps/bin/$Configuration/netstandard2.0"
+$moduleSource = Join-Path $RepoRoot 'module'
+$outDir = Join-Path $RepoRoot 'out/ShowcaseOps'
+if (Test-Path $outDir) { Remove-Item -Recurse -Force $outDir }
+$null = New-Item -ItemType Directory -Path $outDir
+
+[xml] $props = Get-Content (Join-Path $RepoRoot 'Directory.Build.props')
+$version = ($props.Project.PropertyGroup | Where-Object { $_['VersionPrefix'] } | Select-Object -First 1).VersionPrefix
+
+$listed = Get-Content (Join-Path $moduleSource 'files.txt') | Where-Object { $_ -and -not $_.StartsWith('#') } | ForEach-Object { $_.Trim() }
+foreach ($file in $listed) {
+    $fromBin = Join-Path $binDir $file
+    $fromModule = Join-Path $moduleSource $file
+    $target = Join-Path $outDir $file
+    $null = New-Item -ItemType Directory -Force -Path (Split-Path $target)
+    if ($file -in 'ShowcaseOps.psd1', 'ShowcaseOps.dll-Help.xml') { continue }   # generated below
+    if (Test-Path $fromBin) { Copy-Item $fromBin $target }
+    elseif (Test-Path $fromModule) { Copy-Item $fromModule $target }
+    else { throw "Module file '$file' (module/files.txt) is in neither $binDir nor $moduleSource." }
+}
+
+$formats = @(Get-ChildItem (Join-Path $moduleSource 'formats') -Filter '*.Format.ps1xml' | Sort-Object Name)
+foreach ($format in $formats) { Copy-Item $format.FullName (Join-Path $outDir $format.Name) }
+
+# The cmdlets the assembly defines become the explicit CmdletsToExport.
+$assembly = [System.Reflection.Assembly]::LoadFrom((Join-Path $outDir 'ShowcaseOps.dll'))
+$cmdlets = @($assembly.GetExportedTypes() |
+    ForEach-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
+    ForEach-Object { '{0}-{1}' -f $_.VerbName, $_.NounName } | Sort-Object)
+if ($cmdlets.Count -eq 0) { throw 'The assembly defines no cmdlets.' }
+
+$manifest = Get-Content -Raw (Join-Path $moduleSource 'ShowcaseOps.psd1')
+$manifest = $manifest.Replace('@@VERSION@@', $version).
+    Replace('@@CMDLETS@@', (($cmdlets | ForEach-Object { "'$_'" }) -join ', ')).
+    Replace('@@FORMATS@@', (($formats | ForEach-Object { "'$($_.Name)'" }) -join ', '))
+Set-Content -Path (Join-Path $outDir 'ShowcaseOps.psd1') -Value $manifest -Encoding utf8
+$tested = Test-ModuleManifest -Path (Join-Path $outDir 'ShowcaseOps.psd1')
+if ($tested.Version.ToString() -ne $version) { throw "Manifest version $($tested.Version) is not $version." }
+
+# Help: docs/help/<Cmdlet>.md + the cmdlets' own metadata → MAML.
+. (Join-Path $PSScriptRoot 'Build-Help.ps1')
+$module = Import-Module (Join-Path $outDir 'ShowcaseOps.psd1') -PassThru -Force
+$commands = @(Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name)
+Write-MamlHelp -Commands $commands -SourceDirectory (Join-Path $RepoRoot 'docs/help') -Path (Join-Path $outDir 'ShowcaseOps.dll-Help.xml')
+
+$missing = @($listed | Where-Object { -not (Test-Path (Join-Path $outDir $_)) })
+if ($missing.Count) { throw "The assembled module lacks: $($missing -join ', ')" }
+Write-Host "Assembled $outDir (version $version, $($cmdlets.Count) cmdlets, $($formats.Count) format files)"

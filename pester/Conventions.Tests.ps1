@@ -1,0 +1,71 @@
+# Conventions every ShowcaseOps cmdlet must keep (see ../shared/CONVENTIONS.md). They run over Get-Command, so a new
+# cmdlet that breaks one fails here.
+BeforeDiscovery {
+    Import-Module $env:SHOWCASE_MODULE_PATH -Force
+    $script:commands = @(Get-Command -Module ShowcaseOps -CommandType Cmdlet | ForEach-Object { @{ Name = $_.Name; Command = $_ } })
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $env:SHOWCASE_MODULE_PATH -Force
+    $script:common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+    $script:readVerbs = 'Get', 'Test', 'Find', 'Search', 'Show', 'Read', 'Measure', 'Compare', 'Watch', 'Wait', 'Resolve', 'ConvertTo', 'ConvertFrom', 'Format', 'Select'
+}
+
+Describe 'Module manifest' {
+    It 'is valid and exports exactly the cmdlets the assembly defines' {
+        $manifest = Test-ModuleManifest -Path (Join-Path $env:SHOWCASE_MODULE_PATH 'ShowcaseOps.psd1')
+        $manifest.CompatiblePSEditions | Should -Be @('Core', 'Desktop')
+        $manifest.ExportedCmdlets.Keys | Sort-Object | Should -Be (Get-Command -Module ShowcaseOps -CommandType Cmdlet | ForEach-Object Name | Sort-Object)
+        $manifest.ExportedFunctions.Count | Should -Be 0
+        $manifest.ExportedAliases.Count | Should -Be 0
+    }
+
+    It 'does not load the AWS SDK on import' {
+        $loaded = Invoke-ChildPwsh "Import-Module '$env:SHOWCASE_MODULE_PATH'; Get-Command Start-ShowcaseSandbox | Out-Null; [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -join ','"
+        $loaded | Should -Match 'ShowcaseOps' -Because 'the child process must really have imported the module'
+        $loaded | Should -Not -Match 'AWSSDK'
+    }
+}
+
+Describe '<Name>' -ForEach $commands {
+    It 'uses an approved verb' {
+        (Get-Verb).Verb | Should -Contain $Command.Verb
+    }
+
+    It 'declares [OutputType]' {
+        $Command.OutputType.Count | Should -BeGreaterThan 0
+    }
+
+    It 'has help with a synopsis, a description and an example' {
+        $help = Get-Help $Name -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -Match '^\s*\w+-\w+\s*\[' -Because 'a generated syntax line means no help was found'
+        ($help.description | Out-String).Trim() | Should -Not -BeNullOrEmpty
+        @($help.examples.example).Count | Should -BeGreaterThan 0
+    }
+
+    It 'documents every parameter' {
+        $help = Get-Help $Name -Full
+        foreach ($parameter in $Command.Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $documented = @($help.parameters.parameter | Where-Object name -EQ $parameter)
+            $documented.Count | Should -Be 1 -Because "-$parameter must appear in Get-Help $Name"
+            ($documented[0].description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$parameter needs a description"
+        }
+    }
+
+    It 'supports ShouldProcess when it changes something' {
+        if ($Command.Verb -notin $readVerbs) {
+            $Command.Parameters.Keys | Should -Contain 'WhatIf'
+            $Command.Parameters.Keys | Should -Contain 'Confirm'
+        }
+    }
+
+    It 'asks for confirmation by default when it destroys something' {
+        if ($Command.Verb -in 'Remove', 'Unregister', 'Stop') {
+            $attribute = $Command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
+            if ($Command.Verb -eq 'Remove') { $attribute.ConfirmImpact | Should -Be 'High' }
+            $attribute.SupportsShouldProcess | Should -BeTrue
+        }
+    }
+}

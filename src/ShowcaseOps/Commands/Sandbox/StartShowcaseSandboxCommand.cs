@@ -1,0 +1,65 @@
+using System;
+using System.Management.Automation;
+using ShowcaseOps.Cmdlets;
+using ShowcaseOps.Core;
+using ShowcaseOps.Model;
+using ShowcaseOps.Sandbox;
+
+namespace ShowcaseOps.Commands.Sandbox;
+
+/// <summary>Starts the local sandbox (EC2, SSM, Consul, Vulcand, Kong and Marathon stand-ins) and points this session's cmdlets at it.</summary>
+[Cmdlet(VerbsLifecycle.Start, "ShowcaseSandbox", SupportsShouldProcess = true)]
+[OutputType(typeof(ShowcaseSandbox))]
+public sealed class StartShowcaseSandboxCommand : ShowcaseCmdlet
+{
+    /// <summary>The region the sandbox pretends to be (default eu-west-1, the 2016 showcase's region).</summary>
+    [Parameter]
+    [ValidatePattern(@"^[a-z]{2}(-[a-z]+)+-\d$")]
+    public string Region { get; set; } = "eu-west-1";
+
+    /// <summary>Seconds a new instance stays pending before it runs (default 0.15; real EC2 takes about 30).</summary>
+    [Parameter]
+    [ValidateRange(0, 600)]
+    public double InstanceBootSeconds { get; set; } = 0.15;
+
+    /// <summary>Seconds after running before the SSM agent is Online (default 0.2; real hosts take 30–120).</summary>
+    [Parameter]
+    [ValidateRange(0, 600)]
+    public double SsmOnlineSeconds { get; set; } = 0.2;
+
+    /// <summary>Replaces a sandbox that is already running (its state is lost).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void EndProcessingCore()
+    {
+        var running = SandboxSession.Current;
+        if (running is not null && !Force)
+        {
+            WriteWarning("The sandbox is already running; use -Force to replace it with an empty one.");
+            WriteObject(new ShowcaseSandbox(running));
+            return;
+        }
+
+        if (!ShouldProcess("local loopback ports", running is null ? "Start the ShowcaseOps sandbox" : "Replace the running ShowcaseOps sandbox"))
+        {
+            return;
+        }
+
+        var options = new SandboxOptions
+        {
+            Region = Region,
+            InstancePendingTime = TimeSpan.FromSeconds(InstanceBootSeconds),
+            InstanceShutdownTime = TimeSpan.FromSeconds(InstanceBootSeconds),
+            SsmOnlineDelay = TimeSpan.FromSeconds(SsmOnlineSeconds),
+        };
+        var host = SandboxSession.Start(options);
+        foreach (var endpoint in host.Endpoints)
+        {
+            WriteVerbose($"Sandbox {endpoint.Key} stand-in listening on {endpoint.Value}");
+        }
+
+        WriteVerbose($"ShowcaseOps cmdlets in this session now call the sandbox (region {Region}) until Stop-ShowcaseSandbox.");
+        WriteObject(new ShowcaseSandbox(host));
+    }
+}

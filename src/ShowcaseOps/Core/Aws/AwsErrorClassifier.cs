@@ -1,0 +1,79 @@
+using System;
+using System.Net;
+using Amazon.Runtime;
+
+namespace ShowcaseOps.Core.Aws;
+
+/// <summary>Which AWS failures are worth retrying, and how the rest become <see cref="ShowcaseException"/>s.</summary>
+public static class AwsErrorClassifier
+{
+    /// <summary>A reason to retry (throttling, a server error, eventual consistency), or null when the failure is final.</summary>
+    public static string? TransientReason(Exception exception)
+    {
+        if (exception is not AmazonServiceException service)
+        {
+            return exception is AmazonClientException or System.Net.Http.HttpRequestException or System.IO.IOException
+                ? "connection failed (" + exception.Message + ")"
+                : null;
+        }
+
+        var code = service.ErrorCode ?? string.Empty;
+        if (code is "RequestLimitExceeded" or "Throttling" or "ThrottlingException" or "TooManyRequestsException")
+        {
+            return "throttled (" + code + ")";
+        }
+
+        if ((int)service.StatusCode >= 500 || code is "InternalError" or "InternalServerError" or "ServiceUnavailable" or "Unavailable")
+        {
+            return "server error (" + (code.Length > 0 ? code : ((int)service.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)) + ")";
+        }
+
+        if (IsEventualConsistency(code))
+        {
+            return "not visible yet (" + code + ")";
+        }
+
+        return null;
+    }
+
+    /// <summary>The NotFound codes EC2 answers right after a create, before the new resource is visible everywhere.</summary>
+    public static bool IsEventualConsistency(string code) =>
+        code.StartsWith("Invalid", StringComparison.Ordinal) && code.EndsWith(".NotFound", StringComparison.Ordinal)
+        || code == "InvalidInstanceID.NotFound"
+        || code == "InvocationDoesNotExist";
+
+    public static bool IsNotFound(Exception exception) =>
+        exception is AmazonServiceException service
+        && (service.StatusCode == HttpStatusCode.NotFound || (service.ErrorCode ?? string.Empty).EndsWith("NotFound", StringComparison.Ordinal));
+
+    /// <summary>Wraps a final AWS failure with a stable id such as <c>Ec2RequestFailed</c> and the AWS code in the message.</summary>
+    public static ShowcaseException ToShowcase(Exception exception, string errorIdPrefix, object? target, string doing)
+    {
+        if (exception is ShowcaseException showcase)
+        {
+            return showcase;
+        }
+
+        if (exception is AmazonServiceException service)
+        {
+            var category = service.ErrorCode switch
+            {
+                "UnauthorizedOperation" or "AccessDenied" or "AccessDeniedException" or "AuthFailure" => ShowcaseErrorCategory.PermissionDenied,
+                "RequestLimitExceeded" or "ThrottlingException" or "Throttling" => ShowcaseErrorCategory.LimitsExceeded,
+                var c when c is not null && c.EndsWith("LimitExceeded", StringComparison.Ordinal) => ShowcaseErrorCategory.LimitsExceeded,
+                var c when c is not null && c.EndsWith("NotFound", StringComparison.Ordinal) => ShowcaseErrorCategory.ObjectNotFound,
+                "DependencyViolation" => ShowcaseErrorCategory.ResourceBusy,
+                _ when (int)service.StatusCode >= 500 => ShowcaseErrorCategory.ResourceUnavailable,
+                _ => ShowcaseErrorCategory.InvalidOperation,
+            };
+            return new ShowcaseException(
+                errorIdPrefix + "RequestFailed",
+                category,
+                target,
+                $"{doing} failed: AWS answered {service.ErrorCode ?? ((int)service.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}: {service.Message}",
+                exception);
+        }
+
+        return new ShowcaseException(errorIdPrefix + "RequestFailed", ShowcaseErrorCategory.ConnectionError, target, $"{doing} failed: {exception.Message}", exception);
+    }
+}
