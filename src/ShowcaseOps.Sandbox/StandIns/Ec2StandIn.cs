@@ -22,14 +22,15 @@ public sealed class Ec2StandIn : StandIn
     public override SandboxResponse FaultResponse(FaultSpec fault) =>
         AwsErrors.Query(AwsErrors.StatusFor(fault.ErrorCode ?? "InternalError", fault.HttpStatus), fault.ErrorCode ?? "InternalError", fault.Message ?? "injected failure");
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SandboxInstanceInfo> _instances = new();
+
     /// <summary>The instances that exist (any state), for the SSM and Marathon stand-ins.</summary>
-    public IReadOnlyList<SandboxInstanceInfo> GetInstances() => _instances;
+    public IReadOnlyList<SandboxInstanceInfo> GetInstances() => new List<SandboxInstanceInfo>(_instances.Values);
 
-    private readonly SandboxInstanceInfo[] _instances = System.Array.Empty<SandboxInstanceInfo>();
+    /// <summary>Test seam: makes an instance exist without RunInstances (for tests of other stand-ins).</summary>
+    public void AddInstance(SandboxInstanceInfo instance) => _instances[instance.InstanceId] = instance;
 
-    public override void Reset()
-    {
-    }
+    public override void Reset() => _instances.Clear();
 }
 
 /// <summary>What other stand-ins may know of an EC2 instance.</summary>
