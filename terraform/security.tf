@@ -1,8 +1,7 @@
-# Only Kong's proxy (80/443) is open to the internet, on the gateway. Every
-# other port (SSH included) is reachable from inside the VPC only; admin
-# APIs (Kong 8001, Consul 8500/8600, vulcand 8182, Marathon 8080, Mesos 5050,
-# ZooKeeper 2181) are never exposed to 0.0.0.0/0. Hosts are managed via SSM.
-# Rules are inline so no extra (untagged or role-less) rule objects exist.
+# Only Kong's proxy (HTTP/HTTPS) on the gateway is open to the internet.
+# Everything else, SSH and the platform's admin APIs included, is reachable
+# from inside the VPC only; hosts are managed through SSM, never SSH.
+# Rules are inline so no extra (role-less) rule objects exist.
 
 resource "aws_security_group" "gateway" {
   name        = "${var.cluster_name}-gateway-sg"
