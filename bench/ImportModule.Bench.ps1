@@ -6,7 +6,7 @@ param([int] $Runs = 7)
 $ErrorActionPreference = 'Stop'
 $module = $env:SHOWCASE_MODULE_PATH
 $hostPath = (Get-Process -Id $PID).Path
-$prefix = if ([IO.Path]::GetFileNameWithoutExtension($hostPath) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
+$prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($hostPath) -eq "dotnet") { Join-Path $PSHOME "pwsh.dll" })
 function Measure-Start([string] $command) {
     $times = foreach ($i in 1..$Runs) {
         $watch = [Diagnostics.Stopwatch]::StartNew()
