@@ -26,6 +26,9 @@ DOCKER_APT_KEY_FINGERPRINT=9DC858229FC7DD38854AE2D88D81803C0EBFCD88
 # archived tools such as Weave) no longer meet.
 DOCKER_CE_VERSION=28.5.2
 CONTAINERD_VERSION=1.7.28
+# Static docker CLI (same version) copied out of Docker's official image for the Mesos agent container: the
+# image's own CLI is too old for Docker 28, and the host's docker-ce-cli is linked against Ubuntu 24.04's glibc.
+DOCKER_CLI_IMAGE=docker:28.5.2-cli
 
 # --- Consul (server on the master, clients elsewhere) ------------------------------------------------------
 # hashicorp/consul (the Docker "library" consul image stopped at 1.16). BUSL-1.1 licence since 1.17.
@@ -45,11 +48,12 @@ MARATHON_IMAGE=mesosphere/marathon:v1.11.24
 ETCD_IMAGE=quay.io/coreos/etcd:v3.6.14
 # Vulcand's last release v0.9.2 (2023) has no published image and speaks the etcd v3 API by default. The
 # bootstrap builds it once on the master from the tagged Go module (checksums verified by the Go toolchain)
-# into a local, scratch-based image; the build is skipped when the image already exists.
+# into a local, scratch-based image; the build is skipped when the image already exists. The "localhost/"
+# prefix keeps the name from ever resolving to a Docker Hub repository.
 # Not chosen: mailgun/vulcand:v0.8.0-beta.3 (the 2016 image, 2015 code) needs etcd's v2 API (etcd 3.5 with
 # --enable-v2) and, pushed in 2015, most likely has a schema-1 manifest that Docker 28.2+ no longer pulls.
 VULCAND_VERSION=v0.9.2
-VULCAND_IMAGE=showcaseops/vulcand:v0.9.2
+VULCAND_IMAGE=localhost/showcaseops-vulcand:v0.9.2
 GOLANG_BUILD_IMAGE=golang:1.25-bookworm
 
 # --- Kong + PostgreSQL (gateway) ---------------------------------------------------------------------------
