@@ -43,6 +43,7 @@ public static class SandboxSession
             Current.Dispose();
             Current = null;
             AwsSessionDefaults.Clear();
+            Session.ShowcaseContext.Reset();
         }
     }
 }
