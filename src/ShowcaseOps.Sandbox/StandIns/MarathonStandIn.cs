@@ -145,7 +145,8 @@ public sealed class MarathonStandIn : StandIn, IDisposable
             ("GET", "/v2/apps") => Json(new WorldResult(200, _world.ListApps(request.Query["id"], request.Query["label"], Embeds(request).Contains("tasks")))),
             ("POST", "/v2/apps") => Json(CreateApp(request, uri, client)),
             ("GET", "/v2/apps/{id}") => Json(_world.GetApp(route.AppId!)),
-            ("PUT", "/v2/apps/{id}") => Json(UpdateApp(request, route.AppId!, uri, client)),
+            ("PUT", "/v2/apps/{id}") => Json(UpdateApp(request, route.AppId!, uri, client, Flag(request, "partialUpdate", true), allowCreation: true)),
+            ("PATCH", "/v2/apps/{id}") => Json(UpdateApp(request, route.AppId!, uri, client, partial: true, allowCreation: false)),
             ("DELETE", "/v2/apps/{id}") => Json(_world.Delete(route.AppId!, Flag(request, "force", true), uri, client)),
             ("GET", "/v2/apps/{id}/tasks") => Json(_world.AppTasks(route.AppId!)),
             ("DELETE", "/v2/apps/{id}/tasks/{taskId}") => Json(_world.KillTask(route.AppId!, route.TaskId!, Flag(request, "scale", false), Flag(request, "force", false), uri, client)),
@@ -182,7 +183,7 @@ public sealed class MarathonStandIn : StandIn, IDisposable
         return problems.Count > 0 ? InvalidJson(problems) : _world.Create(body!, uri, client, viaPut: false);
     }
 
-    private WorldResult UpdateApp(SandboxRequest request, string appId, string uri, string client)
+    private WorldResult UpdateApp(SandboxRequest request, string appId, string uri, string client, bool partial, bool allowCreation)
     {
         if (ParseBody(request, out var body) is { } bad)
         {
@@ -192,7 +193,7 @@ public sealed class MarathonStandIn : StandIn, IDisposable
         var problems = MarathonAppSpec.ShapeErrors(body!, requireId: false);
         return problems.Count > 0
             ? InvalidJson(problems)
-            : _world.Update(appId, body!, Flag(request, "partialUpdate", true), Flag(request, "force", false), uri, client);
+            : _world.Update(appId, body!, partial, Flag(request, "force", false), allowCreation, uri, client);
     }
 
     private static WorldResult? ParseBody(SandboxRequest request, out JObject? body)

@@ -359,13 +359,21 @@ internal sealed class MarathonWorld : IDisposable
         }
     }
 
-    /// <summary>PUT /v2/apps/{id}: a partial update (or a full replacement with <c>partialUpdate=false</c>).</summary>
-    public WorldResult Update(string id, JObject update, bool partial, bool force, string uri, string clientIp)
+    /// <summary>
+    /// PUT /v2/apps/{id} (a partial update, or a full replacement with <c>partialUpdate=false</c>; an unknown id is created)
+    /// and PATCH /v2/apps/{id} (always partial; an unknown id is 404).
+    /// </summary>
+    public WorldResult Update(string id, JObject update, bool partial, bool force, bool allowCreation, string uri, string clientIp)
     {
         lock (_gate)
         {
             if (!_apps.TryGetValue(id, out var app))
             {
+                if (!allowCreation)
+                {
+                    return UnknownApp(id);
+                }
+
                 var definition = (JObject)update.DeepClone();
                 definition["id"] = id;
                 return Create(definition, uri, clientIp, viaPut: true);
