@@ -232,8 +232,8 @@ public sealed class MarathonStandIn : StandIn, IDisposable
         }
 
         var types = request.Query.GetValues("event_type") ?? Array.Empty<string>();
-        var writer = _bus.Subscribe(types.SelectMany(t => t.Split(',')).Select(t => t.Trim()).Where(t => t.Length > 0).ToArray(), "127.0.0.1");
-        var response = new SandboxResponse(200, "text/event-stream", Array.Empty<byte>()) { Stream = writer };
+        var (writer, first) = _bus.Subscribe(types.SelectMany(t => t.Split(',')).Select(t => t.Trim()).Where(t => t.Length > 0).ToArray(), "127.0.0.1");
+        var response = new SandboxResponse(200, "text/event-stream", first) { Stream = writer };
         response.Headers["Cache-Control"] = "no-cache, no-store, must-revalidate";
         return response;
     }

@@ -179,8 +179,13 @@ internal static class MarathonAppSpec
             var bridge = NetworkMode(n) == "container/bridge";
             if (n["container"] is JObject c)
             {
-                var mappings = c["portMappings"] as JArray ?? new JArray();
-                c["portMappings"] = mappings;
+                // (Assigning a JArray that already has a parent stores a copy: only assign a new one.)
+                if (c["portMappings"] is not JArray mappings)
+                {
+                    mappings = new JArray();
+                    c["portMappings"] = mappings;
+                }
+
                 foreach (var mapping in mappings.OfType<JObject>())
                 {
                     if (bridge)
@@ -207,8 +212,12 @@ internal static class MarathonAppSpec
             }
 
             n.Remove("ports");
-            var definitions = n["portDefinitions"] as JArray ?? new JArray(new JObject { ["port"] = 0 });
-            n["portDefinitions"] = definitions;
+            if (n["portDefinitions"] is not JArray definitions)
+            {
+                definitions = new JArray(new JObject { ["port"] = 0 });
+                n["portDefinitions"] = definitions;
+            }
+
             foreach (var definition in definitions.OfType<JObject>())
             {
                 Default(definition, "protocol", "tcp");

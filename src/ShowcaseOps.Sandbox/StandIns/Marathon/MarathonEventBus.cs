@@ -151,28 +151,30 @@ internal sealed class MarathonEventBus
         }
     }
 
-    /// <summary>Opens a stream. <paramref name="eventTypes"/> empty means every event type.</summary>
-    public IAsyncStreamWriter Subscribe(IReadOnlyCollection<string> eventTypes, string remoteAddress)
+    /// <summary>
+    /// Opens a stream. <paramref name="eventTypes"/> empty means every event type. Returns the writer and the first bytes to
+    /// send with the headers: the <c>event_stream_attached</c> event Marathon greets every stream with (when the filter lets it
+    /// through), else an SSE comment line, which readers ignore (the sandbox host needs a non-empty first write to send the headers).
+    /// </summary>
+    public (IAsyncStreamWriter Writer, byte[] FirstBytes) Subscribe(IReadOnlyCollection<string> eventTypes, string remoteAddress)
     {
         var subscriber = new Subscriber(this, eventTypes);
-        lock (_gate)
-        {
-            _subscribers.Add(subscriber);
-        }
-
-        // Marathon greets every new stream (subject to the filter like any other event).
         var attached = new JObject
         {
             ["remoteAddress"] = remoteAddress,
             ["eventType"] = "event_stream_attached",
             ["timestamp"] = MarathonJson.Timestamp(DateTime.UtcNow),
         };
-        if (subscriber.Wants("event_stream_attached"))
+        var first = subscriber.Wants("event_stream_attached")
+            ? "event: event_stream_attached\r\ndata: " + attached.ToString(Formatting.None) + "\r\n\r\n"
+            : ":\r\n";
+        lock (_gate)
         {
-            subscriber.Enqueue(new[] { "event: event_stream_attached\r\ndata: " + attached.ToString(Formatting.None) + "\r\n\r\n" });
+            _subscribers.Add(subscriber);
+            _history.Add(new MarathonPublishedEvent(++_sequence, "event_stream_attached", attached.ToString(Formatting.None)));
         }
 
-        return subscriber;
+        return (subscriber, Encoding.UTF8.GetBytes(first));
     }
 
     /// <summary>Ends every open stream (the connection closes, as when Marathon fails over or drops a slow consumer).</summary>
