@@ -130,7 +130,8 @@ public sealed class MarathonStandIn : StandIn, IDisposable
     public override RequestIdentity Identify(SandboxRequest request)
     {
         var route = Route.Parse(request);
-        return new(request.Method + " " + route.Template, route.AppId ?? route.TaskId ?? request.Path);
+        var template = route.Template == "?" ? request.Path : route.Template;
+        return new(request.Method + " " + template, route.AppId ?? route.TaskId ?? request.Path);
     }
 
     public override Task<SandboxResponse> HandleAsync(SandboxRequest request, RequestIdentity identity, CancellationToken cancellationToken)

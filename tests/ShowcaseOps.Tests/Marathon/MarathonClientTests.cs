@@ -115,7 +115,9 @@ public sealed class MarathonClientTests : IDisposable
 
         _host.Marathon.HoldDeployments = false;
         await _client.WaitForDeploymentsAsync("web", Wait, _r, _ct);
-        Assert.Equal(3, (await _client.GetAppAsync("web", _r, _ct)).Instances);
+        var app = await _client.GetAppAsync("web", _r, _ct);
+        Assert.Equal(3, app.Instances);
+        Assert.Equal(3, app.TasksRunning);
     }
 
     [Fact]

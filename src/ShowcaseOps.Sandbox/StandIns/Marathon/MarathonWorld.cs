@@ -655,13 +655,11 @@ internal sealed class MarathonWorld : IDisposable
                         return;
                     }
 
+                    // Every staging task of the app starts, including those of a deployment this one overrode (?force=true).
                     var events = new List<JObject>();
-                    foreach (var id in deployment.NewTaskIds)
+                    foreach (var task in TasksOf(deployment.AppId).Where(t => t.State == "TASK_STAGING").ToArray())
                     {
-                        if (_tasks.TryGetValue(id, out var task) && task.State == "TASK_STAGING")
-                        {
-                            StartTaskLocked(task, events);
-                        }
+                        StartTaskLocked(task, events);
                     }
 
                     _bus.Publish(events);
