@@ -108,8 +108,6 @@ internal sealed class DeploymentState
 
     public DateTime Version { get; }
 
-    public List<string> NewTaskIds { get; } = new();
-
     public CancellationTokenSource Cancel { get; } = new();
 }
 
@@ -344,7 +342,7 @@ internal sealed class MarathonWorld : IDisposable
             var deployment = StartDeploymentLocked(app, "StartApplication", now, events);
             for (var i = 0; i < app.Instances; i++)
             {
-                deployment.NewTaskIds.Add(LaunchTaskLocked(app, events).Id);
+                LaunchTaskLocked(app, events);
             }
 
             _bus.Publish(events);
@@ -429,7 +427,7 @@ internal sealed class MarathonWorld : IDisposable
             var deployment = StartDeploymentLocked(app, scaleOnly ? "ScaleApplication" : "RestartApplication", now, events);
             if (scaleOnly)
             {
-                ScaleLocked(app, deployment, events);
+                ScaleLocked(app, events);
             }
             else
             {
@@ -440,7 +438,7 @@ internal sealed class MarathonWorld : IDisposable
 
                 for (var i = 0; i < app.Instances; i++)
                 {
-                    deployment.NewTaskIds.Add(LaunchTaskLocked(app, events).Id);
+                    LaunchTaskLocked(app, events);
                 }
             }
 
@@ -708,14 +706,14 @@ internal sealed class MarathonWorld : IDisposable
         });
     }
 
-    private void ScaleLocked(AppState app, DeploymentState deployment, List<JObject> events)
+    private void ScaleLocked(AppState app, List<JObject> events)
     {
         var current = TasksOf(app.Id).ToList();
         if (app.Instances > current.Count)
         {
             for (var i = current.Count; i < app.Instances; i++)
             {
-                deployment.NewTaskIds.Add(LaunchTaskLocked(app, events).Id);
+                LaunchTaskLocked(app, events);
             }
         }
         else if (app.Instances < current.Count)
