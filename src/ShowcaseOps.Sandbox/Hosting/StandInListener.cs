@@ -174,7 +174,13 @@ internal sealed class StandInListener : IDisposable
         if (response.Stream is not null)
         {
             target.SendChunked = true;
-            await target.OutputStream.WriteAsync(response.Body, 0, response.Body.Length, cancellationToken).ConfigureAwait(false);
+
+            // A zero-length write on a chunked HttpListener response writes the final chunk and ends the response.
+            if (response.Body.Length > 0)
+            {
+                await target.OutputStream.WriteAsync(response.Body, 0, response.Body.Length, cancellationToken).ConfigureAwait(false);
+            }
+
             await target.OutputStream.FlushAsync(cancellationToken).ConfigureAwait(false);
             try
             {
