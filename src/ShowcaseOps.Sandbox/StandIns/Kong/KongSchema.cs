@@ -162,7 +162,7 @@ internal static class KongSchema
                     errors["port"] ??= "value should be between 0 and 65535";
                 }
 
-                if (entity["path"] is JValue { Type: JTokenType.String } path && !((string)path!).StartsWith("/", StringComparison.Ordinal))
+                if (entity["path"] is JValue { Type: JTokenType.String, Value: string pathText } && !pathText.StartsWith("/", StringComparison.Ordinal))
                 {
                     errors["path"] ??= "should start with: /";
                 }
@@ -320,7 +320,7 @@ internal static class KongSchema
         entity["port"] = match.Groups[3].Success
             ? int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture)
             : protocol is "https" or "grpcs" or "tls" or "wss" ? 443 : 80;
-        entity["path"] = match.Groups[4].Success && match.Groups[4].Value.Length > 0 ? match.Groups[4].Value : null;
+        entity["path"] = match.Groups[4].Success && match.Groups[4].Value.Length > 0 ? new JValue(match.Groups[4].Value) : JValue.CreateNull();
     }
 }
 
