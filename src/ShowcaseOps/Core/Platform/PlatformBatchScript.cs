@@ -90,6 +90,8 @@ public sealed class PlatformBatchScript
         s.Append("  if [ \"$body\" != - ]; then\n");
         s.Append("    printf '%s' \"$body\" | base64 -d > \"$tmp/body\"\n");
         s.Append("    set -- \"$@\" --header 'Content-Type: application/json' --data-binary @\"$tmp/body\"\n");
+        s.Append("  else\n");
+        s.Append("    case $method in PUT|POST|PATCH) set -- \"$@\" --header 'Content-Length: 0' ;; esac\n");
         s.Append("  fi\n");
         s.Append("  if status=$(curl \"$@\" --url \"$url\" 2>\"$tmp/err\"); then :; else status=0; cat \"$tmp/err\" > \"$tmp/out\"; fi\n");
         s.Append("  printf '%s %s %s %s %s\\n' '").Append(ResponseMarker).Append("' \"$batch\" \"$n\" \"$status\" \"$enc\"\n");
