@@ -1,0 +1,324 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using ShowcaseOps.Core.Execution;
+
+namespace ShowcaseOps.Core.Platform;
+
+/// <summary>The GETs that read the platform: the lists of each target (the first round of <see cref="PlatformStateReader"/>).</summary>
+public static class PlatformReadPlan
+{
+    public const string ConsulAgentServices = "/v1/agent/services";
+
+    /// <summary>Consul agent services; Vulcand hosts, backends, frontends, listeners; Kong services and routes (first pages).</summary>
+    public static IReadOnlyList<PlatformRequest> Lists(int kongPageSize = 1000)
+    {
+        if (kongPageSize < 1 || kongPageSize > 1000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(kongPageSize), kongPageSize, "Kong pages hold 1 to 1000 items.");
+        }
+
+        var size = kongPageSize.ToString(CultureInfo.InvariantCulture);
+        return new[]
+        {
+            new PlatformRequest(PlatformTarget.Consul, "GET", ConsulAgentServices, null, "Consul agent services"),
+            new PlatformRequest(PlatformTarget.Vulcand, "GET", "/v2/hosts", null, "Vulcand hosts"),
+            new PlatformRequest(PlatformTarget.Vulcand, "GET", "/v2/backends", null, "Vulcand backends"),
+            new PlatformRequest(PlatformTarget.Vulcand, "GET", "/v2/frontends", null, "Vulcand frontends"),
+            new PlatformRequest(PlatformTarget.Vulcand, "GET", "/v2/listeners", null, "Vulcand listeners"),
+            new PlatformRequest(PlatformTarget.Kong, "GET", "/services?size=" + size, null, "Kong services"),
+            new PlatformRequest(PlatformTarget.Kong, "GET", "/routes?size=" + size, null, "Kong routes"),
+        };
+    }
+
+    public static PlatformRequest VulcandServers(string backendId) =>
+        new(PlatformTarget.Vulcand, "GET", "/v2/backends/" + PlatformPath.Segment(backendId) + "/servers", null, $"Vulcand servers of {backendId}");
+}
+
+/// <summary>
+/// Reads Consul, Vulcand and Kong through a channel and builds a <see cref="PlatformState"/>. Rounds, each one batch
+/// (one SSM command on the SSM channel): the lists; then every backend's servers and the next Kong pages; then more
+/// Kong pages while a page has a <c>next</c>. A failed read is recorded in <see cref="PlatformState.Problems"/>.
+/// </summary>
+public sealed class PlatformStateReader
+{
+    private const int MaxRounds = 200;
+    private readonly IPlatformChannel _channel;
+    private readonly int _kongPageSize;
+
+    public PlatformStateReader(IPlatformChannel channel, int kongPageSize = 1000)
+    {
+        _channel = channel ?? throw new ArgumentNullException(nameof(channel));
+        _kongPageSize = kongPageSize;
+    }
+
+    public async Task<PlatformState> ReadAsync(IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        reporter ??= NullReporter.Instance;
+        var problems = new List<PlatformReadProblem>();
+        var consul = new List<ConsulServiceRecord>();
+        var hosts = new List<string>();
+        var backends = new List<(string Id, string Type)>();
+        var servers = new List<VulcandServerRecord>();
+        var frontends = new List<VulcandFrontendRecord>();
+        var listeners = new List<VulcandListenerRecord>();
+        var kongServices = new List<JObject>();
+        var kongRoutes = new List<JObject>();
+
+        var pending = PlatformReadPlan.Lists(_kongPageSize).ToList();
+        for (var round = 1; pending.Count > 0; round++)
+        {
+            if (round > MaxRounds)
+            {
+                problems.Add(new PlatformReadProblem(PlatformTarget.Kong, "Kong pages", 0, $"Kong kept answering a next page after {MaxRounds} rounds; stopped reading."));
+                break;
+            }
+
+            reporter.Verbose($"Reading the platform, round {round}: {pending.Count} request(s) over {_channel.Name}.");
+            var responses = await _channel.SendAsync(pending, reporter, cancellationToken).ConfigureAwait(false);
+            pending = new List<PlatformRequest>();
+            foreach (var response in responses)
+            {
+                var request = response.Request;
+                if (!response.Succeeded)
+                {
+                    problems.Add(new PlatformReadProblem(request.Target, request.Description, response.Status, Shorten(response.Body)));
+                    continue;
+                }
+
+                try
+                {
+                    var json = Parse(response.Body);
+                    switch (request.Target)
+                    {
+                        case PlatformTarget.Consul:
+                            consul.AddRange(ParseConsul(json));
+                            break;
+                        case PlatformTarget.Vulcand when request.PathAndQuery == "/v2/hosts":
+                            hosts.AddRange(Items(json, "Hosts").Select(h => Str(h, "Name")).Where(n => n.Length > 0));
+                            break;
+                        case PlatformTarget.Vulcand when request.PathAndQuery == "/v2/backends":
+                            foreach (var b in Items(json, "Backends"))
+                            {
+                                backends.Add((Str(b, "Id"), Str(b, "Type")));
+                                pending.Add(PlatformReadPlan.VulcandServers(Str(b, "Id")));
+                            }
+
+                            break;
+                        case PlatformTarget.Vulcand when request.PathAndQuery == "/v2/frontends":
+                            frontends.AddRange(Items(json, "Frontends").Select(f => new VulcandFrontendRecord(Str(f, "Id"), Str(f, "Route"), Str(f, "BackendId"))));
+                            break;
+                        case PlatformTarget.Vulcand when request.PathAndQuery == "/v2/listeners":
+                            listeners.AddRange(Items(json, "Listeners").Select(l => new VulcandListenerRecord(Str(l, "Id"), Str(l, "Protocol"), l["Address"] is JObject a ? Str(a, "Address") : string.Empty)));
+                            break;
+                        case PlatformTarget.Vulcand:
+                            var backendId = Uri.UnescapeDataString(request.PathAndQuery.Split('/')[3]);
+                            servers.AddRange(Items(json, "Servers").Select(v => new VulcandServerRecord(backendId, Str(v, "Id"), Str(v, "URL"))));
+                            break;
+                        case PlatformTarget.Kong:
+                            var isRoutes = request.PathAndQuery.StartsWith("/routes", StringComparison.Ordinal);
+                            (isRoutes ? kongRoutes : kongServices).AddRange(Items(json, "data").OfType<JObject>());
+                            if (json["next"] is JValue { Type: JTokenType.String } next && ((string)next!).StartsWith("/", StringComparison.Ordinal))
+                            {
+                                pending.Add(new PlatformRequest(PlatformTarget.Kong, "GET", (string)next!, null, isRoutes ? "Kong routes (next page)" : "Kong services (next page)"));
+                            }
+
+                            break;
+                    }
+                }
+                catch (JsonException ex)
+                {
+                    problems.Add(new PlatformReadProblem(request.Target, request.Description, response.Status, "The answer is not the JSON expected: " + ex.Message));
+                }
+            }
+        }
+
+        foreach (var problem in problems)
+        {
+            reporter.Warning($"Could not read {problem.Target} ({problem.Description}): {(problem.Status == 0 ? "no response" : problem.Status.ToString(CultureInfo.InvariantCulture))} {problem.Message}");
+        }
+
+        return Build(consul, hosts, backends, servers, frontends, listeners, kongServices, kongRoutes, problems);
+    }
+
+    private static PlatformState Build(
+        List<ConsulServiceRecord> consul,
+        List<string> hosts,
+        List<(string Id, string Type)> backendList,
+        List<VulcandServerRecord> servers,
+        List<VulcandFrontendRecord> frontends,
+        List<VulcandListenerRecord> listeners,
+        List<JObject> kongServiceJson,
+        List<JObject> kongRouteJson,
+        List<PlatformReadProblem> problems)
+    {
+        var backends = backendList
+            .Select(b => new VulcandBackendRecord(b.Id, b.Type, servers.Where(v => v.BackendId == b.Id).ToArray()))
+            .ToArray();
+        var kongServices = kongServiceJson.Select(s => new KongServiceRecord(
+            Str(s, "id"), NullableStr(s, "name"), Str(s, "protocol"), Str(s, "host"), Int(s, "port") ?? 0, NullableStr(s, "path"), Strings(s["tags"]))).ToArray();
+        var serviceNamesById = kongServices.ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal);
+        var kongRoutes = kongRouteJson.Select(r =>
+        {
+            var serviceId = r["service"] is JObject reference ? NullableStr(reference, "id") : null;
+            return new KongRouteRecord(
+                Str(r, "id"), NullableStr(r, "name"), serviceId, serviceId is not null && serviceNamesById.TryGetValue(serviceId, out var n) ? n : null,
+                Strings(r["hosts"]), Strings(r["paths"]), r["preserve_host"]?.Type == JTokenType.Boolean && (bool)r["preserve_host"]!,
+                r["strip_path"]?.Type != JTokenType.Boolean || (bool)r["strip_path"]!, Strings(r["tags"]));
+        }).ToArray();
+
+        var states = new SortedDictionary<string, PlatformServiceState>(StringComparer.Ordinal);
+        PlatformServiceState Get(string name)
+        {
+            if (!states.TryGetValue(name, out var state))
+            {
+                state = new PlatformServiceState(name);
+                states.Add(name, state);
+            }
+
+            return state;
+        }
+
+        var instances = new Dictionary<(string Service, string Instance), PlatformInstanceState>();
+        PlatformInstanceState GetInstance(string service, string id)
+        {
+            if (!instances.TryGetValue((service, id), out var instance))
+            {
+                instance = new PlatformInstanceState(service, id);
+                instances.Add((service, id), instance);
+            }
+
+            return instance;
+        }
+
+        foreach (var entry in consul)
+        {
+            var isInstance = entry.Role == PlatformOwnership.InstanceRole
+                || (entry.Role is null && entry.Id != entry.Name && entry.Id.StartsWith(entry.Name + "-", StringComparison.Ordinal));
+            if (!isInstance)
+            {
+                var state = Get(entry.Name);
+                state.Consul = entry;
+                if (entry.Meta.TryGetValue(PlatformOwnership.DomainKey, out var domain))
+                {
+                    state.Domain = domain;
+                }
+
+                state.ServicePort ??= entry.Port == 0 ? null : entry.Port;
+                continue;
+            }
+
+            Get(entry.Name);
+            var instanceId = entry.Meta.TryGetValue(PlatformOwnership.InstanceKey, out var given) ? given
+                : entry.Id.StartsWith(entry.Name + "-", StringComparison.Ordinal) ? entry.Id.Substring(entry.Name.Length + 1) : entry.Id;
+            var instance = GetInstance(entry.Name, instanceId);
+            instance.Consul = entry;
+            instance.Address = entry.Address;
+            instance.Port = entry.Port;
+        }
+
+        foreach (var backend in backends)
+        {
+            Get(backend.Id).VulcandBackend = backend;
+            foreach (var server in backend.Servers)
+            {
+                var instance = GetInstance(backend.Id, server.Id);
+                instance.VulcandServer = server;
+                if (instance.Address is null && Uri.TryCreate(server.Url, UriKind.Absolute, out var url))
+                {
+                    instance.Address = url.Host.Trim('[', ']');
+                    instance.Port = url.Port;
+                }
+            }
+        }
+
+        foreach (var frontend in frontends)
+        {
+            Get(frontend.Id).VulcandFrontend = frontend;
+        }
+
+        foreach (var listener in listeners)
+        {
+            var state = Get(listener.Id);
+            state.VulcandListener = listener;
+            var colon = listener.Address.LastIndexOf(':');
+            if (colon >= 0 && int.TryParse(listener.Address.Substring(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+            {
+                state.ServicePort = port;
+            }
+        }
+
+        foreach (var service in kongServices.Where(s => s.Name is not null))
+        {
+            Get(service.Name!).KongService = service;
+        }
+
+        foreach (var route in kongRoutes.Where(r => r.Name is not null))
+        {
+            var state = Get(route.Name!);
+            state.KongRoute = route;
+            var host = route.Hosts.FirstOrDefault(h => h.StartsWith(route.Name + ".", StringComparison.Ordinal));
+            state.Domain ??= host?.Substring(route.Name!.Length + 1);
+        }
+
+        foreach (var state in states.Values)
+        {
+            var hostName = state.Domain is null ? hosts.FirstOrDefault(h => h.StartsWith(state.Name + ".", StringComparison.Ordinal)) : state.Name + "." + state.Domain;
+            state.VulcandHost = hostName is not null && hosts.Contains(hostName) ? hostName : null;
+            state.Instances = instances.Values.Where(i => i.Service == state.Name).OrderBy(i => i.InstanceId, StringComparer.Ordinal).ToArray();
+        }
+
+        return new PlatformState(states.Values.ToArray(), consul, hosts, backends, frontends, listeners, kongServices, kongRoutes, problems);
+    }
+
+    private static IEnumerable<ConsulServiceRecord> ParseConsul(JToken json)
+    {
+        if (json is not JObject map)
+        {
+            throw new JsonReaderException("Consul agent services is not a JSON object.");
+        }
+
+        foreach (var property in map.Properties())
+        {
+            if (property.Value is not JObject s)
+            {
+                continue;
+            }
+
+            var meta = s["Meta"] is JObject m
+                ? m.Properties().Where(p => p.Value.Type == JTokenType.String).ToDictionary(p => p.Name, p => (string)p.Value!, StringComparer.Ordinal)
+                : new Dictionary<string, string>(StringComparer.Ordinal);
+            yield return new ConsulServiceRecord(NullableStr(s, "ID") ?? property.Name, Str(s, "Service"), Strings(s["Tags"]), meta, Str(s, "Address"), Int(s, "Port") ?? 0);
+        }
+    }
+
+    private static JToken Parse(string body)
+    {
+        using var reader = new JsonTextReader(new System.IO.StringReader(body)) { DateParseHandling = DateParseHandling.None };
+        return JToken.ReadFrom(reader);
+    }
+
+    /// <summary>The array under <paramref name="key"/>; null (Vulcand's empty list) or absent reads as empty.</summary>
+    private static IEnumerable<JToken> Items(JToken json, string key) =>
+        json is JObject obj && obj[key] is JArray array ? array : Enumerable.Empty<JToken>();
+
+    private static string Str(JToken token, string key) => NullableStr(token, key) ?? string.Empty;
+
+    private static string? NullableStr(JToken token, string key) => token[key] is JValue { Type: JTokenType.String } v ? (string?)v : null;
+
+    private static int? Int(JToken token, string key) => token[key] is JValue { Type: JTokenType.Integer } v ? (int)(long)v : null;
+
+    private static string[] Strings(JToken? token) =>
+        token is JArray array ? array.Where(t => t.Type == JTokenType.String).Select(t => (string)t!).ToArray() : Array.Empty<string>();
+
+    private static string Shorten(string body)
+    {
+        var text = (body ?? string.Empty).Trim();
+        return text.Length > 300 ? text.Substring(0, 300) + "…" : text;
+    }
+}

@@ -1,0 +1,149 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using ShowcaseOps.Core;
+using ShowcaseOps.Core.Execution;
+using ShowcaseOps.Core.Platform;
+using Xunit;
+
+namespace ShowcaseOps.Tests.Platform;
+
+public sealed class BatchScriptTests : SandboxTestBase
+{
+    private static readonly PlatformEndpoints Cluster = PlatformEndpoints.ForCluster("10.0.0.10", "10.0.0.20");
+
+    private static readonly PlatformRequest[] Batch =
+    {
+        new(PlatformTarget.Consul, "GET", "/v1/agent/services"),
+        new(PlatformTarget.Kong, "PUT", "/services/web", "{\"name\":\"web\",\"url\":\"http://vulcand.x:1\",\"tags\":[\"it's $(rm -rf /) `id` \\\"q\\\"\"]}"),
+        new(PlatformTarget.Vulcand, "DELETE", "/v2/frontends/web"),
+    };
+
+    [Fact]
+    public void The_cluster_layout_uses_the_gateway_agent_the_master_and_the_gateway_admin_port()
+    {
+        Assert.Equal("http://127.0.0.1:8500/", Cluster.Consul.AbsoluteUri);
+        Assert.Equal("http://10.0.0.10:8182/", Cluster.Vulcand.AbsoluteUri);
+        Assert.Equal("http://10.0.0.20:8001/", Cluster.Kong.AbsoluteUri);
+        Assert.Equal("http://10.0.0.10:8080/", Cluster.Marathon!.AbsoluteUri);
+        Assert.Equal("http://10.0.0.20:8001/services/web", Cluster.UrlFor(Batch[1]));
+    }
+
+    [Fact]
+    public void The_script_never_contains_request_data_as_shell_text()
+    {
+        var script = PlatformBatchScript.Create(Cluster, Batch);
+        Assert.StartsWith("#!/bin/sh\n", script.Text);
+        Assert.Contains("set -eu\n", script.Text);
+        Assert.DoesNotContain("$(rm -rf /)", script.Text);
+        Assert.DoesNotContain("`id`", script.Text);
+        Assert.DoesNotContain("/services/web", script.Text);
+        Assert.DoesNotContain("10.0.0.20", script.Text);
+        Assert.DoesNotContain("\r", script.Text);
+        var calls = script.Text.Split('\n').Where(l => l.StartsWith("showcase_call ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(3, calls.Length);
+        Assert.All(calls, line => Assert.Matches("^showcase_call [0-9]+ [A-Z]+ '[A-Za-z0-9+/=]+' ('[A-Za-z0-9+/=]+'|-)$", line));
+    }
+
+    [Fact]
+    public async Task The_script_is_shellcheck_clean()
+    {
+        if (!File.Exists("/usr/bin/shellcheck") && !File.Exists("/usr/local/bin/shellcheck"))
+        {
+            return; // build.sh installs shellcheck; a bare dev box may not have it.
+        }
+
+        var script = PlatformBatchScript.Create(Cluster, Batch);
+        var path = Path.Combine(Path.GetTempPath(), "showcase-shellcheck-" + Guid.NewGuid().ToString("N") + ".sh");
+        await File.WriteAllTextAsync(path, script.Text);
+        try
+        {
+            var (stdout, stderr, exit) = await Shell.RunAsync($"shellcheck --shell=sh --severity=style '{path}'", CancellationToken.None, "/bin/sh");
+            Assert.True(exit == 0, stdout + stderr);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Unsafe_requests_are_refused_when_the_script_is_made()
+    {
+        Assert.Throws<ArgumentException>(() => PlatformBatchScript.Create(Cluster, new[] { new PlatformRequest(PlatformTarget.Kong, "GET", "/services/a b") }));
+        Assert.Throws<ArgumentException>(() => PlatformBatchScript.Create(Cluster, new[] { new PlatformRequest(PlatformTarget.Kong, "GET", "/services/é") }));
+        Assert.Throws<ArgumentException>(() => PlatformBatchScript.Create(Cluster, new[] { new PlatformRequest(PlatformTarget.Kong, "GE T", "/services") }));
+    }
+
+    [Fact]
+    public void The_parser_ignores_noise_and_reads_both_encodings()
+    {
+        var script = PlatformBatchScript.Create(Cluster, Batch);
+        var id = script.BatchId;
+        var output = new StringBuilder()
+            .Append("Welcome to the gateway\r\n")
+            .Append($"@@SHOWCASE-BATCH {id} 3\r\n")
+            .Append($"@@SHOWCASE-RESPONSE someotherbatch 1 500 plain\n{B64("wrong")}\n@@SHOWCASE-END someotherbatch 1\n")
+            .Append($"@@SHOWCASE-RESPONSE {id} 1 200 gzip\r\n{Gzip("{\"a\":1}")}\r\n@@SHOWCASE-END {id} 1\r\n")
+            .Append("stray line\n")
+            .Append($"@@SHOWCASE-RESPONSE {id} 2 409 plain\n{B64("conflict ✓")}\n@@SHOWCASE-END {id} 2\n")
+            .Append($"@@SHOWCASE-RESPONSE {id} 3 0 plain\n\n@@SHOWCASE-END {id} 3\n")
+            .Append($"@@SHOWCASE-DONE {id}\n")
+            .ToString();
+        var responses = script.ParseOutput(output);
+        Assert.Equal(new[] { 200, 409, 0 }, responses.Select(r => r.Status));
+        Assert.Equal("{\"a\":1}", responses[0].Body);
+        Assert.Equal("conflict ✓", responses[1].Body);
+        Assert.Equal(string.Empty, responses[2].Body);
+        Assert.Same(Batch[1], responses[1].Request);
+    }
+
+    [Fact]
+    public void Missing_or_broken_frames_are_clear_errors()
+    {
+        var script = PlatformBatchScript.Create(Cluster, Batch);
+        var id = script.BatchId;
+        var truncated = $"@@SHOWCASE-BATCH {id} 3\n@@SHOWCASE-RESPONSE {id} 1 200 plain\n{B64("x")}\n@@SHOWCASE-END {id} 1\n@@SHOWCASE-RESPONSE {id} 2 200 plain\nAAA";
+        var missing = Assert.Throws<ShowcaseException>(() => script.ParseOutput(truncated, "curl: not found"));
+        Assert.Equal("PlatformResponseMissing", missing.ErrorId);
+        Assert.Equal(ShowcaseErrorCategory.ProtocolError, missing.Category);
+        Assert.Same(Batch[1], missing.Target);
+        Assert.Contains("2 of 3", missing.Message);
+        Assert.Contains("curl: not found", missing.Message);
+
+        Assert.Equal("PlatformResponseMissing", Assert.Throws<ShowcaseException>(() => script.ParseOutput(string.Empty)).ErrorId);
+
+        var garbled = $"@@SHOWCASE-RESPONSE {id} 1 200 gzip\n!!notbase64!!\n@@SHOWCASE-END {id} 1\n";
+        Assert.Equal("PlatformResponseMalformed", Assert.Throws<ShowcaseException>(() => script.ParseOutput(garbled)).ErrorId);
+    }
+
+    [Fact]
+    public async Task Uncompressed_output_works_and_bodies_are_byte_exact()
+    {
+        var body = "{\"Name\":\"web\",\"Tags\":[\"a\\u0000b\",\"line1\\nline2\",\"日本語 🚀\"]}";
+        var channel = new ShellScriptChannel(Endpoints, new PlatformBatchScriptOptions { Compress = false });
+        var responses = await channel.SendAsync(new[] { new PlatformRequest(PlatformTarget.Consul, "PUT", "/v1/agent/service/register", body), new PlatformRequest(PlatformTarget.Consul, "GET", "/v1/agent/services") }, NullReporter.Instance, CancellationToken.None);
+        Assert.Equal(200, responses[0].Status);
+        Assert.Contains(" plain\n", channel.LastOutput);
+        Assert.Equal(new[] { "a\0b", "line1\nline2", "日本語 🚀" }, Host.Consul.Services["web"].Tags);
+        Assert.Contains("日本語 🚀", responses[1].Body);
+    }
+
+    private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+
+    private static string Gzip(string text)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            var bytes = Encoding.UTF8.GetBytes(text);
+            gzip.Write(bytes, 0, bytes.Length);
+        }
+
+        return Convert.ToBase64String(buffer.ToArray());
+    }
+}
