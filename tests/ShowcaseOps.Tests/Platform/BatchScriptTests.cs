@@ -44,9 +44,13 @@ public sealed class BatchScriptTests : SandboxTestBase
         Assert.DoesNotContain("/services/web", script.Text);
         Assert.DoesNotContain("10.0.0.20", script.Text);
         Assert.DoesNotContain("\r", script.Text);
-        var calls = script.Text.Split('\n').Where(l => l.StartsWith("showcase_call ", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(3, calls.Length);
-        Assert.All(calls, line => Assert.Matches("^showcase_call [0-9]+ [A-Z]+ '[A-Za-z0-9+/=]+' ('[A-Za-z0-9+/=]+'|-)$", line));
+        var lines = script.Text.Split('\n');
+        var urls = lines.Where(l => l.StartsWith("url=", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(3, urls.Length);
+        Assert.All(urls, line => Assert.Matches("^url=\\$\\(printf '%s' '[A-Za-z0-9+/=]+' \\| base64 -d\\)$", line));
+        var bodies = lines.Where(l => l.StartsWith("printf '%s' '", StringComparison.Ordinal)).ToArray();
+        Assert.All(bodies, line => Assert.Matches("^printf '%s' '[A-Za-z0-9+/=]+' \\| base64 -d > \"\\$tmp/b[0-9]+\"$", line));
+        Assert.Single(lines, l => l.StartsWith("curl ", StringComparison.Ordinal));
     }
 
     [Fact]
