@@ -45,12 +45,10 @@ public sealed class BatchScriptTests : SandboxTestBase
         Assert.DoesNotContain("10.0.0.20", script.Text);
         Assert.DoesNotContain("\r", script.Text);
         var lines = script.Text.Split('\n');
-        var urls = lines.Where(l => l.StartsWith("url=", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(3, urls.Length);
-        Assert.All(urls, line => Assert.Matches("^url=\\$\\(printf '%s' '[A-Za-z0-9+/=]+' \\| base64 -d\\)$", line));
-        var bodies = lines.Where(l => l.StartsWith("printf '%s' '", StringComparison.Ordinal)).ToArray();
-        Assert.All(bodies, line => Assert.Matches("^printf '%s' '[A-Za-z0-9+/=]+' \\| base64 -d > \"\\$tmp/b[0-9]+\"$", line));
-        Assert.Single(lines, l => l.StartsWith("curl ", StringComparison.Ordinal));
+        var payloads = lines.Where(l => l.StartsWith("printf '%s' '", StringComparison.Ordinal)).ToArray();
+        var payload = Assert.Single(payloads);
+        Assert.Matches("^printf '%s' '[A-Za-z0-9+/=]+' \\| base64 -d \\| gzip -dc \\| tar -xf - -C \"\\$tmp\"$", payload);
+        Assert.Single(lines, l => l == "curl --config request.conf 2> err || true");
     }
 
     [Fact]
@@ -88,22 +86,30 @@ public sealed class BatchScriptTests : SandboxTestBase
     {
         var script = PlatformBatchScript.Create(Cluster, Batch);
         var id = script.BatchId;
+        var first = "{\"a\":1}";
+        var second = "conflict ✓";
+        var bodies = first + second;
         var output = new StringBuilder()
             .Append("Welcome to the gateway\r\n")
             .Append($"@@SHOWCASE-BATCH {id} 3\r\n")
-            .Append($"@@SHOWCASE-RESPONSE someotherbatch 1 500 plain\n{B64("wrong")}\n@@SHOWCASE-END someotherbatch 1\n")
-            .Append($"@@SHOWCASE-RESPONSE {id} 1 200 gzip\r\n{Gzip("{\"a\":1}")}\r\n@@SHOWCASE-END {id} 1\r\n")
+            .Append($"@@SHOWCASE-STATUS someotherbatch 1 500 3\n")
+            .Append($"@@SHOWCASE-STATUS {id} 1 200 {Encoding.UTF8.GetByteCount(first)}\r\n")
             .Append("stray line\n")
-            .Append($"@@SHOWCASE-RESPONSE {id} 2 409 plain\n{B64("conflict ✓")}\n@@SHOWCASE-END {id} 2\n")
-            .Append($"@@SHOWCASE-RESPONSE {id} 3 0 plain\n\n@@SHOWCASE-END {id} 3\n")
+            .Append($"@@SHOWCASE-STATUS {id} 2 409 {Encoding.UTF8.GetByteCount(second)}\n")
+            .Append($"@@SHOWCASE-STATUS {id} 3 000 0\n")
+            .Append($"@@SHOWCASE-BODIES {id} gzip\r\n{Gzip(bodies)}\r\n")
+            .Append($"@@SHOWCASE-ERRORS {id}\n{Gzip("curl: (7) Failed to connect")}\n")
             .Append($"@@SHOWCASE-DONE {id}\n")
             .ToString();
         var responses = script.ParseOutput(output);
         Assert.Equal(new[] { 200, 409, 0 }, responses.Select(r => r.Status));
-        Assert.Equal("{\"a\":1}", responses[0].Body);
-        Assert.Equal("conflict ✓", responses[1].Body);
-        Assert.Equal(string.Empty, responses[2].Body);
+        Assert.Equal(first, responses[0].Body);
+        Assert.Equal(second, responses[1].Body);
+        Assert.Equal("curl: (7) Failed to connect", responses[2].Body);
         Assert.Same(Batch[1], responses[1].Request);
+
+        var plain = output.Replace($"@@SHOWCASE-BODIES {id} gzip\r\n{Gzip(bodies)}", $"@@SHOWCASE-BODIES {id} plain\n{B64(bodies)}").Replace(Gzip("curl: (7) Failed to connect"), B64("curl: (7) Failed to connect"));
+        Assert.Equal(second, script.ParseOutput(plain)[1].Body);
     }
 
     [Fact]
@@ -111,7 +117,7 @@ public sealed class BatchScriptTests : SandboxTestBase
     {
         var script = PlatformBatchScript.Create(Cluster, Batch);
         var id = script.BatchId;
-        var truncated = $"@@SHOWCASE-BATCH {id} 3\n@@SHOWCASE-RESPONSE {id} 1 200 plain\n{B64("x")}\n@@SHOWCASE-END {id} 1\n@@SHOWCASE-RESPONSE {id} 2 200 plain\nAAA";
+        var truncated = $"@@SHOWCASE-BATCH {id} 3\n@@SHOWCASE-STATUS {id} 1 200 1\n@@SHOWCASE-BODIES {id} plain\n{B64("x")}\n@@SHOWCASE-ERRORS {id}\n\n@@SHOWCASE-DONE {id}\n";
         var missing = Assert.Throws<ShowcaseException>(() => script.ParseOutput(truncated, "curl: not found"));
         Assert.Equal("PlatformResponseMissing", missing.ErrorId);
         Assert.Equal(ShowcaseErrorCategory.ProtocolError, missing.Category);
@@ -121,7 +127,7 @@ public sealed class BatchScriptTests : SandboxTestBase
 
         Assert.Equal("PlatformResponseMissing", Assert.Throws<ShowcaseException>(() => script.ParseOutput(string.Empty)).ErrorId);
 
-        var garbled = $"@@SHOWCASE-RESPONSE {id} 1 200 gzip\n!!notbase64!!\n@@SHOWCASE-END {id} 1\n";
+        var garbled = $"@@SHOWCASE-BATCH {id} 3\n@@SHOWCASE-STATUS {id} 1 200 1\n@@SHOWCASE-BODIES {id} gzip\n!!notbase64!!\n@@SHOWCASE-ERRORS {id}\n\n@@SHOWCASE-DONE {id}\n";
         Assert.Equal("PlatformResponseMalformed", Assert.Throws<ShowcaseException>(() => script.ParseOutput(garbled)).ErrorId);
     }
 
@@ -132,7 +138,7 @@ public sealed class BatchScriptTests : SandboxTestBase
         var channel = new ShellScriptChannel(Endpoints, new PlatformBatchScriptOptions { Compress = false });
         var responses = await channel.SendAsync(new[] { new PlatformRequest(PlatformTarget.Consul, "PUT", "/v1/agent/service/register", body), new PlatformRequest(PlatformTarget.Consul, "GET", "/v1/agent/services") }, NullReporter.Instance, CancellationToken.None);
         Assert.Equal(200, responses[0].Status);
-        Assert.Contains(" plain\n", channel.LastOutput);
+        Assert.Contains(" plain\n", channel.LastOutput, StringComparison.Ordinal);
         Assert.Equal(new[] { "a\0b", "line1\nline2", "日本語 🚀" }, Host.Consul.Services["web"].Tags);
         Assert.Contains("日本語 🚀", responses[1].Body);
     }

@@ -25,49 +25,89 @@ public static class PlatformBatchParser
             throw new ArgumentNullException(nameof(batch));
         }
 
-        var found = new Dictionary<int, PlatformResponse>();
-        (int Index, int Status, string Encoding, StringBuilder Payload)? open = null;
+        var statuses = new Dictionary<int, (int Status, long Size)>();
+        string? bodiesEncoding = null;
+        string? bodiesPayload = null;
+        string? errorsPayload = null;
+        string? expect = null;
         var sawStart = false;
         var sawDone = false;
         foreach (var raw in (output ?? string.Empty).Split(LineBreaks))
         {
             var line = raw.TrimEnd('\r');
-            if (line.StartsWith("@@SHOWCASE-", StringComparison.Ordinal))
+            if (expect is not null && !line.StartsWith("@@SHOWCASE-", StringComparison.Ordinal))
             {
-                var parts = line.Split(Spaces, StringSplitOptions.RemoveEmptyEntries);
-                if (parts.Length < 2 || parts[1] != batchId)
+                if (expect == "bodies")
                 {
-                    continue;
+                    bodiesPayload = line.Trim();
+                }
+                else
+                {
+                    errorsPayload = line.Trim();
                 }
 
-                switch (parts[0])
-                {
-                    case PlatformBatchScript.BatchMarker:
-                        sawStart = true;
-                        continue;
-                    case PlatformBatchScript.DoneMarker:
-                        sawDone = true;
-                        continue;
-                    case PlatformBatchScript.ResponseMarker when parts.Length == 5
-                        && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-                        && int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var status):
-                        open = (index, status, parts[4], new StringBuilder());
-                        continue;
-                    case PlatformBatchScript.EndMarker when parts.Length == 3 && open is { } frame && parts[2] == frame.Index.ToString(CultureInfo.InvariantCulture):
-                        if (frame.Index >= 1 && frame.Index <= batch.Count)
-                        {
-                            var request = batch[frame.Index - 1];
-                            found[frame.Index] = new PlatformResponse(request, frame.Status, Decode(frame.Payload.ToString(), frame.Encoding, request));
-                        }
-
-                        open = null;
-                        continue;
-                    default:
-                        continue;
-                }
+                expect = null;
+                continue;
             }
 
-            open?.Payload.Append(line.Trim());
+            expect = null;
+            if (!line.StartsWith("@@SHOWCASE-", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var parts = line.Split(Spaces, StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length < 2 || parts[1] != batchId)
+            {
+                continue;
+            }
+
+            switch (parts[0])
+            {
+                case PlatformBatchScript.BatchMarker:
+                    sawStart = true;
+                    break;
+                case PlatformBatchScript.DoneMarker:
+                    sawDone = true;
+                    break;
+                case PlatformBatchScript.StatusMarker when parts.Length == 5
+                    && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+                    && int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var status)
+                    && long.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out var size):
+                    statuses[index] = (status, size);
+                    break;
+                case PlatformBatchScript.BodiesMarker when parts.Length == 3:
+                    bodiesEncoding = parts[2];
+                    bodiesPayload = string.Empty;
+                    expect = "bodies";
+                    break;
+                case PlatformBatchScript.ErrorsMarker:
+                    errorsPayload = string.Empty;
+                    expect = "errors";
+                    break;
+            }
+        }
+
+        var found = new Dictionary<int, PlatformResponse>();
+        if (bodiesPayload is not null && errorsPayload is not null && sawDone)
+        {
+            var bodies = Decode(bodiesPayload, bodiesEncoding!, batch.Count > 0 ? batch[0] : null);
+            var curlErrors = new UTF8Encoding(false, false).GetString(Decode(errorsPayload, bodiesEncoding!, batch.Count > 0 ? batch[0] : null));
+            var offset = 0L;
+            for (var i = 1; i <= batch.Count && statuses.TryGetValue(i, out var entry); i++)
+            {
+                var request = batch[i - 1];
+                if (offset + entry.Size > bodies.LongLength)
+                {
+                    throw Malformed(request, $"the bodies are {bodies.LongLength} bytes, fewer than the statuses announce", null);
+                }
+
+                var body = new UTF8Encoding(false, false).GetString(bodies, (int)offset, (int)entry.Size);
+                offset += entry.Size;
+                found[i] = entry.Status == 0
+                    ? new PlatformResponse(request, 0, body.Length > 0 ? body : curlErrors.Trim())
+                    : new PlatformResponse(request, entry.Status, body);
+            }
         }
 
         var missing = Enumerable.Range(1, batch.Count).Where(i => !found.ContainsKey(i)).ToArray();
@@ -91,7 +131,7 @@ public static class PlatformBatchParser
         return Enumerable.Range(1, batch.Count).Select(i => found[i]).ToArray();
     }
 
-    private static string Decode(string payload, string encoding, PlatformRequest request)
+    private static byte[] Decode(string payload, string encoding, PlatformRequest? request)
     {
         try
         {
@@ -101,25 +141,24 @@ public static class PlatformBatchParser
                 using var input = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
                 using var output = new MemoryStream();
                 input.CopyTo(output);
-                bytes = output.ToArray();
-            }
-            else if (encoding != "plain")
-            {
-                throw new FormatException($"unknown encoding '{encoding}'");
+                return output.ToArray();
             }
 
-            return new UTF8Encoding(false, false).GetString(bytes);
+            return encoding == "plain" ? bytes : throw new FormatException($"unknown encoding '{encoding}'");
         }
         catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException)
         {
-            throw new ShowcaseException(
-                "PlatformResponseMalformed",
-                ShowcaseErrorCategory.InvalidData,
-                request,
-                $"The response to '{request.Description}' could not be decoded: {ex.Message}",
-                ex);
+            throw Malformed(request, ex.Message, ex);
         }
     }
+
+    private static ShowcaseException Malformed(PlatformRequest? request, string why, Exception? inner) =>
+        new(
+            "PlatformResponseMalformed",
+            ShowcaseErrorCategory.InvalidData,
+            request,
+            $"The platform batch output could not be decoded: {why}",
+            inner);
 
     private static string Tail(string text, int max) => text.Length <= max ? text.Trim() : "…" + text.Substring(text.Length - max).Trim();
 }

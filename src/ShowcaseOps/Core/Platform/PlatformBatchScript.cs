@@ -20,23 +20,28 @@ public sealed class PlatformBatchScriptOptions
 }
 
 /// <summary>
-/// One POSIX sh script that performs a batch of <see cref="PlatformRequest"/>s in order with curl, on the host that can
-/// reach the admin APIs (the gateway, through SSM), and prints one framed record per request:
+/// One POSIX sh script that performs a batch of <see cref="PlatformRequest"/>s in order with one curl process, on the
+/// host that can reach the admin APIs (the gateway, through SSM). The requests travel as one base64 gzip'd tar (a curl
+/// config and the bodies as files), unpacked at run time: no request data is ever shell text, so no quote, <c>$()</c>
+/// or backtick in a name or body can run, and curl reads bodies from files (never <c>@</c>-interpreted text).
+/// It prints:
 /// <code>
-/// @@SHOWCASE-RESPONSE &lt;batch&gt; &lt;index&gt; &lt;status&gt; &lt;gzip|plain&gt;
-/// &lt;response body, base64 on one line&gt;
-/// @@SHOWCASE-END &lt;batch&gt; &lt;index&gt;
+/// @@SHOWCASE-BATCH &lt;batch&gt; &lt;count&gt;
+/// @@SHOWCASE-STATUS &lt;batch&gt; &lt;index&gt; &lt;http status, 000 when curl could not make the call&gt; &lt;body bytes&gt;   (one per request)
+/// @@SHOWCASE-BODIES &lt;batch&gt; &lt;gzip|plain&gt;
+/// &lt;the bodies, concatenated in order, base64 on one line&gt;
+/// @@SHOWCASE-ERRORS &lt;batch&gt;
+/// &lt;curl's stderr, base64&gt;
+/// @@SHOWCASE-DONE &lt;batch&gt;
 /// </code>
-/// URLs and bodies travel as base64 literals decoded into files or variables at run time: no request data is ever
-/// shell text, so no quote, <c>$()</c> or backtick in a name or body can run. A request curl cannot make at all
-/// (connection refused, timeout) gets status 0 with curl's messages as body, and the batch goes on. One curl process
-/// performs the whole batch (<c>--next</c>), so connections are reused and a 1,000-request batch takes seconds.
+/// A request curl cannot make (connection refused, timeout) gets status 0 with curl's messages as body; the batch goes on.
 /// </summary>
 public sealed class PlatformBatchScript
 {
-    public const string ResponseMarker = "@@SHOWCASE-RESPONSE";
-    public const string EndMarker = "@@SHOWCASE-END";
     public const string BatchMarker = "@@SHOWCASE-BATCH";
+    public const string StatusMarker = "@@SHOWCASE-STATUS";
+    public const string BodiesMarker = "@@SHOWCASE-BODIES";
+    public const string ErrorsMarker = "@@SHOWCASE-ERRORS";
     public const string DoneMarker = "@@SHOWCASE-DONE";
 
     private PlatformBatchScript(string batchId, string text, IReadOnlyList<PlatformRequest> requests)
@@ -69,19 +74,9 @@ public sealed class PlatformBatchScript
         options ??= new PlatformBatchScriptOptions();
         var batchId = Guid.NewGuid().ToString("N");
         var requests = batch.ToArray();
-        var s = new StringBuilder();
-        s.Append("#!/bin/sh\n");
-        s.Append("# ShowcaseOps platform batch ").Append(batchId).Append(": ").Append(Invariant(requests.Length)).Append(" request(s).\n");
-        s.Append("# Generated. Every URL and body below is base64 data decoded at run time, never shell text.\n");
-        s.Append("# One curl process performs the whole batch (--next), reusing connections.\n");
-        s.Append("set -eu\n");
-        s.Append("umask 077\n");
-        s.Append("batch=").Append(batchId).Append('\n');
-        s.Append("tmp=$(mktemp -d)\n");
-        s.Append("trap 'rm -rf \"$tmp\"' EXIT\n");
-        s.Append(options.Compress ? "if command -v gzip >/dev/null 2>&1; then enc=gzip; else enc=plain; fi\n" : "enc=plain\n");
-        s.Append("set --\n");
-        var timeouts = " --connect-timeout " + Seconds(options.ConnectTimeout) + " --max-time " + Seconds(options.RequestTimeout);
+        var files = new List<KeyValuePair<string, byte[]>>();
+        var config = new StringBuilder();
+        config.Append("silent\nshow-error\n");
         for (var i = 0; i < requests.Length; i++)
         {
             var request = requests[i] ?? throw new ArgumentException("The batch contains a null request.", nameof(batch));
@@ -91,51 +86,84 @@ public sealed class PlatformBatchScript
             }
 
             var url = endpoints.UrlFor(request);
-            if (url.Any(c => c <= ' ' || c >= 127))
+            if (url.Any(c => c <= ' ' || c >= 127 || c == '"' || c == '\\'))
             {
                 throw new ArgumentException($"The path of '{request.Description}' must be percent-encoded ASCII without spaces.", nameof(batch));
             }
 
             var n = Invariant(i + 1);
-            s.Append("url=$(printf '%s' '").Append(Base64(url)).Append("' | base64 -d)\n");
-            s.Append("set -- \"$@\" --next --globoff --path-as-is --request ").Append(request.Method)
-                .Append(" --url \"$url\" --output \"$tmp/o").Append(n).Append("\" --write-out '%{http_code}\\n'").Append(timeouts);
+            if (i > 0)
+            {
+                config.Append("next\n");
+            }
+
+            config.Append("url = \"").Append(url).Append("\"\n");
+            config.Append("request = \"").Append(request.Method).Append("\"\n");
+            config.Append("globoff\npath-as-is\n");
+            config.Append("output = \"o").Append(n).Append("\"\n");
+            // The format starts with a newline: a write-out beginning with '@' would name a file to read the format from.
+            config.Append("write-out = \"\\n").Append(StatusMarker).Append(' ').Append(batchId).Append(' ').Append(n).Append(" %{http_code} %{size_download}\\n\"\n");
+            config.Append("connect-timeout = ").Append(Seconds(options.ConnectTimeout)).Append('\n');
+            config.Append("max-time = ").Append(Seconds(options.RequestTimeout)).Append('\n');
             if (request.JsonBody is null)
             {
                 if (request.Method is "PUT" or "POST" or "PATCH")
                 {
-                    s.Append(" --header 'Content-Length: 0'");
+                    config.Append("header = \"Content-Length: 0\"\n");
                 }
-
-                s.Append('\n');
             }
             else
             {
-                s.Append(" --header 'Content-Type: application/json' --header 'Expect:' --data-binary @\"$tmp/b").Append(n).Append("\"\n");
-                s.Append("printf '%s' '").Append(Base64(request.JsonBody)).Append("' | base64 -d > \"$tmp/b").Append(n).Append("\"\n");
+                files.Add(new KeyValuePair<string, byte[]>("b" + n, Encoding.UTF8.GetBytes(request.JsonBody)));
+                config.Append("header = \"Content-Type: application/json\"\nheader = \"Expect:\"\n");
+                config.Append("data-binary = \"@b").Append(n).Append("\"\n");
             }
         }
 
-        s.Append("printf '%s %s %s\\n' '").Append(BatchMarker).Append("' \"$batch\" ").Append(Invariant(requests.Length)).Append('\n');
+        files.Insert(0, new KeyValuePair<string, byte[]>("request.conf", Encoding.ASCII.GetBytes(config.ToString())));
+        var payload = Convert.ToBase64String(TarArchive.CreateGzip(files));
+        var count = Invariant(requests.Length);
+
+        var s = new StringBuilder();
+        s.Append("#!/bin/sh\n");
+        s.Append("# ShowcaseOps platform batch ").Append(batchId).Append(": ").Append(count).Append(" request(s).\n");
+        s.Append("# Generated. The requests (a curl config and the bodies) are one base64 archive unpacked at run time:\n");
+        s.Append("# no request data is ever shell text. One curl process performs the whole batch, reusing connections.\n");
+        s.Append("set -eu\n");
+        s.Append("umask 077\n");
+        s.Append("tmp=$(mktemp -d)\n");
+        s.Append("trap 'rm -rf \"$tmp\"' EXIT\n");
+        s.Append("printf '%s' '").Append(payload).Append("' | base64 -d | gzip -dc | tar -xf - -C \"$tmp\"\n");
+        s.Append("cd \"$tmp\"\n");
+        s.Append("printf '%s\\n' '").Append(BatchMarker).Append(' ').Append(batchId).Append(' ').Append(count).Append("'\n");
         if (requests.Length > 0)
         {
-            // Drop the leading --next; a transfer curl cannot make prints 000 and curl goes on with the next one.
-            s.Append("shift\n");
-            s.Append("curl --silent --show-error \"$@\" > \"$tmp/statuses\" 2> \"$tmp/err\" || true\n");
-            s.Append("n=0\n");
-            s.Append("while [ \"$n\" -lt ").Append(Invariant(requests.Length)).Append(" ]; do\n");
-            s.Append("  n=$((n + 1))\n");
-            s.Append("  status=$(sed -n \"${n}p\" \"$tmp/statuses\")\n");
-            s.Append("  case $status in ''|000) status=0; cat \"$tmp/err\" > \"$tmp/o$n\" ;; esac\n");
-            s.Append("  [ -f \"$tmp/o$n\" ] || : > \"$tmp/o$n\"\n");
-            s.Append("  printf '%s %s %s %s %s\\n' '").Append(ResponseMarker).Append("' \"$batch\" \"$n\" \"$status\" \"$enc\"\n");
-            s.Append("  if [ \"$enc\" = gzip ]; then gzip -c < \"$tmp/o$n\" | base64 -w0; else base64 -w0 < \"$tmp/o$n\"; fi\n");
-            s.Append("  printf '\\n%s %s %s\\n' '").Append(EndMarker).Append("' \"$batch\" \"$n\"\n");
-            s.Append("  rm -f \"$tmp/o$n\"\n");
-            s.Append("done\n");
+            // A transfer curl cannot make writes status 000 and curl goes on with the next one.
+            s.Append("curl --config request.conf 2> err || true\n");
+        }
+        else
+        {
+            s.Append(": > err\n");
         }
 
-        s.Append("printf '%s %s\\n' '").Append(DoneMarker).Append("' \"$batch\"\n");
+        s.Append("set --\n");
+        s.Append("n=0\n");
+        s.Append("while [ \"$n\" -lt ").Append(count).Append(" ]; do\n");
+        s.Append("  n=$((n + 1))\n");
+        s.Append("  if [ -f \"o$n\" ]; then set -- \"$@\" \"o$n\"; fi\n");
+        s.Append("done\n");
+        s.Append(options.Compress ? "if command -v gzip >/dev/null 2>&1; then enc=gzip; else enc=plain; fi\n" : "enc=plain\n");
+        s.Append("printf '%s %s\\n' '").Append(BodiesMarker).Append(' ').Append(batchId).Append("' \"$enc\"\n");
+        s.Append("if [ \"$enc\" = gzip ]; then\n");
+        s.Append("  if [ \"$#\" -gt 0 ]; then cat \"$@\"; fi | gzip -c | base64 -w0\n");
+        s.Append("  printf '\\n%s\\n' '").Append(ErrorsMarker).Append(' ').Append(batchId).Append("'\n");
+        s.Append("  gzip -c < err | base64 -w0\n");
+        s.Append("else\n");
+        s.Append("  if [ \"$#\" -gt 0 ]; then cat \"$@\"; fi | base64 -w0\n");
+        s.Append("  printf '\\n%s\\n' '").Append(ErrorsMarker).Append(' ').Append(batchId).Append("'\n");
+        s.Append("  base64 -w0 < err\n");
+        s.Append("fi\n");
+        s.Append("printf '\\n%s\\n' '").Append(DoneMarker).Append(' ').Append(batchId).Append("'\n");
         return new PlatformBatchScript(batchId, s.ToString(), requests);
     }
 
