@@ -183,7 +183,14 @@ public sealed partial class SsmStandIn : StandIn, IDisposable
             if (_curlHome is null)
             {
                 var dir = ShellRunner.CreateTempDirectory("curl-");
-                var lines = new List<string> { "# ShowcaseOps sandbox: platform admin ports go to the stand-ins", "noproxy = \"*\"" };
+                // The stand-ins listen on http://127.0.0.1:<port>/ and HttpListener matches the Host header against that
+                // prefix (the port is not compared), so requests carry "Host: 127.0.0.1" instead of the cluster address.
+                var lines = new List<string>
+                {
+                    "# ShowcaseOps sandbox: platform admin ports go to the stand-ins",
+                    "noproxy = \"*\"",
+                    "header = \"Host: 127.0.0.1\"",
+                };
                 foreach (var pair in SandboxHost.RealPorts)
                 {
                     lines.Add($"connect-to = \":{pair.Value}:127.0.0.1:{Host.Endpoint(pair.Key).Port}\"");
