@@ -109,6 +109,7 @@ internal sealed class StandInListener : IDisposable
         var identity = new RequestIdentity("?", context.Request.Url?.AbsolutePath ?? "/");
         var status = 500;
         string? errorCode = null;
+        var logged = false;
         try
         {
             var request = await ReadAsync(context.Request).ConfigureAwait(false);
@@ -125,6 +126,10 @@ internal sealed class StandInListener : IDisposable
                 : await _standIn.HandleAsync(request, identity, _stopping.Token).ConfigureAwait(false);
             status = response.Status;
             errorCode = response.ErrorCode;
+
+            // Log before answering: a client that reads the log right after its call must find the entry.
+            _host.Log.Add(started, _standIn.Service, identity.Operation, identity.Target, status, errorCode, watch.Elapsed.TotalMilliseconds);
+            logged = true;
             await WriteAsync(context.Response, response, _stopping.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -134,7 +139,10 @@ internal sealed class StandInListener : IDisposable
         }
         finally
         {
-            _host.Log.Add(started, _standIn.Service, identity.Operation, identity.Target, status, errorCode, watch.Elapsed.TotalMilliseconds);
+            if (!logged)
+            {
+                _host.Log.Add(started, _standIn.Service, identity.Operation, identity.Target, status, errorCode, watch.Elapsed.TotalMilliseconds);
+            }
         }
     }
 

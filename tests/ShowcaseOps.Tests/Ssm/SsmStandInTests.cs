@@ -136,6 +136,7 @@ public sealed class SsmStandInTests : IDisposable
     {
         var online = _sandbox.AddHosts(12);
         var fresh = _sandbox.AddHosts(1, "late", online: false).Single();
+        _sandbox.Host.Ssm.SetAgentOffline(fresh.InstanceId);
 
         var first = await _sandbox.Ssm.DescribeInstanceInformationAsync(new DescribeInstanceInformationRequest { MaxResults = 5 });
         Assert.Equal(5, first.InstanceInformationList.Count);
@@ -152,7 +153,8 @@ public sealed class SsmStandInTests : IDisposable
         Assert.Equal(online.Select(t => t.InstanceId).OrderBy(x => x, StringComparer.Ordinal), all.Select(i => i.InstanceId).OrderBy(x => x, StringComparer.Ordinal));
         Assert.All(all, i => Assert.Equal(PingStatus.Online, i.PingStatus));
 
-        await Task.Delay(300);
+        _sandbox.Host.Ssm.SetAgentOffline(fresh.InstanceId, offline: false);
+        await Task.Delay(150);
         var filtered = await _sandbox.Ssm.DescribeInstanceInformationAsync(new DescribeInstanceInformationRequest
         {
             Filters = new List<InstanceInformationStringFilter> { new() { Key = "InstanceIds", Values = new List<string> { fresh.InstanceId, online[0].InstanceId } } },

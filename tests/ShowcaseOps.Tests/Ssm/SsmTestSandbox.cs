@@ -24,7 +24,7 @@ public sealed class SsmTestSandbox : IDisposable
             AccessKey = "x",
             SecretKey = "y",
         });
-        Runner = new SsmRunner(Ssm);
+        Runner = SsmRunner.Create(Ssm);
     }
 
     public SandboxHost Host { get; }

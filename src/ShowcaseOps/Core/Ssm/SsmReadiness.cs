@@ -52,17 +52,17 @@ public static class SsmReadiness
                             NextToken = token,
                         };
                         var response = await Retry.RunAsync(
-                            ct => ssm.DescribeInstanceInformationAsync(request, ct),
+                            ct => SdkCall.MapAsync(ssm.DescribeInstanceInformationAsync(request, ct), InstancePage.From),
                             AwsErrorClassifier.TransientReason,
                             RetryPolicy.Aws,
                             reporter,
                             "DescribeInstanceInformation",
                             cancellationToken).ConfigureAwait(false);
-                        foreach (var info in response.InstanceInformationList ?? new List<InstanceInformation>())
+                        foreach (var info in response.Online)
                         {
-                            if (info.PingStatus?.Value == "Online" && pending.Remove(info.InstanceId))
+                            if (pending.Remove(info.InstanceId))
                             {
-                                reporter.Verbose($"{info.InstanceId} is Online in SSM (agent {info.AgentVersion}, {info.PlatformName} {info.PlatformVersion}).");
+                                reporter.Verbose($"{info.InstanceId} is Online in SSM ({info.Description}).");
                             }
                         }
 
@@ -107,4 +107,25 @@ public static class SsmReadiness
             RecommendedAction = "Check the instance profile, the route table / VPC endpoints and the instance's system log (Get-EC2ConsoleOutput); "
                 + "new instances often need 30-120 s, so a longer timeout may also help.",
         };
+
+    /// <summary>One DescribeInstanceInformation page, as our own type (see <see cref="SdkCall"/>).</summary>
+    private sealed class InstancePage
+    {
+        private InstancePage(List<(string InstanceId, string Description)> online, string? nextToken)
+        {
+            Online = online;
+            NextToken = nextToken;
+        }
+
+        public List<(string InstanceId, string Description)> Online { get; }
+
+        public string? NextToken { get; }
+
+        public static InstancePage From(DescribeInstanceInformationResponse response) => new(
+            (response.InstanceInformationList ?? new List<InstanceInformation>())
+                .Where(i => i.PingStatus?.Value == "Online")
+                .Select(i => (i.InstanceId, $"agent {i.AgentVersion}, {i.PlatformName} {i.PlatformVersion}"))
+                .ToList(),
+            response.NextToken);
+    }
 }

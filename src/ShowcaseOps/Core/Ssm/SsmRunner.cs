@@ -25,7 +25,13 @@ public sealed class SsmRunner
     private const string DocumentName = "AWS-RunShellScript";
     private readonly IAmazonSimpleSystemsManagement _ssm;
 
-    public SsmRunner(IAmazonSimpleSystemsManagement ssm) => _ssm = ssm ?? throw new ArgumentNullException(nameof(ssm));
+    private SsmRunner(IAmazonSimpleSystemsManagement ssm) => _ssm = ssm ?? throw new ArgumentNullException(nameof(ssm));
+
+    /// <summary>
+    /// A runner on this SSM client. (A factory rather than a public constructor: PowerShell inspects the public
+    /// constructors of every public type on import, and an SDK type in one would load the AWS SDK.)
+    /// </summary>
+    public static SsmRunner Create(IAmazonSimpleSystemsManagement ssm) => new(ssm);
 
     /// <summary>
     /// Runs <paramref name="script"/> on every target and returns one result per target, in the targets' order.
@@ -232,8 +238,8 @@ public sealed class SsmRunner
                 Comment = comment,
                 TimeoutSeconds = (int)Math.Ceiling(_options.DeliveryTimeout.TotalSeconds),
             };
-            var response = await CallAsync(ct => Ssm.SendCommandAsync(request, ct), $"SendCommand to {instanceIds.Count} instance(s)", cancellationToken).ConfigureAwait(false);
-            var commandId = response.Command?.CommandId ?? throw new ShowcaseException("SsmRequestFailed", ShowcaseErrorCategory.ProtocolError, instanceIds, "SendCommand answered without a command id.");
+            var sentId = await CallAsync(ct => SdkCall.MapAsync(Ssm.SendCommandAsync(request, ct), r => r.Command?.CommandId), $"SendCommand to {instanceIds.Count} instance(s)", cancellationToken).ConfigureAwait(false);
+            var commandId = sentId ?? throw new ShowcaseException("SsmRequestFailed", ShowcaseErrorCategory.ProtocolError, instanceIds, "SendCommand answered without a command id.");
             var pending = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
             foreach (var id in instanceIds)
             {
@@ -268,9 +274,9 @@ public sealed class SsmRunner
                 return result;
             }
 
-            var status = ParseStatus(invocation.Status?.Value);
-            var stdout = invocation.StandardOutputContent ?? string.Empty;
-            var stderr = invocation.StandardErrorContent ?? string.Empty;
+            var status = ParseStatus(invocation.Status);
+            var stdout = invocation.StandardOutput;
+            var stderr = invocation.StandardError;
             var truncated = stdout.Length >= SsmOutputLimits.StandardOutput;
             string? error = null;
             if (capture is not null)
@@ -291,8 +297,8 @@ public sealed class SsmRunner
                 CommandId = commandId,
                 Status = status,
                 StatusDetails = invocation.StatusDetails ?? status.ToString(),
-                ExitCode = invocation.ResponseCode ?? -1,
-                Duration = ParseDuration(invocation.ExecutionStartDateTime, invocation.ExecutionEndDateTime) ?? watch.Elapsed,
+                ExitCode = invocation.ResponseCode,
+                Duration = ParseDuration(invocation.Start, invocation.End) ?? watch.Elapsed,
                 StandardOutput = stdout,
                 StandardError = stderr,
                 StandardOutputTail = Tail(stdout, _options.TailLength),
@@ -321,7 +327,7 @@ public sealed class SsmRunner
             try
             {
                 _reporter.Verbose($"Cancelling SSM command {commandId} on {string.Join(", ", instanceIds)}.");
-                await Ssm.CancelCommandAsync(new CancelCommandRequest { CommandId = commandId, InstanceIds = instanceIds.ToList() }, cancellationToken).ConfigureAwait(false);
+                await ((Task)Ssm.CancelCommandAsync(new CancelCommandRequest { CommandId = commandId, InstanceIds = instanceIds.ToList() }, cancellationToken)).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or OperationCanceledException or System.Net.Http.HttpRequestException)
             {
@@ -330,7 +336,7 @@ public sealed class SsmRunner
         }
 
         /// <summary>The terminal invocation, or null when the runner's own timeout passed first.</summary>
-        private async Task<GetCommandInvocationResponse?> PollAsync(SsmTarget target, string commandId, CancellationToken cancellationToken)
+        private async Task<InvocationSnapshot?> PollAsync(SsmTarget target, string commandId, CancellationToken cancellationToken)
         {
             var started = DateTime.UtcNow;
             var giveUp = _options.Timeout ?? _options.DeliveryTimeout + _options.ExecutionTimeout + TimeSpan.FromMinutes(1);
@@ -345,11 +351,11 @@ public sealed class SsmRunner
                     return null;
                 }
 
-                GetCommandInvocationResponse response;
+                InvocationSnapshot response;
                 try
                 {
                     var request = new GetCommandInvocationRequest { CommandId = commandId, InstanceId = target.InstanceId };
-                    response = await CallAsync(ct => Ssm.GetCommandInvocationAsync(request, ct), $"GetCommandInvocation {commandId} on {target.InstanceId}", cancellationToken).ConfigureAwait(false);
+                    response = await CallAsync(ct => SdkCall.MapAsync(Ssm.GetCommandInvocationAsync(request, ct), InvocationSnapshot.From), $"GetCommandInvocation {commandId} on {target.InstanceId}", cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (IsInvocationMissing(ex) && DateTime.UtcNow - started < _options.InvocationVisibilityTimeout)
                 {
@@ -357,7 +363,7 @@ public sealed class SsmRunner
                     continue;
                 }
 
-                var status = response.Status?.Value;
+                var status = response.Status;
                 if (status != lastStatus)
                 {
                     lastStatus = status;
@@ -393,11 +399,11 @@ public sealed class SsmRunner
                 var last = offset + SsmOutputCapture.PageSize >= first.EncodedLength;
                 _reporter.Verbose($"{target}: reading output page {pages + 1} (offset {offset} of {first.EncodedLength}).");
                 var page = await RunFollowUpAsync(target, capture.PageScript(offset, last), comment, cancellationToken).ConfigureAwait(false);
-                var content = page is null ? null : SsmOutputCapture.ParsePage(page.StandardOutputContent ?? string.Empty, offset);
+                var content = page is null ? null : SsmOutputCapture.ParsePage(page.StandardOutput, offset);
                 if (content is null || content.Length == 0)
                 {
                     await RunFollowUpAsync(target, capture.CleanupScript(), comment, cancellationToken).ConfigureAwait(false);
-                    return (string.Empty, $"Reading the output back failed at offset {offset}: {page?.StandardErrorContent?.Trim() ?? "no answer"}");
+                    return (string.Empty, $"Reading the output back failed at offset {offset}: {page?.StandardError.Trim() ?? "no answer"}");
                 }
 
                 encoded.Append(content);
@@ -413,7 +419,7 @@ public sealed class SsmRunner
             }
         }
 
-        private async Task<GetCommandInvocationResponse?> RunFollowUpAsync(SsmTarget target, string body, string comment, CancellationToken cancellationToken)
+        private async Task<InvocationSnapshot?> RunFollowUpAsync(SsmTarget target, string body, string comment, CancellationToken cancellationToken)
         {
             var commands = SsmCommandEncoder.Encode(SsmCommandEncoder.BuildScript(new SsmScript(body)), _options.MaxCommandLineLength, _options.MaxCommandsLength);
             var commandId = await SendAsync(new[] { target.InstanceId }, commands, comment, cancellationToken).ConfigureAwait(false);
@@ -442,6 +448,44 @@ public sealed class SsmRunner
                 cancellationToken).ConfigureAwait(false);
         }
     }
+}
+
+/// <summary>What the runner keeps of a GetCommandInvocation answer (our own type: see <see cref="SdkCall"/>).</summary>
+internal sealed class InvocationSnapshot
+{
+    private InvocationSnapshot(string? status, string? statusDetails, int responseCode, string standardOutput, string standardError, string? start, string? end)
+    {
+        Status = status;
+        StatusDetails = statusDetails;
+        ResponseCode = responseCode;
+        StandardOutput = standardOutput;
+        StandardError = standardError;
+        Start = start;
+        End = end;
+    }
+
+    public string? Status { get; }
+
+    public string? StatusDetails { get; }
+
+    public int ResponseCode { get; }
+
+    public string StandardOutput { get; }
+
+    public string StandardError { get; }
+
+    public string? Start { get; }
+
+    public string? End { get; }
+
+    public static InvocationSnapshot From(GetCommandInvocationResponse response) => new(
+        response.Status?.Value,
+        response.StatusDetails,
+        response.ResponseCode ?? -1,
+        response.StandardOutputContent ?? string.Empty,
+        response.StandardErrorContent ?? string.Empty,
+        response.ExecutionStartDateTime,
+        response.ExecutionEndDateTime);
 }
 
 /// <summary>SSM's documented output limits.</summary>
