@@ -180,6 +180,7 @@ internal sealed class StandInListener : IDisposable
         }
 
         var identity = new RequestIdentity("?", rawPath);
+        var logged = false;
         var status = 500;
         string? errorCode = null;
         try
@@ -208,6 +209,7 @@ internal sealed class StandInListener : IDisposable
 
             status = response.Status;
             errorCode ??= response.ErrorCode;
+            LogOnce();
             if (response.Stream is not null)
             {
                 await WriteStreamAsync(stream, response, method).ConfigureAwait(false);
@@ -219,7 +221,17 @@ internal sealed class StandInListener : IDisposable
         }
         finally
         {
-            _host.Log.Add(started, _standIn.Service, identity.Operation, identity.Target, status, errorCode, watch.Elapsed.TotalMilliseconds);
+            LogOnce();
+        }
+
+        // Logged before the answer is written, so whoever reads the log right after the call sees this request.
+        void LogOnce()
+        {
+            if (!logged)
+            {
+                logged = true;
+                _host.Log.Add(started, _standIn.Service, identity.Operation, identity.Target, status, errorCode, watch.Elapsed.TotalMilliseconds);
+            }
         }
     }
 

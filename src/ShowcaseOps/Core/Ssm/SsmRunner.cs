@@ -1,0 +1,502 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement;
+using Amazon.SimpleSystemsManagement.Model;
+using ShowcaseOps.Core.Aws;
+using ShowcaseOps.Core.Execution;
+
+namespace ShowcaseOps.Core.Ssm;
+
+/// <summary>
+/// Runs a shell script on hosts through SSM Run Command (AWS-RunShellScript): at most 50 instances per SendCommand,
+/// polls each invocation with backoff, cancels the commands when the caller cancels, and (optionally) pages back
+/// stdout beyond SSM's 24,000 characters. Usable from any cmdlet; see docs/ssm.md.
+/// </summary>
+public sealed class SsmRunner
+{
+    private const string DocumentName = "AWS-RunShellScript";
+    private readonly IAmazonSimpleSystemsManagement _ssm;
+
+    private SsmRunner(IAmazonSimpleSystemsManagement ssm) => _ssm = ssm ?? throw new ArgumentNullException(nameof(ssm));
+
+    /// <summary>
+    /// A runner on this SSM client. (A factory rather than a public constructor: PowerShell inspects the public
+    /// constructors of every public type on import, and an SDK type in one would load the AWS SDK.)
+    /// </summary>
+    public static SsmRunner Create(IAmazonSimpleSystemsManagement ssm) => new(ssm);
+
+    /// <summary>
+    /// Runs <paramref name="script"/> on every target and returns one result per target, in the targets' order.
+    /// Script failures are results (<see cref="SsmHostResult.Succeeded"/> false), not exceptions. Bad input throws
+    /// a terminating <see cref="ShowcaseException"/> before any call is made. Cancelling sends CancelCommand to the hosts
+    /// still running and then throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<SsmHostResult>> RunAsync(
+        SsmScript script,
+        IReadOnlyList<SsmTarget> targets,
+        SsmRunOptions options,
+        IOperationReporter reporter,
+        CancellationToken cancellationToken)
+    {
+        if (script is null)
+        {
+            throw new ArgumentNullException(nameof(script));
+        }
+
+        options ??= new SsmRunOptions();
+        reporter ??= NullReporter.Instance;
+        Validate(targets, options);
+        var capture = options.CaptureFullOutput ? new SsmOutputCapture(options.HostOutputDirectory) : null;
+        var commands = SsmCommandEncoder.Encode(SsmCommandEncoder.BuildScript(script, capture), options.MaxCommandLineLength, options.MaxCommandsLength);
+        var comment = SsmCommandEncoder.Comment(options.Comment, options.PlatformOperation);
+
+        using var run = new Run(this, options, reporter, targets.Count);
+        var results = new SsmHostResult?[targets.Count];
+        try
+        {
+            run.Report("Sending the command");
+            var polls = new List<Task>();
+            var batchSize = Math.Max(1, Math.Min(options.BatchSize, SsmCommandEncoder.MaxInstanceIdsPerCommand));
+            for (var start = 0; start < targets.Count; start += batchSize)
+            {
+                var batch = Enumerable.Range(start, Math.Min(batchSize, targets.Count - start)).ToList();
+                string commandId;
+                try
+                {
+                    commandId = await run.SendAsync(batch.Select(i => targets[i].InstanceId).ToList(), commands, comment, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or ShowcaseException && !cancellationToken.IsCancellationRequested)
+                {
+                    var message = ex is AmazonServiceException service ? $"{service.ErrorCode}: {service.Message}" : ex.Message;
+                    reporter.Verbose($"SendCommand to {batch.Count} instance(s) failed: {message}");
+                    foreach (var i in batch)
+                    {
+                        results[i] = NotSent(targets[i], message);
+                        run.Done(targets[i], SsmCommandStatus.NotSent);
+                    }
+
+                    continue;
+                }
+
+                foreach (var i in batch)
+                {
+                    var index = i;
+                    polls.Add(Task.Run(
+                        async () => results[index] = await run.CompleteAsync(targets[index], commandId, capture, comment, cancellationToken).ConfigureAwait(false),
+                        CancellationToken.None));
+                }
+            }
+
+            await Task.WhenAll(polls).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await run.CancelOutstandingAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            run.Complete();
+        }
+
+        return results.Select(r => r!).ToArray();
+    }
+
+    private static void Validate(IReadOnlyList<SsmTarget> targets, SsmRunOptions options)
+    {
+        if (targets is null || targets.Count == 0)
+        {
+            throw new ShowcaseException("SsmNoTargets", ShowcaseErrorCategory.InvalidArgument, null, "No host to run the command on.") { Terminating = true };
+        }
+
+        var duplicate = targets.GroupBy(t => t.InstanceId, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ShowcaseException("SsmDuplicateTarget", ShowcaseErrorCategory.InvalidArgument, duplicate.Key, $"The instance {duplicate.Key} is listed more than once.") { Terminating = true };
+        }
+
+        var execution = (int)Math.Ceiling(options.ExecutionTimeout.TotalSeconds);
+        if (execution < 1 || execution > 172800)
+        {
+            throw new ShowcaseException("SsmTimeoutInvalid", ShowcaseErrorCategory.InvalidArgument, options.ExecutionTimeout, "The execution timeout must be between 1 second and 48 hours.") { Terminating = true };
+        }
+
+        var delivery = (int)Math.Ceiling(options.DeliveryTimeout.TotalSeconds);
+        if (delivery < 30 || delivery > 2592000)
+        {
+            throw new ShowcaseException("SsmTimeoutInvalid", ShowcaseErrorCategory.InvalidArgument, options.DeliveryTimeout, "The delivery timeout must be between 30 seconds and 30 days.") { Terminating = true };
+        }
+    }
+
+    private static SsmHostResult NotSent(SsmTarget target, string message) => new()
+    {
+        InstanceId = target.InstanceId,
+        Role = target.Role,
+        Name = target.Name,
+        Status = SsmCommandStatus.NotSent,
+        StatusDetails = "NotSent",
+        Error = message,
+    };
+
+    internal static string Tail(string text, int length) =>
+        string.IsNullOrEmpty(text) || text.Length <= length ? text ?? string.Empty : text.Substring(text.Length - length);
+
+    internal static SsmCommandStatus ParseStatus(string? status) =>
+        Enum.TryParse<SsmCommandStatus>(status, ignoreCase: false, out var parsed) && parsed != SsmCommandStatus.NotSent ? parsed : SsmCommandStatus.Failed;
+
+    internal static bool IsTerminal(SsmCommandStatus status) =>
+        status is SsmCommandStatus.Success or SsmCommandStatus.Failed or SsmCommandStatus.TimedOut or SsmCommandStatus.Cancelled;
+
+    private static bool IsInvocationMissing(Exception ex) =>
+        ex is InvocationDoesNotExistException || ex is AmazonServiceException { ErrorCode: "InvocationDoesNotExist" };
+
+    private static string? TransientReason(Exception ex) => IsInvocationMissing(ex) ? null : AwsErrorClassifier.TransientReason(ex);
+
+    private static TimeSpan? ParseDuration(string? start, string? end)
+    {
+        if (DateTime.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var s)
+            && DateTime.TryParse(end, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var e)
+            && e >= s)
+        {
+            return e - s;
+        }
+
+        return null;
+    }
+
+    /// <summary>The state of one RunAsync call: the commands sent (for cancellation), progress, and throttled calls.</summary>
+    private sealed class Run : IDisposable
+    {
+        private readonly SsmRunner _runner;
+        private readonly SsmRunOptions _options;
+        private readonly IOperationReporter _reporter;
+        private readonly SemaphoreSlim _calls;
+        private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _outstanding = new(StringComparer.Ordinal);
+        private readonly int _total;
+        private int _done;
+
+        public Run(SsmRunner runner, SsmRunOptions options, IOperationReporter reporter, int total)
+        {
+            _runner = runner;
+            _options = options;
+            _reporter = reporter;
+            _total = total;
+            _calls = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentCalls));
+        }
+
+        private IAmazonSimpleSystemsManagement Ssm => _runner._ssm;
+
+        public void Dispose() => _calls.Dispose();
+
+        public void Report(string status, string? current = null) =>
+            _reporter.Progress(new ProgressUpdate(_options.ProgressActivityId, "Running a command through SSM", status)
+            {
+                ParentActivityId = _options.ParentProgressActivityId,
+                CurrentOperation = current,
+                PercentComplete = _total == 0 ? 100 : Math.Min(100, Volatile.Read(ref _done) * 100 / _total),
+            });
+
+        public void Done(SsmTarget target, SsmCommandStatus status)
+        {
+            var done = Interlocked.Increment(ref _done);
+            Report($"{done} of {_total} hosts finished", $"{target}: {status}");
+        }
+
+        public void Complete() =>
+            _reporter.Progress(new ProgressUpdate(_options.ProgressActivityId, "Running a command through SSM", "Done")
+            {
+                ParentActivityId = _options.ParentProgressActivityId,
+                Completed = true,
+                PercentComplete = 100,
+            });
+
+        public async Task<string> SendAsync(IReadOnlyList<string> instanceIds, IReadOnlyList<string> commands, string comment, CancellationToken cancellationToken)
+        {
+            var parameters = new Dictionary<string, List<string>>
+            {
+                ["commands"] = commands.ToList(),
+                ["executionTimeout"] = new List<string> { ((int)Math.Ceiling(_options.ExecutionTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture) },
+            };
+            if (!string.IsNullOrEmpty(_options.WorkingDirectory))
+            {
+                parameters["workingDirectory"] = new List<string> { _options.WorkingDirectory! };
+            }
+
+            var request = new SendCommandRequest
+            {
+                DocumentName = DocumentName,
+                InstanceIds = instanceIds.ToList(),
+                Parameters = parameters,
+                Comment = comment,
+                TimeoutSeconds = (int)Math.Ceiling(_options.DeliveryTimeout.TotalSeconds),
+            };
+            var sentId = await CallAsync(ct => SdkCall.MapAsync(Ssm.SendCommandAsync(request, ct), r => r.Command?.CommandId), $"SendCommand to {instanceIds.Count} instance(s)", cancellationToken).ConfigureAwait(false);
+            var commandId = sentId ?? throw new ShowcaseException("SsmRequestFailed", ShowcaseErrorCategory.ProtocolError, instanceIds, "SendCommand answered without a command id.");
+            var pending = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+            foreach (var id in instanceIds)
+            {
+                pending[id] = 0;
+            }
+
+            _outstanding[commandId] = pending;
+            _reporter.Verbose($"SSM command {commandId} sent to {string.Join(", ", instanceIds)} ({comment}).");
+            return commandId;
+        }
+
+        /// <summary>Polls the invocation to its end, then reads the rest of a captured output.</summary>
+        public async Task<SsmHostResult> CompleteAsync(SsmTarget target, string commandId, SsmOutputCapture? capture, string comment, CancellationToken cancellationToken)
+        {
+            var watch = Stopwatch.StartNew();
+            var invocation = await PollAsync(target, commandId, cancellationToken).ConfigureAwait(false);
+            if (invocation is null)
+            {
+                await CancelAsync(commandId, new[] { target.InstanceId }, CancellationToken.None).ConfigureAwait(false);
+                var result = new SsmHostResult
+                {
+                    InstanceId = target.InstanceId,
+                    Role = target.Role,
+                    Name = target.Name,
+                    CommandId = commandId,
+                    Status = SsmCommandStatus.TimedOut,
+                    StatusDetails = "RunnerTimedOut",
+                    Duration = watch.Elapsed,
+                    Error = "ShowcaseOps stopped waiting for the host and cancelled the command.",
+                };
+                Done(target, result.Status);
+                return result;
+            }
+
+            var status = ParseStatus(invocation.Status);
+            var stdout = invocation.StandardOutput;
+            var stderr = invocation.StandardError;
+            var truncated = stdout.Length >= SsmOutputLimits.StandardOutput;
+            string? error = null;
+            if (capture is not null)
+            {
+                var first = SsmOutputCapture.ParseFirstPage(stdout);
+                if (first is not null)
+                {
+                    (stdout, error) = await ReadCapturedAsync(target, capture, first, comment, cancellationToken).ConfigureAwait(false);
+                    truncated = error is not null;
+                }
+            }
+
+            var hostResult = new SsmHostResult
+            {
+                InstanceId = target.InstanceId,
+                Role = target.Role,
+                Name = target.Name,
+                CommandId = commandId,
+                Status = status,
+                StatusDetails = invocation.StatusDetails ?? status.ToString(),
+                ExitCode = invocation.ResponseCode,
+                Duration = ParseDuration(invocation.Start, invocation.End) ?? watch.Elapsed,
+                StandardOutput = stdout,
+                StandardError = stderr,
+                StandardOutputTail = Tail(stdout, _options.TailLength),
+                StandardErrorTail = Tail(stderr, _options.TailLength),
+                StandardOutputTruncated = truncated,
+                Error = error,
+            };
+            _reporter.Verbose($"{target}: {status} (exit code {hostResult.ExitCode}) after {hostResult.Duration.TotalSeconds:0.0} s.");
+            Done(target, status);
+            return hostResult;
+        }
+
+        /// <summary>Sends CancelCommand for every command that may still run (on Ctrl+C); never throws.</summary>
+        public async Task CancelOutstandingAsync()
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            var tasks = _outstanding
+                .Where(pair => !pair.Value.IsEmpty)
+                .Select(pair => CancelAsync(pair.Key, pair.Value.Keys.ToList(), timeout.Token))
+                .ToList();
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+
+        private async Task CancelAsync(string commandId, IReadOnlyList<string> instanceIds, CancellationToken cancellationToken)
+        {
+            try
+            {
+                _reporter.Verbose($"Cancelling SSM command {commandId} on {string.Join(", ", instanceIds)}.");
+                await ((Task)Ssm.CancelCommandAsync(new CancelCommandRequest { CommandId = commandId, InstanceIds = instanceIds.ToList() }, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or OperationCanceledException or System.Net.Http.HttpRequestException)
+            {
+                _reporter.Warning($"Could not cancel SSM command {commandId}: {ex.Message}");
+            }
+        }
+
+        /// <summary>The terminal invocation, or null when the runner's own timeout passed first.</summary>
+        private async Task<InvocationSnapshot?> PollAsync(SsmTarget target, string commandId, CancellationToken cancellationToken)
+        {
+            var started = DateTime.UtcNow;
+            var giveUp = _options.Timeout ?? _options.DeliveryTimeout + _options.ExecutionTimeout + TimeSpan.FromMinutes(1);
+            var delay = _options.PollInterval;
+            string? lastStatus = null;
+            while (true)
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(Math.Min(_options.MaxPollInterval.TotalMilliseconds, delay.TotalMilliseconds * 1.5));
+                if (DateTime.UtcNow - started > giveUp)
+                {
+                    return null;
+                }
+
+                InvocationSnapshot response;
+                try
+                {
+                    var request = new GetCommandInvocationRequest { CommandId = commandId, InstanceId = target.InstanceId };
+                    response = await CallAsync(ct => SdkCall.MapAsync(Ssm.GetCommandInvocationAsync(request, ct), InvocationSnapshot.From), $"GetCommandInvocation {commandId} on {target.InstanceId}", cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsInvocationMissing(ex) && DateTime.UtcNow - started < _options.InvocationVisibilityTimeout)
+                {
+                    // Eventual consistency right after SendCommand: the invocation is not visible yet.
+                    continue;
+                }
+
+                var status = response.Status;
+                if (status != lastStatus)
+                {
+                    lastStatus = status;
+                    _reporter.Verbose($"{target}: {status}.");
+                    Report($"{Volatile.Read(ref _done)} of {_total} hosts finished", $"{target}: {status}");
+                }
+
+                if (IsTerminal(ParseStatus(status)))
+                {
+                    if (_outstanding.TryGetValue(commandId, out var pending))
+                    {
+                        pending.TryRemove(target.InstanceId, out _);
+                    }
+
+                    return response;
+                }
+            }
+        }
+
+        private async Task<(string Output, string? Error)> ReadCapturedAsync(SsmTarget target, SsmOutputCapture capture, SsmOutputCapture.FirstPage first, string comment, CancellationToken cancellationToken)
+        {
+            var encoded = new StringBuilder(first.Content);
+            var pages = 0;
+            while (encoded.Length < first.EncodedLength)
+            {
+                if (++pages > _options.MaxOutputPages)
+                {
+                    await RunFollowUpAsync(target, capture.CleanupScript(), comment, cancellationToken).ConfigureAwait(false);
+                    return (string.Empty, $"The output is larger than {_options.MaxOutputPages} pages; it was not read back.");
+                }
+
+                var offset = encoded.Length;
+                var last = offset + SsmOutputCapture.PageSize >= first.EncodedLength;
+                _reporter.Verbose($"{target}: reading output page {pages + 1} (offset {offset} of {first.EncodedLength}).");
+                var page = await RunFollowUpAsync(target, capture.PageScript(offset, last), comment, cancellationToken).ConfigureAwait(false);
+                var content = page is null ? null : SsmOutputCapture.ParsePage(page.StandardOutput, offset);
+                if (content is null || content.Length == 0)
+                {
+                    await RunFollowUpAsync(target, capture.CleanupScript(), comment, cancellationToken).ConfigureAwait(false);
+                    return (string.Empty, $"Reading the output back failed at offset {offset}: {page?.StandardError.Trim() ?? "no answer"}");
+                }
+
+                encoded.Append(content);
+            }
+
+            try
+            {
+                return (SsmOutputCapture.Decode(encoded.ToString(), first.Bytes, first.Sha256), null);
+            }
+            catch (System.IO.InvalidDataException ex)
+            {
+                return (string.Empty, ex.Message);
+            }
+        }
+
+        private async Task<InvocationSnapshot?> RunFollowUpAsync(SsmTarget target, string body, string comment, CancellationToken cancellationToken)
+        {
+            var commands = SsmCommandEncoder.Encode(SsmCommandEncoder.BuildScript(new SsmScript(body)), _options.MaxCommandLineLength, _options.MaxCommandsLength);
+            var commandId = await SendAsync(new[] { target.InstanceId }, commands, comment, cancellationToken).ConfigureAwait(false);
+            return await PollAsync(target, commandId, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, string what, CancellationToken cancellationToken)
+        {
+            return await Retry.RunAsync(
+                async ct =>
+                {
+                    await _calls.WaitAsync(ct).ConfigureAwait(false);
+                    try
+                    {
+                        return await call(ct).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _calls.Release();
+                    }
+                },
+                TransientReason,
+                _options.RetryPolicy,
+                _reporter,
+                what,
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>What the runner keeps of a GetCommandInvocation answer (our own type: see <see cref="SdkCall"/>).</summary>
+internal sealed class InvocationSnapshot
+{
+    private InvocationSnapshot(string? status, string? statusDetails, int responseCode, string standardOutput, string standardError, string? start, string? end)
+    {
+        Status = status;
+        StatusDetails = statusDetails;
+        ResponseCode = responseCode;
+        StandardOutput = standardOutput;
+        StandardError = standardError;
+        Start = start;
+        End = end;
+    }
+
+    public string? Status { get; }
+
+    public string? StatusDetails { get; }
+
+    public int ResponseCode { get; }
+
+    public string StandardOutput { get; }
+
+    public string StandardError { get; }
+
+    public string? Start { get; }
+
+    public string? End { get; }
+
+    public static InvocationSnapshot From(GetCommandInvocationResponse response) => new(
+        response.Status?.Value,
+        response.StatusDetails,
+        response.ResponseCode ?? -1,
+        response.StandardOutputContent ?? string.Empty,
+        response.StandardErrorContent ?? string.Empty,
+        response.ExecutionStartDateTime,
+        response.ExecutionEndDateTime);
+}
+
+/// <summary>SSM's documented output limits.</summary>
+public static class SsmOutputLimits
+{
+    /// <summary>GetCommandInvocation.StandardOutputContent keeps the first 24,000 characters.</summary>
+    public const int StandardOutput = 24000;
+
+    /// <summary>GetCommandInvocation.StandardErrorContent keeps the first 8,000 characters.</summary>
+    public const int StandardError = 8000;
+
+    /// <summary>ListCommandInvocations with details keeps 2,500 characters of output.</summary>
+    public const int Details = 2500;
+}
