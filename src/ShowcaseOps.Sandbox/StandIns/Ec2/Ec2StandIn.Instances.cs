@@ -297,6 +297,24 @@ public sealed partial class Ec2StandIn
             .Build();
     }
 
+    /// <summary>Every well-formed AMI id exists in the sandbox (an Ubuntu 24.04 image with root device /dev/sda1).</summary>
+    private SandboxResponse DescribeImages(Ec2Params p, DateTime now)
+    {
+        var ids = p.List("ImageId");
+        foreach (var id in ids.Where(id => !ImageIdPattern.IsMatch(id)))
+        {
+            throw new Ec2Fault("InvalidAMIID.Malformed", $"Invalid id: \"{id}\" (expecting \"ami-...\")");
+        }
+
+        return new Ec2Xml("DescribeImages").Set("imagesSet", ids, (x, id) => x.Element("imageId", id)
+                .Element("imageLocation", "amazon/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-sandbox").Element("imageState", "available")
+                .Element("imageOwnerId", "099720109477").Element("creationDate", "2026-01-01T00:00:00.000Z").Element("isPublic", true).Element("architecture", "x86_64")
+                .Element("imageType", "machine").Element("name", "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-sandbox").Element("rootDeviceType", "ebs")
+                .Element("rootDeviceName", "/dev/sda1").Element("virtualizationType", "hvm").Element("hypervisor", "xen").Element("enaSupport", true)
+                .Set("blockDeviceMapping", new[] { id }, (y, _) => y.Element("deviceName", "/dev/sda1").Open("ebs").Element("deleteOnTermination", true).Element("volumeSize", 8).Element("volumeType", "gp3").Element("encrypted", false).Close("ebs")))
+            .Build();
+    }
+
     // ---- Key pairs ----
 
     private SandboxResponse ImportKeyPair(Ec2Params p, DateTime now)

@@ -25,7 +25,7 @@ public sealed partial class Ec2StandIn : StandIn
     private static readonly string[] IdParameters =
     {
         "VpcId", "SubnetId", "GroupId", "InstanceId.1", "InternetGatewayId", "RouteTableId", "AllocationId", "AssociationId",
-        "NatGatewayId", "NatGatewayId.1", "KeyName", "NetworkInterfaceId", "CidrBlock", "ResourceId.1", "VpcId.1", "SubnetId.1", "GroupId.1",
+        "NatGatewayId", "NatGatewayId.1", "ImageId.1", "KeyName", "NetworkInterfaceId", "CidrBlock", "ResourceId.1", "VpcId.1", "SubnetId.1", "GroupId.1",
     };
 
     private readonly object _gate = new();
@@ -86,6 +86,7 @@ public sealed partial class Ec2StandIn : StandIn
             ["DeleteNetworkInterface"] = DeleteNetworkInterface,
             ["RunInstances"] = RunInstances,
             ["DescribeInstances"] = DescribeInstances,
+            ["DescribeImages"] = DescribeImages,
             ["TerminateInstances"] = TerminateInstances,
             ["ImportKeyPair"] = ImportKeyPair,
             ["DescribeKeyPairs"] = DescribeKeyPairs,
