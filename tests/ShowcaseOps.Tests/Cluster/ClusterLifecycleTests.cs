@@ -158,7 +158,13 @@ public sealed class ClusterLifecycleTests : IDisposable
     {
         var spec = ClusterSandbox.Spec();
         spec.InstanceProfileName = "no-such-profile";
-        var error = await Assert.ThrowsAsync<ShowcaseException>(() => _sandbox.BuildAsync(spec));
+        var fast = ClusterSandbox.FastOptions();
+        var options = new ClusterEngineOptions
+        {
+            Retry = fast.Retry, DependencyRetry = fast.DependencyRetry, PollInitial = fast.PollInitial, PollMax = fast.PollMax,
+            WaitTimeout = fast.WaitTimeout, InstanceProfileRetryBudget = TimeSpan.FromSeconds(1.5),
+        };
+        var error = await Assert.ThrowsAsync<ShowcaseException>(() => _sandbox.BuildAsync(spec, options));
         Assert.Equal("ShowcaseInstanceProfileNotFound", error.ErrorId);
         Assert.Equal(ShowcaseErrorCategory.ObjectNotFound, error.Category);
         Assert.True(_sandbox.Host.Log.Entries.Count(e => e.Operation == "RunInstances" && e.ErrorCode == "InvalidParameterValue") > 1, "the profile error is retried");

@@ -20,8 +20,9 @@ namespace ShowcaseOps.Core.Cluster;
 /// <summary>A plan for one cluster: what exists, and the dependency graph of steps that completes it.</summary>
 public sealed class ClusterPlan
 {
-    internal ClusterPlan(ClusterSpec spec, ClusterInfo existing, IReadOnlyList<PlanStep> steps, string region, IReadOnlyList<string> warnings, BuildContext context)
+    internal ClusterPlan(ClusterSpec spec, ClusterInfo existing, IReadOnlyList<PlanStep> steps, string region, IReadOnlyList<string> warnings, BuildContext context, Ec2Calls calls)
     {
+        Calls = calls;
         Spec = spec;
         Existing = existing;
         Steps = steps;
@@ -43,6 +44,9 @@ public sealed class ClusterPlan
 
     internal BuildContext Context { get; }
 
+    /// <summary>The call wrapper the steps use (its reporter is pointed at whoever applies the plan).</summary>
+    internal Ec2Calls Calls { get; }
+
     /// <summary>True when every resource exists as wanted: applying the plan makes no AWS call that changes anything.</summary>
     public bool ChangesNothing => Steps.All(s => s.Action is StepAction.Exists or StepAction.Read);
 
@@ -53,10 +57,10 @@ public sealed class ClusterPlan
     public string Describe()
     {
         var sb = new StringBuilder();
-        sb.AppendFormat(CultureInfo.InvariantCulture, "Cluster '{0}' in {1} (VPC {2}, domain {3}):", Spec.Name, Region, Existing.VpcCidr ?? Spec.VpcCidr, Existing.Domain ?? Spec.Domain).AppendLine();
+        sb.AppendFormat(CultureInfo.InvariantCulture, "Cluster '{0}' in {1} (VPC {2}, domain {3}, image {4}):", Spec.Name, Region, Existing.VpcCidr ?? Spec.VpcCidr, Existing.Domain ?? Spec.Domain, Context.ImageId ?? Spec.ImageId ?? Spec.ImageParameter).AppendLine();
         foreach (var step in PlanExecutor.TopologicalOrder(Steps))
         {
-            sb.AppendFormat(CultureInfo.InvariantCulture, "  {0,-8} {1,-26} {2}", step.Action.ToString().ToLowerInvariant(), step.Id, step.Description);
+            sb.AppendFormat(CultureInfo.InvariantCulture, "  {0,-8} {1,-27} {2}", step.Action.ToString().ToLowerInvariant(), step.Id, step.Description);
             if (step.HourlyCost is { } cost)
             {
                 sb.AppendFormat(CultureInfo.InvariantCulture, "  (~${0:0.000}/h)", cost);
@@ -172,8 +176,13 @@ public sealed class ClusterBuilder
         }
 
         spec.Validate();
-        var existing = await ClusterDiscovery.DiscoverAsync(_ec2, spec.Name, _calls, cancellationToken).ConfigureAwait(false);
-        return Plan(spec, existing);
+
+        // Reads only, concurrently: what exists, and the image (so a bad image fails before anything is created).
+        var image = new BuildContext();
+        var discovery = ClusterDiscovery.DiscoverAsync(_ec2, spec.Name, _calls, cancellationToken);
+        var resolve = ResolveImageAsync(spec, image, cancellationToken);
+        await Task.WhenAll(discovery, resolve).ConfigureAwait(false);
+        return Plan(spec, discovery.Result, image);
     }
 
     /// <summary>Runs the plan's steps (concurrently where the graph allows), then rediscovers the cluster.</summary>
@@ -184,6 +193,7 @@ public sealed class ClusterBuilder
             throw new ArgumentNullException(nameof(plan));
         }
 
+        plan.Calls.Reporter = Reporter;
         foreach (var warning in plan.Warnings)
         {
             Reporter.Warning(warning);
@@ -195,9 +205,15 @@ public sealed class ClusterBuilder
         return new ClusterBuildResult(cluster, report, plan.Context.AddedInstanceIds.ToList(), plan.Context.ChangedSteps.ToList());
     }
 
-    internal ClusterPlan Plan(ClusterSpec spec, ClusterInfo existing)
+    internal ClusterPlan Plan(ClusterSpec spec, ClusterInfo existing, BuildContext? resolvedImage = null)
     {
         var ctx = new BuildContext();
+        if (resolvedImage?.ImageId is not null)
+        {
+            ctx.ImageId = resolvedImage.ImageId;
+            ctx.RootDeviceName = resolvedImage.RootDeviceName;
+        }
+
         var steps = new List<PlanStep>();
         var warnings = new List<string>();
         var name = spec.Name;
@@ -238,7 +254,7 @@ public sealed class ClusterBuilder
 
         // ---- reads: image and availability zone ----
         var imageDeps = new List<string>();
-        if (missingHosts > 0)
+        if (missingHosts > 0 && ctx.ImageId is null)
         {
             Add("image", "image", spec.ImageId ?? "AMI from SSM parameter " + spec.ImageParameter, StepAction.Read, Array.Empty<string>(), ct => ResolveImageAsync(spec, ctx, ct));
             imageDeps.Add("image");
@@ -467,7 +483,7 @@ public sealed class ClusterBuilder
             }
         });
 
-        return new ClusterPlan(spec, existing, steps, region, warnings, ctx);
+        return new ClusterPlan(spec, existing, steps, region, warnings, ctx, _calls);
     }
 
     private static string[] Deps(params string[] ids) => ids;

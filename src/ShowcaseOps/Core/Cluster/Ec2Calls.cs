@@ -20,7 +20,8 @@ internal sealed class Ec2Calls
         Options = options;
     }
 
-    public IOperationReporter Reporter { get; }
+    /// <summary>Where messages go; a plan made in one cmdlet phase is applied in another, which swaps it.</summary>
+    public IOperationReporter Reporter { get; set; }
 
     public ClusterEngineOptions Options { get; }
 
