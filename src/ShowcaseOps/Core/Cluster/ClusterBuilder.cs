@@ -143,7 +143,7 @@ internal sealed class BuildContext
 /// and runs independent steps concurrently. Every resource is tagged at creation, so an interrupted run is completed by
 /// running it again.
 /// </summary>
-public sealed class ClusterBuilder
+internal sealed class ClusterBuilder
 {
     private const string Any = "0.0.0.0/0";
     private readonly IAmazonEC2 _ec2;

@@ -35,7 +35,7 @@ public sealed class ClusterScaleResult
 }
 
 /// <summary>Scales a cluster's agents up (launching the missing indexes, like New- does) or down (terminating the highest indexes).</summary>
-public sealed class ClusterScaler
+internal sealed class ClusterScaler
 {
     private readonly IAmazonEC2 _ec2;
     private readonly IAmazonSimpleSystemsManagement? _ssm;

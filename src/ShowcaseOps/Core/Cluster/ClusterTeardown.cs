@@ -35,7 +35,7 @@ public sealed class ClusterRemoveResult
 /// → security groups (cross-group rules revoked first) → subnets → VPCs → key pairs. DependencyViolation is retried with
 /// backoff; running it again when nothing is left is not an error.
 /// </summary>
-public sealed class ClusterTeardown
+internal sealed class ClusterTeardown
 {
     private readonly IAmazonEC2 _ec2;
     private readonly Ec2Calls _calls;
