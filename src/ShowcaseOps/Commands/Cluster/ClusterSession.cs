@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.EC2;
+using Amazon.SimpleSystemsManagement;
+using ShowcaseOps.Core;
+using ShowcaseOps.Core.Aws;
+using ShowcaseOps.Core.Cluster;
+using ShowcaseOps.Core.Execution;
+using ShowcaseOps.Model;
+
+namespace ShowcaseOps.Commands.Cluster;
+
+/// <summary>
+/// The AWS clients of one cluster cmdlet invocation. Only methods that run (never the cmdlet types themselves) touch
+/// it, so importing the module does not load the AWS SDK.
+/// </summary>
+internal sealed class ClusterSession : IDisposable
+{
+    private readonly AwsConnectionSettings _settings;
+    private IAmazonEC2? _ec2;
+    private IAmazonSimpleSystemsManagement? _ssm;
+
+    public ClusterSession(AwsConnectionSettings settings) => _settings = settings;
+
+    public IAmazonEC2 Ec2 => _ec2 ??= AwsClientFactory.CreateEc2(_settings);
+
+    public IAmazonSimpleSystemsManagement Ssm => _ssm ??= AwsClientFactory.CreateSsm(_settings);
+
+    public static ClusterEngineOptions Options => ClusterInternalHooks.Effective;
+
+    public Task<ClusterPlan> PlanAsync(ClusterSpec spec, IOperationReporter reporter, CancellationToken ct) =>
+        new ClusterBuilder(Ec2, spec.ImageId is null ? Ssm : null, reporter, Options).PlanAsync(spec, ct);
+
+    public async Task<ClusterBuildResult> ApplyAsync(ClusterPlan plan, IOperationReporter reporter, CancellationToken ct)
+    {
+        var result = await new ClusterBuilder(Ec2, plan.Spec.ImageId is null ? Ssm : null, reporter, Options).ApplyAsync(plan, ct).ConfigureAwait(false);
+        ClusterInternalHooks.LastRun = result.Report;
+        return result;
+    }
+
+    public Task<ClusterInfo?> FindAsync(string name, IOperationReporter reporter, CancellationToken ct) =>
+        ClusterDiscovery.FindAsync(Ec2, name, reporter, Options, ct);
+
+    public async Task<IReadOnlyList<ClusterInfo>> GetAsync(string? pattern, IOperationReporter reporter, CancellationToken ct)
+    {
+        if (pattern is not null && !ClusterDiscovery.HasWildcards(pattern))
+        {
+            var one = await FindAsync(pattern, reporter, ct).ConfigureAwait(false);
+            if (one is null)
+            {
+                throw ClusterScaler.NotFound(pattern);
+            }
+
+            return new[] { one };
+        }
+
+        return await ClusterDiscovery.ListAsync(Ec2, pattern, reporter, Options, ct).ConfigureAwait(false);
+    }
+
+    public Task<ClusterScaleResult> ScaleAsync(ClusterInfo info, int agentCount, IOperationReporter reporter, CancellationToken ct) =>
+        new ClusterScaler(Ec2, null, reporter, Options).ScaleAsync(info, agentCount, ct);
+
+    public Task<ClusterInfo> FindScalableAsync(string name, IOperationReporter reporter, CancellationToken ct) =>
+        new ClusterScaler(Ec2, null, reporter, Options).FindScalableAsync(name, ct);
+
+    public Task<ClusterRemoveResult> RemoveAsync(ClusterInfo info, IOperationReporter reporter, CancellationToken ct) =>
+        new ClusterTeardown(Ec2, reporter, Options).RemoveAsync(info, ct);
+
+    public static ShowcaseCluster ToOutput(ClusterInfo info) => new(info);
+
+    /// <summary>
+    /// EXTENSION POINT (bootstrap issue): install the platform over SSM on the hosts a command just launched. Until then
+    /// it only says what it would do; -SkipBootstrap skips it.
+    /// </summary>
+    public static void BootstrapAddedHosts(ShowcaseCluster cluster, IReadOnlyList<string> addedInstanceIds, Action<string> verbose)
+    {
+        if (addedInstanceIds.Count == 0)
+        {
+            return;
+        }
+
+        var names = cluster.Hosts.Where(h => addedInstanceIds.Contains(h.InstanceId)).Select(h => h.Name);
+        verbose($"Bootstrap of {string.Join(", ", names)} is not part of this version: install the platform with Invoke-ShowcaseBootstrap when it is available.");
+    }
+
+    public void Dispose()
+    {
+        _ec2?.Dispose();
+        _ssm?.Dispose();
+    }
+}

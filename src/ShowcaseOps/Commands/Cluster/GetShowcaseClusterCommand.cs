@@ -1,0 +1,28 @@
+using System.Management.Automation;
+using ShowcaseOps.Cmdlets;
+using ShowcaseOps.Model;
+
+namespace ShowcaseOps.Commands.Cluster;
+
+/// <summary>Gets clusters, rebuilt from the tags of their EC2 resources.</summary>
+[Cmdlet(VerbsCommon.Get, "ShowcaseCluster")]
+[OutputType(typeof(ShowcaseCluster))]
+public sealed class GetShowcaseClusterCommand : AwsCmdlet
+{
+    /// <summary>Cluster name; wildcards allowed; default: every cluster in the region.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidatePattern(@"^[a-zA-Z0-9*?\[\]-]{1,64}$")]
+    [ArgumentCompleter(typeof(ClusterNameCompleter))]
+    public string? Name { get; set; }
+
+    protected override void ProcessRecordCore()
+    {
+        using var session = new ClusterSession(ConnectionSettings);
+        var clusters = Run((reporter, ct) => session.GetAsync(Name, reporter, ct));
+        foreach (var cluster in clusters)
+        {
+            WriteObject(ClusterSession.ToOutput(cluster));
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using ShowcaseOps.Cmdlets;
+using ShowcaseOps.Core;
+using ShowcaseOps.Core.Cluster;
+using ShowcaseOps.Model;
+
+namespace ShowcaseOps.Commands.Cluster;
+
+/// <summary>Creates a cluster on EC2 (VPC, subnets, gateways, security groups, hosts), or completes one that exists partly.</summary>
+[Cmdlet(VerbsCommon.New, "ShowcaseCluster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(ShowcaseCluster))]
+public sealed class NewShowcaseClusterCommand : AwsCmdlet
+{
+    internal const string CidrPattern = @"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$";
+
+    /// <summary>The cluster's name: a DNS label of at most 32 characters (the showcase:cluster tag).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidatePattern(ClusterSpec.NamePattern)]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>An existing IAM instance profile with AmazonSSMManagedInstanceCore, attached to every host.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidatePattern(ClusterSpec.InstanceProfilePattern)]
+    public string InstanceProfileName { get; set; } = string.Empty;
+
+    /// <summary>Number of Mesos agents (default 3).</summary>
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public int AgentCount { get; set; } = 3;
+
+    /// <summary>EC2 instance type of every host (default t3.medium).</summary>
+    [Parameter]
+    [ValidatePattern(ClusterSpec.InstanceTypePattern)]
+    public string InstanceType { get; set; } = "t3.medium";
+
+    /// <summary>AMI id; default: the current Ubuntu 24.04 image from Canonical's public SSM parameter.</summary>
+    [Parameter]
+    [ValidatePattern(ClusterSpec.ImageIdPattern)]
+    public string? ImageId { get; set; }
+
+    /// <summary>CIDR block of the VPC (default 10.0.0.0/16).</summary>
+    [Parameter]
+    [ValidatePattern(CidrPattern)]
+    public string VpcCidr { get; set; } = "10.0.0.0/16";
+
+    /// <summary>CIDR block of the public subnet (default 10.0.5.0/24).</summary>
+    [Parameter]
+    [ValidatePattern(CidrPattern)]
+    public string PublicSubnetCidr { get; set; } = "10.0.5.0/24";
+
+    /// <summary>CIDR block of the private subnet (default 10.0.12.0/24).</summary>
+    [Parameter]
+    [ValidatePattern(CidrPattern)]
+    public string PrivateSubnetCidr { get; set; } = "10.0.12.0/24";
+
+    /// <summary>Availability zone of both subnets; default: the first available zone of the region.</summary>
+    [Parameter]
+    [ValidatePattern(@"^[a-z]{2}(-[a-z]+)+-\d+[a-z]$")]
+    public string? AvailabilityZone { get; set; }
+
+    /// <summary>The DNS domain of the platform's services (default service.consul).</summary>
+    [Parameter]
+    [ValidatePattern(ClusterSpec.DomainPattern)]
+    public string Domain { get; set; } = "service.consul";
+
+    /// <summary>An OpenSSH public key file to import as the hosts' key pair (no SSH port is opened).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PublicKeyPath { get; set; }
+
+    /// <summary>Key pair name: the name to import -PublicKeyPath under (default: the cluster name), or an existing key pair.</summary>
+    [Parameter]
+    [ValidatePattern(ClusterSpec.KeyNamePattern)]
+    public string? KeyName { get; set; }
+
+    /// <summary>Size in GiB of each host's encrypted gp3 root volume (default 30).</summary>
+    [Parameter]
+    [ValidateRange(8, 16384)]
+    public int RootVolumeSize { get; set; } = 30;
+
+    /// <summary>Creates the hosts without installing the platform on them.</summary>
+    [Parameter]
+    public SwitchParameter SkipBootstrap { get; set; }
+
+    protected override void ProcessRecordCore()
+    {
+        var spec = new ClusterSpec(Name)
+        {
+            InstanceProfileName = InstanceProfileName,
+            AgentCount = AgentCount,
+            InstanceType = InstanceType,
+            ImageId = ImageId,
+            VpcCidr = VpcCidr,
+            PublicSubnetCidr = PublicSubnetCidr,
+            PrivateSubnetCidr = PrivateSubnetCidr,
+            AvailabilityZone = AvailabilityZone,
+            Domain = Domain,
+            KeyName = KeyName,
+            RootVolumeSizeGiB = RootVolumeSize,
+            PublicKey = PublicKeyPath is null ? null : ReadPublicKey(PublicKeyPath),
+        };
+
+        // Bad input fails here, before any AWS call.
+        spec.Validate();
+        Create(spec);
+    }
+
+    private void Create(ClusterSpec spec)
+    {
+        using var session = new ClusterSession(ConnectionSettings);
+        var plan = Run((reporter, ct) => session.PlanAsync(spec, reporter, ct));
+        var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf") || (GetVariableValue("WhatIfPreference") is bool w && w)
+                     || (GetVariableValue("WhatIfPreference") is SwitchParameter s && s.IsPresent);
+        if (plan.ChangesNothing && !whatIf)
+        {
+            WriteVerbose($"Cluster '{spec.Name}' is complete: nothing to create.");
+        }
+        else if (!ShouldProcess(plan.Describe(), $"Create or complete cluster '{spec.Name}' (about ${plan.EstimatedHourlyCost:0.00} per hour while it runs)?", "New-ShowcaseCluster"))
+        {
+            return;
+        }
+
+        var result = Run((reporter, ct) => session.ApplyAsync(plan, reporter, ct));
+        var cluster = ClusterSession.ToOutput(result.Cluster);
+        if (!SkipBootstrap)
+        {
+            ClusterSession.BootstrapAddedHosts(cluster, result.AddedInstanceIds, WriteVerbose);
+        }
+
+        WriteObject(cluster);
+    }
+
+    private string ReadPublicKey(string path)
+    {
+        var resolved = GetUnresolvedProviderPathFromPSPath(path);
+        if (!File.Exists(resolved))
+        {
+            throw new ShowcaseException("ShowcaseClusterPublicKeyNotFound", ShowcaseErrorCategory.ObjectNotFound, path, $"The public key file '{resolved}' does not exist.")
+            {
+                Terminating = true,
+                RecommendedAction = "Pass the path of an OpenSSH public key (for example ~/.ssh/id_ed25519.pub).",
+            };
+        }
+
+        return File.ReadAllText(resolved).Trim();
+    }
+}

@@ -1,0 +1,61 @@
+using System.Management.Automation;
+using ShowcaseOps.Cmdlets;
+using ShowcaseOps.Core.Cluster;
+using ShowcaseOps.Model;
+
+namespace ShowcaseOps.Commands.Cluster;
+
+/// <summary>Deletes every EC2 resource tagged with a cluster, in the order AWS requires.</summary>
+[Cmdlet(VerbsCommon.Remove, "ShowcaseCluster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByName)]
+[OutputType(typeof(void))]
+public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
+{
+    private const string ByName = "Name";
+    private const string ByObject = "InputObject";
+
+    /// <summary>The cluster's name.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByName, ValueFromPipelineByPropertyName = true)]
+    [ValidatePattern(ClusterSpec.NamePattern)]
+    [ArgumentCompleter(typeof(ClusterNameCompleter))]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>A cluster from Get-ShowcaseCluster (its region is used unless -Region is given).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByObject, ValueFromPipeline = true)]
+    public ShowcaseCluster? InputObject { get; set; }
+
+    /// <summary>Removes without asking for confirmation (-WhatIf still only shows what would be removed).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecordCore()
+    {
+        var name = InputObject?.Name ?? Name;
+        var settings = ConnectionSettings;
+        if (InputObject is not null && settings.Region is null)
+        {
+            settings.Region = InputObject.Region;
+        }
+
+        using var session = new ClusterSession(settings);
+        var info = Run((reporter, ct) => ClusterDiscoveryRun(session, name, reporter, ct));
+        if (!info.Exists)
+        {
+            WriteVerbose($"Cluster '{name}' has no resources left: nothing to remove.");
+            return;
+        }
+
+        var target = $"cluster '{name}' in {info.Region} ({info.Resources.Count} tagged resources, {info.Instances.Count} instances)";
+        var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf") || (GetVariableValue("WhatIfPreference") is bool w && w)
+                     || (GetVariableValue("WhatIfPreference") is SwitchParameter s && s.IsPresent);
+        if (!(Force && !whatIf) && !ShouldProcess(target, "Remove every resource tagged with the cluster"))
+        {
+            return;
+        }
+
+        var result = Run((reporter, ct) => session.RemoveAsync(info, reporter, ct));
+        WriteVerbose($"Removed cluster '{name}': {result.Deleted.Count} resources deleted.");
+    }
+
+    private static async System.Threading.Tasks.Task<ClusterInfo> ClusterDiscoveryRun(ClusterSession session, string name, Core.Execution.IOperationReporter reporter, System.Threading.CancellationToken ct) =>
+        await session.FindAsync(name, reporter, ct).ConfigureAwait(false) ?? new ClusterInfo(name, string.Empty);
+}

@@ -1,0 +1,775 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.SimpleSystemsManagement;
+using GetParameterRequest = Amazon.SimpleSystemsManagement.Model.GetParameterRequest;
+using Filter = Amazon.EC2.Model.Filter;
+using ResourceType = Amazon.EC2.ResourceType;
+using Tag = Amazon.EC2.Model.Tag;
+using ShowcaseOps.Core.Execution;
+
+namespace ShowcaseOps.Core.Cluster;
+
+/// <summary>A plan for one cluster: what exists, and the dependency graph of steps that completes it.</summary>
+public sealed class ClusterPlan
+{
+    internal ClusterPlan(ClusterSpec spec, ClusterInfo existing, IReadOnlyList<PlanStep> steps, string region, IReadOnlyList<string> warnings, BuildContext context, Ec2Calls calls)
+    {
+        Calls = calls;
+        Spec = spec;
+        Existing = existing;
+        Steps = steps;
+        Region = region;
+        Warnings = warnings;
+        Context = context;
+    }
+
+    public ClusterSpec Spec { get; }
+
+    /// <summary>What discovery found before planning (an empty cluster when nothing is tagged with the name).</summary>
+    public ClusterInfo Existing { get; }
+
+    public IReadOnlyList<PlanStep> Steps { get; }
+
+    public string Region { get; }
+
+    public IReadOnlyList<string> Warnings { get; }
+
+    internal BuildContext Context { get; }
+
+    /// <summary>The call wrapper the steps use (its reporter is pointed at whoever applies the plan).</summary>
+    internal Ec2Calls Calls { get; }
+
+    /// <summary>True when every resource exists as wanted: applying the plan makes no AWS call that changes anything.</summary>
+    public bool ChangesNothing => Steps.All(s => s.Action is StepAction.Exists or StepAction.Read);
+
+    /// <summary>Approximate cost per hour of the whole cluster once complete (USD, on-demand).</summary>
+    public decimal EstimatedHourlyCost => Steps.Sum(s => s.HourlyCost ?? 0m);
+
+    /// <summary>The plan as text (what -WhatIf prints): one line per step, then the cost estimate.</summary>
+    public string Describe()
+    {
+        var sb = new StringBuilder();
+        sb.AppendFormat(CultureInfo.InvariantCulture, "Cluster '{0}' in {1} (VPC {2}, domain {3}, image {4}):", Spec.Name, Region, Existing.VpcCidr ?? Spec.VpcCidr, Existing.Domain ?? Spec.Domain, Context.ImageId ?? Spec.ImageId ?? Spec.ImageParameter).AppendLine();
+        foreach (var step in PlanExecutor.TopologicalOrder(Steps))
+        {
+            sb.AppendFormat(CultureInfo.InvariantCulture, "  {0,-8} {1,-27} {2}", step.Action.ToString().ToLowerInvariant(), step.Id, step.Description);
+            if (step.HourlyCost is { } cost)
+            {
+                sb.AppendFormat(CultureInfo.InvariantCulture, "  (~${0:0.000}/h)", cost);
+            }
+
+            sb.AppendLine();
+        }
+
+        sb.AppendFormat(CultureInfo.InvariantCulture, "Estimated cost while it runs: about ${0:0.00} per hour (${1:0} per 30 days); approximate eu-west-1 on-demand prices, data transfer extra.", EstimatedHourlyCost, EstimatedHourlyCost * 720m);
+        return sb.ToString();
+    }
+}
+
+/// <summary>The outcome of applying a plan.</summary>
+public sealed class ClusterBuildResult
+{
+    public ClusterBuildResult(ClusterInfo cluster, PlanRunReport report, IReadOnlyList<string> addedInstanceIds, IReadOnlyList<string> changedSteps)
+    {
+        Cluster = cluster;
+        Report = report;
+        AddedInstanceIds = addedInstanceIds;
+        ChangedSteps = changedSteps;
+    }
+
+    /// <summary>The cluster as discovery sees it after the run.</summary>
+    public ClusterInfo Cluster { get; }
+
+    public PlanRunReport Report { get; }
+
+    /// <summary>Instances this run launched (the bootstrap hook installs the platform on these).</summary>
+    public IReadOnlyList<string> AddedInstanceIds { get; }
+
+    /// <summary>Ids of the steps that created or completed something.</summary>
+    public IReadOnlyList<string> ChangedSteps { get; }
+}
+
+/// <summary>Ids the steps of one run hand to each other (each written by one step before its dependents start).</summary>
+internal sealed class BuildContext
+{
+    public string? VpcId { get; set; }
+
+    public string? InternetGatewayId { get; set; }
+
+    public string? Zone { get; set; }
+
+    public string? PublicSubnetId { get; set; }
+
+    public string? PrivateSubnetId { get; set; }
+
+    public string? PublicRouteTableId { get; set; }
+
+    public string? PrivateRouteTableId { get; set; }
+
+    public ConcurrentDictionary<string, string> SecurityGroupIds { get; } = new(StringComparer.Ordinal);
+
+    public string? NatAllocationId { get; set; }
+
+    public string? GatewayAllocationId { get; set; }
+
+    public string? NatGatewayId { get; set; }
+
+    public string? ImageId { get; set; }
+
+    public string RootDeviceName { get; set; } = "/dev/sda1";
+
+    public string? KeyName { get; set; }
+
+    public string? GatewayInstanceId { get; set; }
+
+    public ConcurrentQueue<string> AddedInstanceIds { get; } = new();
+
+    public ConcurrentQueue<string> ChangedSteps { get; } = new();
+
+    /// <summary>Part of every client token of this run, so a retried create returns the first one's result.</summary>
+    public string RunNonce { get; } = Guid.NewGuid().ToString("N").Substring(0, 12);
+}
+
+/// <summary>
+/// Creates (or completes) a cluster: discovers what exists by tags, plans the missing resources as a dependency graph
+/// and runs independent steps concurrently. Every resource is tagged at creation, so an interrupted run is completed by
+/// running it again.
+/// </summary>
+internal sealed class ClusterBuilder
+{
+    private const string Any = "0.0.0.0/0";
+    private readonly IAmazonEC2 _ec2;
+    private readonly IAmazonSimpleSystemsManagement? _ssm;
+    private readonly Ec2Calls _calls;
+
+    public ClusterBuilder(IAmazonEC2 ec2, IAmazonSimpleSystemsManagement? ssm, IOperationReporter reporter, ClusterEngineOptions options)
+    {
+        _ec2 = ec2 ?? throw new ArgumentNullException(nameof(ec2));
+        _ssm = ssm;
+        _calls = new Ec2Calls(reporter ?? throw new ArgumentNullException(nameof(reporter)), options ?? throw new ArgumentNullException(nameof(options)));
+    }
+
+    private IOperationReporter Reporter => _calls.Reporter;
+
+    private ClusterEngineOptions Options => _calls.Options;
+
+    public async Task<ClusterBuildResult> BuildAsync(ClusterSpec spec, CancellationToken cancellationToken)
+    {
+        var plan = await PlanAsync(spec, cancellationToken).ConfigureAwait(false);
+        return await ApplyAsync(plan, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Validates the spec, discovers what exists and plans the rest. Makes read calls only.</summary>
+    public async Task<ClusterPlan> PlanAsync(ClusterSpec spec, CancellationToken cancellationToken)
+    {
+        if (spec is null)
+        {
+            throw new ArgumentNullException(nameof(spec));
+        }
+
+        spec.Validate();
+
+        // Reads only, concurrently: what exists, and the image (so a bad image fails before anything is created).
+        var image = new BuildContext();
+        var discovery = ClusterDiscovery.DiscoverAsync(_ec2, spec.Name, _calls, cancellationToken);
+        var resolve = ResolveImageAsync(spec, image, cancellationToken);
+        await Task.WhenAll(discovery, resolve).ConfigureAwait(false);
+        return Plan(spec, discovery.Result, image);
+    }
+
+    /// <summary>Runs the plan's steps (concurrently where the graph allows), then rediscovers the cluster.</summary>
+    public async Task<ClusterBuildResult> ApplyAsync(ClusterPlan plan, CancellationToken cancellationToken)
+    {
+        if (plan is null)
+        {
+            throw new ArgumentNullException(nameof(plan));
+        }
+
+        plan.Calls.Reporter = Reporter;
+        foreach (var warning in plan.Warnings)
+        {
+            Reporter.Warning(warning);
+        }
+
+        var report = await PlanExecutor.RunAsync(plan.Steps, Options.MaxConcurrency, Reporter, $"Building cluster {plan.Spec.Name}", cancellationToken).ConfigureAwait(false);
+        Reporter.Verbose("Plan: " + report);
+        var cluster = plan.ChangesNothing ? plan.Existing : await ClusterDiscovery.DiscoverAsync(_ec2, plan.Spec.Name, _calls, cancellationToken).ConfigureAwait(false);
+        return new ClusterBuildResult(cluster, report, plan.Context.AddedInstanceIds.ToList(), plan.Context.ChangedSteps.ToList());
+    }
+
+    internal ClusterPlan Plan(ClusterSpec spec, ClusterInfo existing, BuildContext? resolvedImage = null)
+    {
+        var ctx = new BuildContext();
+        if (resolvedImage?.ImageId is not null)
+        {
+            ctx.ImageId = resolvedImage.ImageId;
+            ctx.RootDeviceName = resolvedImage.RootDeviceName;
+        }
+
+        var steps = new List<PlanStep>();
+        var warnings = new List<string>();
+        var name = spec.Name;
+        var region = existing.Region;
+
+        if (existing.VpcCidr is not null && existing.VpcCidr != spec.VpcCidr)
+        {
+            warnings.Add($"Cluster '{name}' already has the VPC {existing.VpcId} with {existing.VpcCidr}; the requested {spec.VpcCidr} is ignored.");
+        }
+
+        if (existing.Domain is not null && existing.Domain != spec.Domain)
+        {
+            warnings.Add($"Cluster '{name}' already uses the domain {existing.Domain}; the requested {spec.Domain} is ignored.");
+        }
+
+        foreach (var extra in existing.Agents.Where(a => a.Index > spec.AgentCount))
+        {
+            warnings.Add($"Agent {extra.Name} ({extra.InstanceId}) is beyond -AgentCount {spec.AgentCount}; New-ShowcaseCluster leaves it: use Set-ShowcaseCluster -AgentCount to scale down.");
+        }
+
+        var vpcCidr = existing.VpcCidr ?? spec.VpcCidr;
+        var agentIndexes = Enumerable.Range(1, spec.AgentCount).ToList();
+        var missingHosts = (existing.Gateway is null ? 1 : 0) + (existing.Master is null ? 1 : 0) + agentIndexes.Count(i => existing.Agents.All(a => a.Index != i));
+        var instanceCost = ClusterCost.Instance(spec.InstanceType, spec.RootVolumeSizeGiB);
+
+        void Add(string id, string role, string description, StepAction action, IReadOnlyList<string> deps, Func<CancellationToken, Task> run, decimal? cost = null)
+        {
+            steps.Add(new PlanStep(id, role, description, action, deps, async ct =>
+            {
+                await run(ct).ConfigureAwait(false);
+                if (action is StepAction.Create or StepAction.Complete)
+                {
+                    ctx.ChangedSteps.Enqueue(id);
+                }
+            })
+            { HourlyCost = cost });
+        }
+
+        // ---- reads: image and availability zone ----
+        var imageDeps = new List<string>();
+        if (missingHosts > 0 && ctx.ImageId is null)
+        {
+            Add("image", "image", spec.ImageId ?? "AMI from SSM parameter " + spec.ImageParameter, StepAction.Read, Array.Empty<string>(), ct => ResolveImageAsync(spec, ctx, ct));
+            imageDeps.Add("image");
+        }
+
+        var zoneDeps = new List<string>();
+        ctx.Zone = existing.AvailabilityZone ?? spec.AvailabilityZone;
+        if (ctx.Zone is null && (existing.PublicSubnet is null || existing.PrivateSubnet is null))
+        {
+            Add("zone", "availability-zone", "first available zone of " + region, StepAction.Read, Array.Empty<string>(), ct => ResolveZoneAsync(ctx, ct));
+            zoneDeps.Add("zone");
+        }
+
+        // ---- key pair ----
+        var keyDeps = new List<string>();
+        ctx.KeyName = spec.EffectiveKeyName ?? existing.KeyPairName;
+        if (spec.PublicKey is not null)
+        {
+            var keyName = spec.EffectiveKeyName!;
+            var exists = existing.KeyPairNames.Contains(keyName);
+            Add("key-pair", ClusterRoles.KeyPair, "key pair " + keyName, exists ? StepAction.Exists : StepAction.Create, Array.Empty<string>(), ct => exists ? Task.CompletedTask : ImportKeyPairAsync(spec, keyName, ct));
+            keyDeps.Add("key-pair");
+        }
+
+        // ---- VPC and internet gateway ----
+        ctx.VpcId = existing.VpcId;
+        Add("vpc", ClusterRoles.Vpc, $"{name}-vpc {vpcCidr}", existing.VpcId is null ? StepAction.Create : StepAction.Exists, Array.Empty<string>(), async ct =>
+        {
+            if (ctx.VpcId is null)
+            {
+                var tags = ClusterTags.For(name, ClusterRoles.Vpc);
+                tags[ClusterTags.Domain] = spec.Domain;
+                var response = await _calls.Ec2Async("CreateVpc", spec.VpcCidr, c => _ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = spec.VpcCidr, TagSpecifications = Tagging("vpc", tags) }, c), ct).ConfigureAwait(false);
+                ctx.VpcId = response.Vpc.VpcId;
+            }
+        });
+
+        ctx.InternetGatewayId = existing.InternetGatewayId;
+        Add("internet-gateway", ClusterRoles.InternetGateway, $"{name}-internet-gateway", existing.InternetGatewayId is null ? StepAction.Create : StepAction.Exists, Array.Empty<string>(), async ct =>
+        {
+            if (ctx.InternetGatewayId is null)
+            {
+                var response = await _calls.Ec2Async("CreateInternetGateway", name + "-internet-gateway", c => _ec2.CreateInternetGatewayAsync(new CreateInternetGatewayRequest { TagSpecifications = Tagging("internet-gateway", ClusterTags.For(name, ClusterRoles.InternetGateway)) }, c), ct).ConfigureAwait(false);
+                ctx.InternetGatewayId = response.InternetGateway.InternetGatewayId;
+            }
+        });
+
+        var attached = existing.InternetGatewayId is not null && existing.VpcId is not null && existing.InternetGatewayVpcId == existing.VpcId;
+        if (existing.InternetGatewayVpcId is not null && existing.InternetGatewayVpcId != existing.VpcId)
+        {
+            throw new ShowcaseException("ShowcaseClusterConflict", ShowcaseErrorCategory.InvalidOperation, existing.InternetGatewayId, $"The internet gateway {existing.InternetGatewayId} of cluster '{name}' is attached to {existing.InternetGatewayVpcId}, not to the cluster's VPC {existing.VpcId}.")
+            {
+                Terminating = true,
+                RecommendedAction = "Remove the cluster with Remove-ShowcaseCluster and create it again.",
+            };
+        }
+
+        Add("internet-gateway-attachment", ClusterRoles.InternetGateway, "attach internet gateway to the VPC", attached ? StepAction.Exists : StepAction.Create, Deps("vpc", "internet-gateway"), async ct =>
+        {
+            if (!attached)
+            {
+                await _calls.Ec2Async("AttachInternetGateway", $"{ctx.InternetGatewayId} to {ctx.VpcId}", c => _ec2.AttachInternetGatewayAsync(new AttachInternetGatewayRequest { InternetGatewayId = ctx.InternetGatewayId, VpcId = ctx.VpcId }, c), ct).ConfigureAwait(false);
+            }
+        });
+
+        // ---- subnets ----
+        void Subnet(string role, SubnetInfo? found, string cidr, Action<string> set)
+        {
+            if (found is not null)
+            {
+                set(found.Id);
+            }
+
+            Add(role, role, $"{name}-{role} {found?.Cidr ?? cidr}", found is null ? StepAction.Create : StepAction.Exists, Deps("vpc").Concat(zoneDeps).ToArray(), async ct =>
+            {
+                if (found is null)
+                {
+                    var response = await _calls.Ec2Async("CreateSubnet", $"{cidr} in {ctx.Zone}", c => _ec2.CreateSubnetAsync(new CreateSubnetRequest { VpcId = ctx.VpcId, CidrBlock = cidr, AvailabilityZone = ctx.Zone, TagSpecifications = Tagging("subnet", ClusterTags.For(name, role)) }, c), ct).ConfigureAwait(false);
+                    set(response.Subnet.SubnetId);
+                }
+            });
+        }
+
+        Subnet(ClusterRoles.PublicSubnet, existing.PublicSubnet, spec.PublicSubnetCidr, id => ctx.PublicSubnetId = id);
+        Subnet(ClusterRoles.PrivateSubnet, existing.PrivateSubnet, spec.PrivateSubnetCidr, id => ctx.PrivateSubnetId = id);
+
+        // ---- security groups ----
+        var rulesSpec = existing.VpcCidr is null ? spec : new ClusterSpec(name) { VpcCidr = existing.VpcCidr };
+        foreach (var (role, found) in new[] { (ClusterRoles.GatewaySecurityGroup, existing.GatewaySecurityGroup), (ClusterRoles.MasterSecurityGroup, existing.MasterSecurityGroup), (ClusterRoles.AgentSecurityGroup, existing.AgentSecurityGroup) })
+        {
+            var wanted = rulesSpec.IngressRules(role);
+            var missing = found is null ? wanted.ToList() : MissingRules(wanted, found.Ingress);
+            if (found is not null)
+            {
+                ctx.SecurityGroupIds[role] = found.Id;
+            }
+
+            var action = found is null ? StepAction.Create : missing.Count > 0 ? StepAction.Complete : StepAction.Exists;
+            Add(role, role, $"{name}-{role} ({wanted.Count} ingress rules, no SSH)", action, Deps("vpc"), ct => EnsureSecurityGroupAsync(name, role, found?.Id, missing, ctx, ct));
+        }
+
+        // ---- Elastic IPs ----
+        ctx.NatAllocationId = existing.NatAddress?.AllocationId;
+        ctx.GatewayAllocationId = existing.GatewayAddress?.AllocationId;
+        Add(ClusterRoles.NatEip, ClusterRoles.NatEip, $"{name}-nat-eip", existing.NatAddress is null ? StepAction.Create : StepAction.Exists, Array.Empty<string>(), async ct =>
+        {
+            ctx.NatAllocationId ??= await AllocateAsync(name, ClusterRoles.NatEip, ct).ConfigureAwait(false);
+        }, ClusterCost.PublicIpv4Hourly);
+        Add(ClusterRoles.GatewayEip, ClusterRoles.GatewayEip, $"{name}-gateway-eip", existing.GatewayAddress is null ? StepAction.Create : StepAction.Exists, Array.Empty<string>(), async ct =>
+        {
+            ctx.GatewayAllocationId ??= await AllocateAsync(name, ClusterRoles.GatewayEip, ct).ConfigureAwait(false);
+        }, ClusterCost.PublicIpv4Hourly);
+
+        // ---- route tables, routes, associations ----
+        void RouteTable(string role, RouteTableInfo? found, Action<string> set)
+        {
+            if (found is not null)
+            {
+                set(found.Id);
+            }
+
+            Add(role, role, $"{name}-{role}", found is null ? StepAction.Create : StepAction.Exists, Deps("vpc"), async ct =>
+            {
+                if (found is null)
+                {
+                    var response = await _calls.Ec2Async("CreateRouteTable", "in " + ctx.VpcId, c => _ec2.CreateRouteTableAsync(new CreateRouteTableRequest { VpcId = ctx.VpcId, TagSpecifications = Tagging("route-table", ClusterTags.For(name, role)) }, c), ct).ConfigureAwait(false);
+                    set(response.RouteTable.RouteTableId);
+                }
+            });
+        }
+
+        RouteTable(ClusterRoles.PublicRouteTable, existing.PublicRouteTable, id => ctx.PublicRouteTableId = id);
+        RouteTable(ClusterRoles.PrivateRouteTable, existing.PrivateRouteTable, id => ctx.PrivateRouteTableId = id);
+
+        var publicRouteOk = existing.PublicRouteTable?.DefaultRouteTarget is { } pt && pt == existing.InternetGatewayId;
+        Add("public-route", ClusterRoles.PublicRouteTable, "route 0.0.0.0/0 to the internet gateway", publicRouteOk ? StepAction.Exists : StepAction.Create, Deps(ClusterRoles.PublicRouteTable, "internet-gateway-attachment"), ct =>
+            publicRouteOk ? Task.CompletedTask : EnsureDefaultRouteAsync(ctx.PublicRouteTableId!, existing.PublicRouteTable?.DefaultRouteTarget, gatewayId: ctx.InternetGatewayId, natGatewayId: null, ct));
+
+        var publicAssociated = existing.PublicRouteTable is not null && existing.PublicSubnet is not null && existing.PublicRouteTable.Associations.Any(a => a.SubnetId == existing.PublicSubnet.Id);
+        Add("public-association", ClusterRoles.PublicRouteTable, "public subnet uses the public route table", publicAssociated ? StepAction.Exists : StepAction.Create, Deps(ClusterRoles.PublicRouteTable, ClusterRoles.PublicSubnet), ct =>
+            publicAssociated ? Task.CompletedTask : AssociateAsync(ctx.PublicRouteTableId!, ctx.PublicSubnetId!, ct));
+
+        // ---- NAT gateway ----
+        var nat = existing.NatGateway;
+        ctx.NatGatewayId = nat?.Id;
+        Add(ClusterRoles.NatGateway, ClusterRoles.NatGateway, $"{name}-nat-gateway (waits until available)", nat is null ? StepAction.Create : nat.State == "available" ? StepAction.Exists : StepAction.Complete,
+            Deps(ClusterRoles.NatEip, ClusterRoles.PublicSubnet, "internet-gateway-attachment", "public-route"), async ct =>
+            {
+                if (nat is { State: "available" })
+                {
+                    return;
+                }
+
+                if (nat is null)
+                {
+                    var request = new CreateNatGatewayRequest
+                    {
+                        SubnetId = ctx.PublicSubnetId,
+                        AllocationId = ctx.NatAllocationId,
+                        ClientToken = Token(name, "nat", ctx),
+                        TagSpecifications = Tagging("natgateway", ClusterTags.For(name, ClusterRoles.NatGateway)),
+                    };
+                    var response = await _calls.Ec2Async("CreateNatGateway", $"in {ctx.PublicSubnetId} with {ctx.NatAllocationId}", c => _ec2.CreateNatGatewayAsync(request, c), ct).ConfigureAwait(false);
+                    ctx.NatGatewayId = response.NatGateway.NatGatewayId;
+                }
+
+                await WaitNatAvailableAsync(ctx.NatGatewayId!, ct).ConfigureAwait(false);
+            }, ClusterCost.NatGatewayHourly);
+
+        var privateRouteOk = nat is not null && existing.PrivateRouteTable?.DefaultRouteTarget == nat.Id;
+        Add("private-route", ClusterRoles.PrivateRouteTable, "route 0.0.0.0/0 to the NAT gateway", privateRouteOk ? StepAction.Exists : StepAction.Create, Deps(ClusterRoles.PrivateRouteTable, ClusterRoles.NatGateway), ct =>
+            privateRouteOk ? Task.CompletedTask : EnsureDefaultRouteAsync(ctx.PrivateRouteTableId!, existing.PrivateRouteTable?.DefaultRouteTarget, gatewayId: null, natGatewayId: ctx.NatGatewayId, ct));
+
+        var privateAssociated = existing.PrivateRouteTable is not null && existing.PrivateSubnet is not null && existing.PrivateRouteTable.Associations.Any(a => a.SubnetId == existing.PrivateSubnet.Id);
+        Add("private-association", ClusterRoles.PrivateRouteTable, "private subnet uses the private route table", privateAssociated ? StepAction.Exists : StepAction.Create, Deps(ClusterRoles.PrivateRouteTable, ClusterRoles.PrivateSubnet), ct =>
+            privateAssociated ? Task.CompletedTask : AssociateAsync(ctx.PrivateRouteTableId!, ctx.PrivateSubnetId!, ct));
+
+        // ---- hosts ----
+        void Host(string id, string role, int? index, ClusterHostInfo? found, string securityGroupRole, string[] network)
+        {
+            var label = index is null ? $"{name}-{role}" : $"{name}-{role}-{index.Value.ToString(CultureInfo.InvariantCulture)}";
+            var action = found is null ? StepAction.Create : found.State == "running" ? StepAction.Exists : found.State == "pending" ? StepAction.Complete : StepAction.Exists;
+            if (found is { State: "stopped" or "stopping" })
+            {
+                warnings.Add($"Host {found.Name} ({found.InstanceId}) is {found.State}; New-ShowcaseCluster does not start stopped hosts.");
+            }
+
+            var deps = network.Concat(new[] { securityGroupRole }).Concat(keyDeps).Concat(found is null ? imageDeps : new List<string>()).ToArray();
+            Add(id, role, $"{label} ({found?.InstanceId ?? spec.InstanceType}; waits until running)", action, deps, async ct =>
+            {
+                string instanceId;
+                if (found is null)
+                {
+                    instanceId = await RunInstanceAsync(spec, role, index, id, network[0] == ClusterRoles.PublicSubnet ? ctx.PublicSubnetId! : ctx.PrivateSubnetId!, ctx.SecurityGroupIds[securityGroupRole], ctx, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    instanceId = found.InstanceId;
+                }
+
+                if (role == ClusterRoles.Gateway)
+                {
+                    ctx.GatewayInstanceId = instanceId;
+                }
+
+                if (found is null || found.State == "pending")
+                {
+                    await WaitInstanceRunningAsync(instanceId, label, ct).ConfigureAwait(false);
+                }
+            }, instanceCost);
+        }
+
+        Host(ClusterRoles.Gateway, ClusterRoles.Gateway, null, existing.Gateway, ClusterRoles.GatewaySecurityGroup, Deps(ClusterRoles.PublicSubnet, "public-route", "public-association"));
+        Host(ClusterRoles.Master, ClusterRoles.Master, null, existing.Master, ClusterRoles.MasterSecurityGroup, Deps(ClusterRoles.PrivateSubnet, "private-route", "private-association"));
+        foreach (var index in agentIndexes)
+        {
+            Host("agent-" + index.ToString(CultureInfo.InvariantCulture), ClusterRoles.Agent, index, existing.Agents.FirstOrDefault(a => a.Index == index), ClusterRoles.AgentSecurityGroup, Deps(ClusterRoles.PrivateSubnet, "private-route", "private-association"));
+        }
+
+        var eipAssociated = existing.Gateway is not null && existing.GatewayAddress?.InstanceId == existing.Gateway.InstanceId;
+        Add("gateway-eip-association", ClusterRoles.GatewayEip, "gateway's Elastic IP on the gateway", eipAssociated ? StepAction.Exists : StepAction.Create, Deps(ClusterRoles.Gateway, ClusterRoles.GatewayEip, "internet-gateway-attachment"), async ct =>
+        {
+            if (!eipAssociated)
+            {
+                await _calls.Ec2Async("AssociateAddress", $"{ctx.GatewayAllocationId} to {ctx.GatewayInstanceId}", c => _ec2.AssociateAddressAsync(new AssociateAddressRequest { AllocationId = ctx.GatewayAllocationId, InstanceId = ctx.GatewayInstanceId }, c), ct).ConfigureAwait(false);
+            }
+        });
+
+        return new ClusterPlan(spec, existing, steps, region, warnings, ctx, _calls);
+    }
+
+    private static string[] Deps(params string[] ids) => ids;
+
+    internal static List<IngressRule> MissingRules(IReadOnlyList<IngressRule> wanted, IReadOnlyList<IngressRule> present) =>
+        wanted.Where(w => !present.Any(p => p.Protocol == w.Protocol && p.FromPort == w.FromPort && p.ToPort == w.ToPort && p.Cidr == w.Cidr)).ToList();
+
+    private static List<TagSpecification> Tagging(string resourceType, Dictionary<string, string> tags, params string[] alsoFor)
+    {
+        var list = new List<TagSpecification>();
+        foreach (var type in new[] { resourceType }.Concat(alsoFor))
+        {
+            list.Add(new TagSpecification { ResourceType = ResourceType.FindValue(type), Tags = tags.Select(t => new Tag(t.Key, t.Value)).ToList() });
+        }
+
+        return list;
+    }
+
+    private static string Token(string cluster, string step, BuildContext ctx) => $"{cluster}-{step}-{ctx.RunNonce}";
+
+    private async Task ResolveImageAsync(ClusterSpec spec, BuildContext ctx, CancellationToken ct)
+    {
+        var imageId = spec.ImageId;
+        if (imageId is null)
+        {
+            if (_ssm is null)
+            {
+                throw new ShowcaseException("ShowcaseClusterImageNotFound", ShowcaseErrorCategory.InvalidOperation, spec.ImageParameter, "No SSM client to read the image parameter; pass -ImageId.") { Terminating = true };
+            }
+
+            try
+            {
+                var response = await _calls.CallAsync("SSM", "GetParameter", spec.ImageParameter, c => _ssm.GetParameterAsync(new GetParameterRequest { Name = spec.ImageParameter }, c), ct, ex => Ec2Calls.ErrorCode(ex) == "ParameterNotFound" ? null : Ec2Calls.Transient(ex)).ConfigureAwait(false);
+                imageId = response.Parameter?.Value;
+            }
+            catch (ShowcaseException ex) when (ex.InnerException is Amazon.SimpleSystemsManagement.Model.ParameterNotFoundException or Amazon.Runtime.AmazonServiceException { ErrorCode: "ParameterNotFound" })
+            {
+                throw new ShowcaseException("ShowcaseClusterImageNotFound", ShowcaseErrorCategory.ObjectNotFound, spec.ImageParameter, $"The SSM parameter {spec.ImageParameter} does not exist in this region.", ex) { Terminating = true, RecommendedAction = "Pass -ImageId with an AMI id of this region." };
+            }
+
+            if (string.IsNullOrEmpty(imageId))
+            {
+                throw new ShowcaseException("ShowcaseClusterImageNotFound", ShowcaseErrorCategory.InvalidResult, spec.ImageParameter, $"The SSM parameter {spec.ImageParameter} has no value.") { Terminating = true };
+            }
+
+            Reporter.Verbose($"Image {imageId} (from {spec.ImageParameter}).");
+        }
+
+        DescribeImagesResponse images;
+        try
+        {
+            images = await _calls.Ec2Async("DescribeImages", imageId!, c => _ec2.DescribeImagesAsync(new DescribeImagesRequest { ImageIds = new List<string> { imageId! } }, c), ct, Ec2Calls.TransientButNotFound).ConfigureAwait(false);
+        }
+        catch (ShowcaseException ex) when (ex.Category == ShowcaseErrorCategory.ObjectNotFound || (ex.InnerException as Amazon.Runtime.AmazonServiceException)?.ErrorCode?.StartsWith("InvalidAMIID", StringComparison.Ordinal) == true)
+        {
+            throw new ShowcaseException("ShowcaseClusterImageNotFound", ShowcaseErrorCategory.ObjectNotFound, imageId, $"The image {imageId} does not exist in this region or is not available to this account.", ex) { Terminating = true, RecommendedAction = "Pass an AMI id of this region with -ImageId, or omit it to use the current Ubuntu 24.04 image." };
+        }
+
+        var image = (images.Images ?? new List<Image>()).FirstOrDefault();
+        if (image is null)
+        {
+            throw new ShowcaseException("ShowcaseClusterImageNotFound", ShowcaseErrorCategory.ObjectNotFound, imageId, $"The image {imageId} does not exist in this region or is not available to this account.") { Terminating = true };
+        }
+
+        ctx.ImageId = imageId;
+        ctx.RootDeviceName = string.IsNullOrEmpty(image.RootDeviceName) ? "/dev/sda1" : image.RootDeviceName;
+    }
+
+    private async Task ResolveZoneAsync(BuildContext ctx, CancellationToken ct)
+    {
+        var request = new DescribeAvailabilityZonesRequest
+        {
+            Filters = new List<Filter> { new("state", new List<string> { "available" }), new("opt-in-status", new List<string> { "opt-in-not-required" }) },
+        };
+        var response = await _calls.Ec2Async("DescribeAvailabilityZones", "available", c => _ec2.DescribeAvailabilityZonesAsync(request, c), ct).ConfigureAwait(false);
+        ctx.Zone = (response.AvailabilityZones ?? new List<AvailabilityZone>()).Where(z => z.ZoneType is null or "availability-zone").Select(z => z.ZoneName).OrderBy(z => z, StringComparer.Ordinal).FirstOrDefault()
+                   ?? throw new ShowcaseException("ShowcaseClusterZoneNotFound", ShowcaseErrorCategory.ResourceUnavailable, null, "The region has no available availability zone.") { Terminating = true };
+    }
+
+    private async Task ImportKeyPairAsync(ClusterSpec spec, string keyName, CancellationToken ct)
+    {
+        var request = new ImportKeyPairRequest
+        {
+            KeyName = keyName,
+            PublicKeyMaterial = spec.PublicKey!.Trim(),
+            TagSpecifications = Tagging("key-pair", ClusterTags.For(spec.Name, ClusterRoles.KeyPair)),
+        };
+        try
+        {
+            await _calls.Ec2Async("ImportKeyPair", keyName, c => _ec2.ImportKeyPairAsync(request, c), ct).ConfigureAwait(false);
+        }
+        catch (ShowcaseException ex) when ((ex.InnerException as Amazon.Runtime.AmazonServiceException)?.ErrorCode == "InvalidKeyPair.Duplicate")
+        {
+            throw new ShowcaseException("ShowcaseClusterKeyPairExists", ShowcaseErrorCategory.ResourceExists, keyName, $"A key pair named '{keyName}' already exists and does not belong to cluster '{spec.Name}'.", ex)
+            {
+                Terminating = true,
+                RecommendedAction = "Pass -KeyName with another name, or -KeyName alone (without -PublicKeyPath) to use the existing key pair.",
+            };
+        }
+    }
+
+    private async Task EnsureSecurityGroupAsync(string cluster, string role, string? groupId, List<IngressRule> missing, BuildContext ctx, CancellationToken ct)
+    {
+        if (groupId is null)
+        {
+            var groupName = cluster + "-" + role;
+            try
+            {
+                var response = await _calls.Ec2Async("CreateSecurityGroup", groupName, c => _ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest
+                {
+                    GroupName = groupName,
+                    Description = $"Showcase {cluster} {role.Replace("-sg", string.Empty)}: no SSH; admin ports from the VPC only",
+                    VpcId = ctx.VpcId,
+                    TagSpecifications = Tagging("security-group", ClusterTags.For(cluster, role)),
+                }, c), ct).ConfigureAwait(false);
+                groupId = response.GroupId;
+            }
+            catch (ShowcaseException ex) when ((ex.InnerException as Amazon.Runtime.AmazonServiceException)?.ErrorCode == "InvalidGroup.Duplicate")
+            {
+                // A retried create whose first answer was lost: adopt the group of that name in our VPC.
+                var found = await _calls.Ec2Async("DescribeSecurityGroups", groupName, c => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest
+                {
+                    Filters = new List<Filter> { new("vpc-id", new List<string> { ctx.VpcId! }), new("group-name", new List<string> { groupName }) },
+                }, c), ct).ConfigureAwait(false);
+                var group = (found.SecurityGroups ?? new List<SecurityGroup>()).FirstOrDefault();
+                if (group is null)
+                {
+                    throw;
+                }
+
+                groupId = group.GroupId;
+                missing = MissingRules(missing, ClusterDiscovery.ToGroup(group).Ingress);
+            }
+        }
+
+        ctx.SecurityGroupIds[role] = groupId;
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await AuthorizeAsync(groupId, missing, ct).ConfigureAwait(false);
+        }
+        catch (ShowcaseException ex) when ((ex.InnerException as Amazon.Runtime.AmazonServiceException)?.ErrorCode == "InvalidPermission.Duplicate")
+        {
+            var found = await _calls.Ec2Async("DescribeSecurityGroups", groupId, c => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = new List<string> { groupId } }, c), ct).ConfigureAwait(false);
+            var still = MissingRules(missing, ClusterDiscovery.ToGroup(found.SecurityGroups[0]).Ingress);
+            if (still.Count > 0)
+            {
+                await AuthorizeAsync(groupId, still, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private Task<AuthorizeSecurityGroupIngressResponse> AuthorizeAsync(string groupId, List<IngressRule> rules, CancellationToken ct)
+    {
+        var permissions = rules.GroupBy(r => (r.Protocol, r.FromPort, r.ToPort)).Select(g => new IpPermission
+        {
+            IpProtocol = g.Key.Protocol,
+            FromPort = g.Key.FromPort,
+            ToPort = g.Key.ToPort,
+            Ipv4Ranges = g.Select(r => new IpRange { CidrIp = r.Cidr, Description = r.Description }).ToList(),
+        }).ToList();
+        return _calls.Ec2Async("AuthorizeSecurityGroupIngress", $"{groupId} ({rules.Count} rules)", c => _ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest { GroupId = groupId, IpPermissions = permissions }, c), ct);
+    }
+
+    private async Task<string> AllocateAsync(string cluster, string role, CancellationToken ct)
+    {
+        var response = await _calls.Ec2Async("AllocateAddress", cluster + "-" + role, c => _ec2.AllocateAddressAsync(new AllocateAddressRequest { Domain = DomainType.Vpc, TagSpecifications = Tagging("elastic-ip", ClusterTags.For(cluster, role)) }, c), ct).ConfigureAwait(false);
+        return response.AllocationId;
+    }
+
+    private async Task EnsureDefaultRouteAsync(string routeTableId, string? currentTarget, string? gatewayId, string? natGatewayId, CancellationToken ct)
+    {
+        if (currentTarget is not null)
+        {
+            // A route left pointing elsewhere (a deleted NAT gateway: a blackhole) is replaced.
+            await _calls.Ec2Async("DeleteRoute", $"{Any} from {routeTableId}", c => _ec2.DeleteRouteAsync(new DeleteRouteRequest { RouteTableId = routeTableId, DestinationCidrBlock = Any }, c), ct).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await _calls.Ec2Async("CreateRoute", $"{Any} via {gatewayId ?? natGatewayId} in {routeTableId}", c => _ec2.CreateRouteAsync(new CreateRouteRequest { RouteTableId = routeTableId, DestinationCidrBlock = Any, GatewayId = gatewayId, NatGatewayId = natGatewayId }, c), ct).ConfigureAwait(false);
+        }
+        catch (ShowcaseException ex) when ((ex.InnerException as Amazon.Runtime.AmazonServiceException)?.ErrorCode == "RouteAlreadyExists")
+        {
+            Reporter.Verbose($"The route {Any} already exists in {routeTableId} (a retried call).");
+        }
+    }
+
+    private Task<AssociateRouteTableResponse> AssociateAsync(string routeTableId, string subnetId, CancellationToken ct) =>
+        _calls.Ec2Async("AssociateRouteTable", $"{routeTableId} with {subnetId}", c => _ec2.AssociateRouteTableAsync(new AssociateRouteTableRequest { RouteTableId = routeTableId, SubnetId = subnetId }, c), ct);
+
+    private async Task<string> RunInstanceAsync(ClusterSpec spec, string role, int? index, string stepId, string subnetId, string securityGroupId, BuildContext ctx, CancellationToken ct)
+    {
+        var tags = ClusterTags.For(spec.Name, role, index);
+        var request = new RunInstancesRequest
+        {
+            ImageId = ctx.ImageId,
+            InstanceType = InstanceType.FindValue(spec.InstanceType),
+            MinCount = 1,
+            MaxCount = 1,
+            SubnetId = subnetId,
+            SecurityGroupIds = new List<string> { securityGroupId },
+            IamInstanceProfile = new IamInstanceProfileSpecification { Name = spec.InstanceProfileName },
+            KeyName = ctx.KeyName,
+            MetadataOptions = new InstanceMetadataOptionsRequest { HttpTokens = HttpTokensState.Required, HttpEndpoint = InstanceMetadataEndpointState.Enabled, HttpPutResponseHopLimit = 1 },
+            BlockDeviceMappings = new List<BlockDeviceMapping>
+            {
+                new() { DeviceName = ctx.RootDeviceName, Ebs = new EbsBlockDevice { Encrypted = true, VolumeSize = spec.RootVolumeSizeGiB, VolumeType = VolumeType.Gp3, DeleteOnTermination = true } },
+            },
+            ClientToken = Token(spec.Name, stepId, ctx),
+            TagSpecifications = Tagging("instance", tags, "volume", "network-interface"),
+        };
+        var started = DateTime.UtcNow;
+        string? Transient(Exception ex)
+        {
+            if (IsProfileError(ex))
+            {
+                return DateTime.UtcNow - started < Options.InstanceProfileRetryBudget ? "instance profile not visible yet" : null;
+            }
+
+            return Ec2Calls.Transient(ex);
+        }
+
+        try
+        {
+            var response = await _calls.Ec2Async("RunInstances", $"{tags[ClusterTags.Name]} ({spec.InstanceType}, {ctx.ImageId}) in {subnetId}", c => _ec2.RunInstancesAsync(request, c), ct, Transient).ConfigureAwait(false);
+            var instanceId = response.Reservation.Instances[0].InstanceId;
+            ctx.AddedInstanceIds.Enqueue(instanceId);
+            Reporter.Verbose($"Launched {tags[ClusterTags.Name]} as {instanceId}.");
+            return instanceId;
+        }
+        catch (ShowcaseException ex) when (ex.InnerException is not null && IsProfileError(ex.InnerException))
+        {
+            throw new ShowcaseException("ShowcaseInstanceProfileNotFound", ShowcaseErrorCategory.ObjectNotFound, spec.InstanceProfileName, $"EC2 does not know the instance profile '{spec.InstanceProfileName}' (still refused after {Options.InstanceProfileRetryBudget.TotalSeconds:0} s).", ex)
+            {
+                Terminating = true,
+                RecommendedAction = "Check the name ('aws iam list-instance-profiles'), or create one with terraform/iam.tf; then run New-ShowcaseCluster again: it continues from what exists.",
+            };
+        }
+    }
+
+    private static bool IsProfileError(Exception ex) =>
+        ex is Amazon.Runtime.AmazonServiceException { ErrorCode: "InvalidParameterValue" } service
+        && service.Message?.IndexOf("Invalid IAM Instance Profile", StringComparison.OrdinalIgnoreCase) >= 0;
+
+    private async Task WaitInstanceRunningAsync(string instanceId, string label, CancellationToken ct)
+    {
+        Reporter.Verbose($"Waiting for {label} ({instanceId}) to run.");
+        await _calls.WaitAsync($"{label} ({instanceId}) to run", async c =>
+        {
+            var response = await _calls.Ec2Async("DescribeInstances", instanceId, cc => _ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = new List<string> { instanceId } }, cc), c).ConfigureAwait(false);
+            var instance = (response.Reservations ?? new List<Reservation>()).SelectMany(r => r.Instances ?? new List<Instance>()).FirstOrDefault();
+            var state = instance?.State?.Name?.Value;
+            if (state is "shutting-down" or "terminated")
+            {
+                throw new ShowcaseException("ShowcaseClusterInstanceFailed", ShowcaseErrorCategory.InvalidResult, instanceId, $"{label} ({instanceId}) went to {state} while starting: {instance?.StateReason?.Message ?? "no reason given"}.")
+                {
+                    RecommendedAction = "Check the instance type and image in this region, then run the command again.",
+                };
+            }
+
+            return state == "running";
+        }, ct).ConfigureAwait(false);
+    }
+
+    private async Task WaitNatAvailableAsync(string natGatewayId, CancellationToken ct)
+    {
+        Reporter.Verbose($"Waiting for NAT gateway {natGatewayId} to become available.");
+        await _calls.WaitAsync($"NAT gateway {natGatewayId} to become available", async c =>
+        {
+            var response = await _calls.Ec2Async("DescribeNatGateways", natGatewayId, cc => _ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { NatGatewayIds = new List<string> { natGatewayId } }, cc), c).ConfigureAwait(false);
+            var nat = (response.NatGateways ?? new List<NatGateway>()).FirstOrDefault();
+            var state = nat?.State?.Value;
+            if (state is "failed" or "deleting" or "deleted")
+            {
+                throw new ShowcaseException("ShowcaseClusterNatGatewayFailed", ShowcaseErrorCategory.InvalidResult, natGatewayId, $"NAT gateway {natGatewayId} is {state}: {nat?.FailureCode} {nat?.FailureMessage}".TrimEnd())
+                {
+                    RecommendedAction = "Run the command again: a new NAT gateway is created (the failed one goes away by itself).",
+                };
+            }
+
+            return state == "available";
+        }, ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,347 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using ShowcaseOps.Core.Execution;
+
+namespace ShowcaseOps.Core.Cluster;
+
+/// <summary>
+/// Rebuilds clusters from their tags alone (no state file): nine concurrent Describe calls filtered on
+/// <c>tag:showcase:cluster</c>. Other areas use it to resolve a <c>-Cluster</c> name to hosts.
+/// </summary>
+public static class ClusterDiscovery
+{
+    private static readonly char[] WildcardCharacters = { '*', '?', '[' };
+    private static readonly string[] LiveInstanceStates = { "pending", "running", "shutting-down", "stopping", "stopped" };
+
+    /// <summary>The cluster named <paramref name="name"/>, or null when no resource carries that tag.</summary>
+    public static Task<ClusterInfo?> FindAsync(IAmazonEC2 ec2, string name, CancellationToken cancellationToken) =>
+        FindAsync(ec2, name, NullReporter.Instance, ClusterEngineOptions.Default, cancellationToken);
+
+    public static async Task<ClusterInfo?> FindAsync(IAmazonEC2 ec2, string name, IOperationReporter reporter, ClusterEngineOptions options, CancellationToken cancellationToken)
+    {
+        var info = await DiscoverAsync(ec2, name, new Ec2Calls(reporter, options), cancellationToken).ConfigureAwait(false);
+        return info.Exists ? info : null;
+    }
+
+    /// <summary>Names of the clusters whose name matches <paramref name="pattern"/> (wildcards <c>*</c>, <c>?</c>, <c>[a-z]</c>; null: all), sorted.</summary>
+    public static Task<IReadOnlyList<string>> ListNamesAsync(IAmazonEC2 ec2, string? pattern, CancellationToken cancellationToken) =>
+        ListNamesAsync(ec2, pattern, NullReporter.Instance, ClusterEngineOptions.Default, cancellationToken);
+
+    public static async Task<IReadOnlyList<string>> ListNamesAsync(IAmazonEC2 ec2, string? pattern, IOperationReporter reporter, ClusterEngineOptions options, CancellationToken cancellationToken)
+    {
+        if (ec2 is null)
+        {
+            throw new ArgumentNullException(nameof(ec2));
+        }
+
+        var calls = new Ec2Calls(reporter, options);
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        string? next = null;
+        do
+        {
+            var request = new DescribeTagsRequest { Filters = new List<Filter> { new("key", new List<string> { ClusterTags.Cluster }) }, NextToken = next };
+            var response = await calls.Ec2Async("DescribeTags", "key=" + ClusterTags.Cluster, ct => ec2.DescribeTagsAsync(request, ct), cancellationToken).ConfigureAwait(false);
+            foreach (var tag in response.Tags ?? new List<TagDescription>())
+            {
+                if (!string.IsNullOrEmpty(tag.Value))
+                {
+                    names.Add(tag.Value);
+                }
+            }
+
+            next = response.NextToken;
+        }
+        while (!string.IsNullOrEmpty(next));
+
+        var regex = pattern is null ? null : WildcardToRegex(pattern);
+        return names.Where(n => regex is null || regex.IsMatch(n)).ToList();
+    }
+
+    /// <summary>Every cluster matching <paramref name="pattern"/>, discovered concurrently.</summary>
+    public static async Task<IReadOnlyList<ClusterInfo>> ListAsync(IAmazonEC2 ec2, string? pattern, IOperationReporter reporter, ClusterEngineOptions options, CancellationToken cancellationToken)
+    {
+        var names = await ListNamesAsync(ec2, pattern, reporter, options, cancellationToken).ConfigureAwait(false);
+        var found = await Task.WhenAll(names.Select(n => FindAsync(ec2, n, reporter, options, cancellationToken))).ConfigureAwait(false);
+        return found.Where(c => c is not null).Select(c => c!).ToList();
+    }
+
+    public static bool HasWildcards(string? text) => text is not null && text.IndexOfAny(WildcardCharacters) >= 0;
+
+    /// <summary>PowerShell-style wildcards, case-insensitive.</summary>
+    public static Regex WildcardToRegex(string pattern)
+    {
+        var sb = new System.Text.StringBuilder("^");
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            switch (c)
+            {
+                case '*':
+                    sb.Append(".*");
+                    break;
+                case '?':
+                    sb.Append('.');
+                    break;
+                case '[':
+                    var close = pattern.IndexOf(']', i + 1);
+                    if (close < 0)
+                    {
+                        sb.Append("\\[");
+                        break;
+                    }
+
+                    sb.Append('[').Append(pattern.Substring(i + 1, close - i - 1).Replace("\\", "\\\\")).Append(']');
+                    i = close;
+                    break;
+                default:
+                    sb.Append(Regex.Escape(c.ToString()));
+                    break;
+            }
+        }
+
+        return new Regex(sb.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    }
+
+    internal static async Task<ClusterInfo> DiscoverAsync(IAmazonEC2 ec2, string name, Ec2Calls calls, CancellationToken cancellationToken)
+    {
+        if (ec2 is null)
+        {
+            throw new ArgumentNullException(nameof(ec2));
+        }
+
+        List<Filter> Tagged() => new() { new Filter("tag:" + ClusterTags.Cluster, new List<string> { name }) };
+        var what = ClusterTags.Cluster + "=" + name;
+
+        var vpcs = calls.Ec2Async("DescribeVpcs", what, ct => ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = Tagged() }, ct), cancellationToken);
+        var subnets = calls.Ec2Async("DescribeSubnets", what, ct => ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = Tagged() }, ct), cancellationToken);
+        var gateways = calls.Ec2Async("DescribeInternetGateways", what, ct => ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = Tagged() }, ct), cancellationToken);
+        var tables = calls.Ec2Async("DescribeRouteTables", what, ct => ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = Tagged() }, ct), cancellationToken);
+        var groups = calls.Ec2Async("DescribeSecurityGroups", what, ct => ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Tagged() }, ct), cancellationToken);
+        var addresses = calls.Ec2Async("DescribeAddresses", what, ct => ec2.DescribeAddressesAsync(new DescribeAddressesRequest { Filters = Tagged() }, ct), cancellationToken);
+        var nats = calls.Ec2Async("DescribeNatGateways", what, ct => ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { Filter = Tagged() }, ct), cancellationToken);
+        var instances = DescribeInstancesAsync(ec2, calls, Tagged(), what, cancellationToken);
+        var keys = calls.Ec2Async("DescribeKeyPairs", what, ct => ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { Filters = Tagged() }, ct), cancellationToken);
+        await Task.WhenAll(vpcs, subnets, gateways, tables, groups, addresses, nats, instances, keys).ConfigureAwait(false);
+
+        var info = new ClusterInfo(name, ec2.Config.AuthenticationRegion ?? ec2.Config.RegionEndpoint?.SystemName ?? string.Empty);
+        var resources = new List<ClusterResource>();
+        void Add(string type, string id, List<Tag>? tags) => resources.Add(new ClusterResource(type, id, Role(tags) ?? string.Empty, TagMap(tags)));
+
+        // VPC: when an interrupted create left two, the one the subnets use wins.
+        var vpcList = (vpcs.Result.Vpcs ?? new List<Vpc>()).ToList();
+        var subnetList = subnets.Result.Subnets ?? new List<Subnet>();
+        foreach (var v in vpcList)
+        {
+            Add("vpc", v.VpcId, v.Tags);
+        }
+
+        var vpc = vpcList.OrderByDescending(v => subnetList.Count(s => s.VpcId == v.VpcId)).FirstOrDefault();
+        info.VpcIds = vpcList.Select(v => v.VpcId).ToList();
+        if (vpc is not null)
+        {
+            info.VpcId = vpc.VpcId;
+            info.VpcCidr = vpc.CidrBlock;
+            info.Domain = TagMap(vpc.Tags).TryGetValue(ClusterTags.Domain, out var domain) ? domain : null;
+        }
+
+        foreach (var s in subnetList)
+        {
+            Add("subnet", s.SubnetId, s.Tags);
+        }
+
+        info.Subnets = subnetList.Select(s => new SubnetInfo(s.SubnetId, s.CidrBlock, s.AvailabilityZone, s.VpcId)).ToList();
+        info.PublicSubnet = Pick(subnetList, ClusterRoles.PublicSubnet, info.VpcId, s => s.Tags, s => s.VpcId) is { } pub ? new SubnetInfo(pub.SubnetId, pub.CidrBlock, pub.AvailabilityZone, pub.VpcId) : null;
+        info.PrivateSubnet = Pick(subnetList, ClusterRoles.PrivateSubnet, info.VpcId, s => s.Tags, s => s.VpcId) is { } priv ? new SubnetInfo(priv.SubnetId, priv.CidrBlock, priv.AvailabilityZone, priv.VpcId) : null;
+
+        var gatewayList = gateways.Result.InternetGateways ?? new List<InternetGateway>();
+        foreach (var g in gatewayList)
+        {
+            Add("internet-gateway", g.InternetGatewayId, g.Tags);
+        }
+
+        info.InternetGateways = gatewayList.Select(g => (g.InternetGatewayId, (string?)(g.Attachments ?? new List<InternetGatewayAttachment>()).Select(a => a.VpcId).FirstOrDefault())).ToList();
+        var igw = gatewayList.OrderByDescending(g => (g.Attachments ?? new List<InternetGatewayAttachment>()).Any(a => a.VpcId == info.VpcId)).FirstOrDefault(g => Role(g.Tags) == ClusterRoles.InternetGateway);
+        if (igw is not null)
+        {
+            info.InternetGatewayId = igw.InternetGatewayId;
+            info.InternetGatewayVpcId = (igw.Attachments ?? new List<InternetGatewayAttachment>()).Select(a => a.VpcId).FirstOrDefault();
+        }
+
+        var natList = (nats.Result.NatGateways ?? new List<NatGateway>()).Where(n => n.State?.Value != "deleted").ToList();
+        foreach (var n in natList)
+        {
+            Add("natgateway", n.NatGatewayId, n.Tags);
+        }
+
+        info.NatGateways = natList.Select(ToNat).ToList();
+        info.NatGateway = info.NatGateways.Where(n => n.IsUsable && (info.VpcId is null || n.VpcId == info.VpcId))
+            .OrderByDescending(n => n.State == "available").FirstOrDefault();
+
+        var tableList = tables.Result.RouteTables ?? new List<RouteTable>();
+        foreach (var t in tableList)
+        {
+            Add("route-table", t.RouteTableId, t.Tags);
+        }
+
+        info.RouteTables = tableList.Select(ToRouteTable).ToList();
+        info.PublicRouteTable = Pick(tableList, ClusterRoles.PublicRouteTable, info.VpcId, t => t.Tags, t => t.VpcId) is { } prt ? ToRouteTable(prt) : null;
+        info.PrivateRouteTable = Pick(tableList, ClusterRoles.PrivateRouteTable, info.VpcId, t => t.Tags, t => t.VpcId) is { } vrt ? ToRouteTable(vrt) : null;
+
+        var groupList = groups.Result.SecurityGroups ?? new List<SecurityGroup>();
+        foreach (var g in groupList)
+        {
+            Add("security-group", g.GroupId, g.Tags);
+        }
+
+        info.SecurityGroups = groupList.Select(ToGroup).ToList();
+        info.GatewaySecurityGroup = Pick(groupList, ClusterRoles.GatewaySecurityGroup, info.VpcId, g => g.Tags, g => g.VpcId) is { } gsg ? ToGroup(gsg) : null;
+        info.MasterSecurityGroup = Pick(groupList, ClusterRoles.MasterSecurityGroup, info.VpcId, g => g.Tags, g => g.VpcId) is { } msg ? ToGroup(msg) : null;
+        info.AgentSecurityGroup = Pick(groupList, ClusterRoles.AgentSecurityGroup, info.VpcId, g => g.Tags, g => g.VpcId) is { } asg ? ToGroup(asg) : null;
+
+        var hosts = new List<ClusterHostInfo>();
+        foreach (var instance in instances.Result)
+        {
+            Add("instance", instance.InstanceId, instance.Tags);
+            hosts.Add(ToHost(instance));
+        }
+
+        info.Instances = hosts;
+        var live = hosts.Where(h => h.IsLive).ToList();
+        info.Gateway = live.Where(h => h.Role == ClusterRoles.Gateway).OrderBy(h => h.LaunchTime).FirstOrDefault();
+        info.Master = live.Where(h => h.Role == ClusterRoles.Master).OrderBy(h => h.LaunchTime).FirstOrDefault();
+        info.Agents = live.Where(h => h.Role == ClusterRoles.Agent && h.Index is not null).GroupBy(h => h.Index).Select(g => g.OrderBy(h => h.LaunchTime).First()).OrderBy(h => h.Index).ToList();
+
+        var addressList = addresses.Result.Addresses ?? new List<Address>();
+        foreach (var a in addressList)
+        {
+            Add("elastic-ip", a.AllocationId, a.Tags);
+        }
+
+        info.Addresses = addressList.Select(a => new AddressInfo(a.AllocationId, a.PublicIp, a.AssociationId, a.InstanceId, a.NetworkInterfaceId, Role(a.Tags) ?? string.Empty)).ToList();
+        info.NatAddress = info.Addresses.Where(a => a.Role == ClusterRoles.NatEip).OrderByDescending(a => a.AllocationId == info.NatGateway?.AllocationId).FirstOrDefault();
+        info.GatewayAddress = info.Addresses.Where(a => a.Role == ClusterRoles.GatewayEip).OrderByDescending(a => a.InstanceId is not null && a.InstanceId == info.Gateway?.InstanceId).FirstOrDefault();
+        if (info.Gateway is not null && info.GatewayAddress?.InstanceId == info.Gateway.InstanceId && info.Gateway.PublicIpAddress is null)
+        {
+            info.Gateway = Copy(info.Gateway, info.GatewayAddress.PublicIp);
+        }
+
+        var keyList = keys.Result.KeyPairs ?? new List<KeyPairInfo>();
+        foreach (var k in keyList)
+        {
+            Add("key-pair", k.KeyPairId, k.Tags);
+        }
+
+        info.KeyPairNames = keyList.Select(k => k.KeyName).ToList();
+        info.KeyPairName = keyList.Select(k => k.KeyName).FirstOrDefault();
+        info.Resources = resources;
+        return info;
+    }
+
+    private static async Task<List<Instance>> DescribeInstancesAsync(IAmazonEC2 ec2, Ec2Calls calls, List<Filter> filters, string what, CancellationToken cancellationToken)
+    {
+        filters.Add(new Filter("instance-state-name", LiveInstanceStates.ToList()));
+        var result = new List<Instance>();
+        string? next = null;
+        do
+        {
+            var request = new DescribeInstancesRequest { Filters = filters, NextToken = next };
+            var response = await calls.Ec2Async("DescribeInstances", what, ct => ec2.DescribeInstancesAsync(request, ct), cancellationToken).ConfigureAwait(false);
+            foreach (var reservation in response.Reservations ?? new List<Reservation>())
+            {
+                result.AddRange(reservation.Instances ?? new List<Instance>());
+            }
+
+            next = response.NextToken;
+        }
+        while (!string.IsNullOrEmpty(next));
+
+        return result;
+    }
+
+    internal static ClusterHostInfo ToHost(Instance instance)
+    {
+        var tags = TagMap(instance.Tags);
+        var role = tags.TryGetValue(ClusterTags.Role, out var r) ? r : string.Empty;
+        int? index = tags.TryGetValue(ClusterTags.Index, out var i) && int.TryParse(i, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+        var profileArn = instance.IamInstanceProfile?.Arn;
+        return new ClusterHostInfo(instance.InstanceId, role, tags.TryGetValue(ClusterTags.Name, out var nm) ? nm : instance.InstanceId, index, instance.State?.Name?.Value ?? "unknown")
+        {
+            PrivateIpAddress = instance.PrivateIpAddress,
+            PublicIpAddress = string.IsNullOrEmpty(instance.PublicIpAddress) ? null : instance.PublicIpAddress,
+            InstanceType = instance.InstanceType?.Value,
+            ImageId = instance.ImageId,
+            SubnetId = instance.SubnetId,
+            KeyName = instance.KeyName,
+            InstanceProfileName = profileArn is null ? null : profileArn.Substring(profileArn.LastIndexOf('/') + 1),
+            HttpTokens = instance.MetadataOptions?.HttpTokens?.Value,
+            LaunchTime = instance.LaunchTime?.ToUniversalTime(),
+        };
+    }
+
+    private static ClusterHostInfo Copy(ClusterHostInfo host, string publicIp) =>
+        new(host.InstanceId, host.Role, host.Name, host.Index, host.State)
+        {
+            PrivateIpAddress = host.PrivateIpAddress,
+            PublicIpAddress = publicIp,
+            InstanceType = host.InstanceType,
+            ImageId = host.ImageId,
+            SubnetId = host.SubnetId,
+            KeyName = host.KeyName,
+            InstanceProfileName = host.InstanceProfileName,
+            HttpTokens = host.HttpTokens,
+            LaunchTime = host.LaunchTime,
+        };
+
+    internal static NatGatewayInfo ToNat(NatGateway n) =>
+        new(n.NatGatewayId, n.State?.Value ?? "unknown", n.SubnetId, n.VpcId, (n.NatGatewayAddresses ?? new List<NatGatewayAddress>()).Select(a => a.AllocationId).FirstOrDefault(), n.CreateTime?.ToUniversalTime());
+
+    internal static RouteTableInfo ToRouteTable(RouteTable t)
+    {
+        var route = (t.Routes ?? new List<Route>()).FirstOrDefault(r => r.DestinationCidrBlock == "0.0.0.0/0");
+        var target = route is null ? null : !string.IsNullOrEmpty(route.NatGatewayId) ? route.NatGatewayId : route.GatewayId;
+        var associations = (t.Associations ?? new List<RouteTableAssociation>()).Where(a => a.Main != true && !string.IsNullOrEmpty(a.SubnetId))
+            .Select(a => (a.RouteTableAssociationId, a.SubnetId)).ToList();
+        return new RouteTableInfo(t.RouteTableId, t.VpcId, target, associations);
+    }
+
+    internal static SecurityGroupInfo ToGroup(SecurityGroup g)
+    {
+        var ingress = new List<IngressRule>();
+        var referenced = new List<string>();
+        foreach (var permission in g.IpPermissions ?? new List<IpPermission>())
+        {
+            foreach (var range in permission.Ipv4Ranges ?? new List<IpRange>())
+            {
+                ingress.Add(new IngressRule(permission.IpProtocol, permission.FromPort ?? -1, permission.ToPort ?? -1, range.CidrIp, range.Description ?? string.Empty));
+            }
+
+            referenced.AddRange((permission.UserIdGroupPairs ?? new List<UserIdGroupPair>()).Select(p => p.GroupId).Where(id => !string.IsNullOrEmpty(id)));
+        }
+
+        return new SecurityGroupInfo(g.GroupId, g.GroupName, g.VpcId, ingress, referenced.Distinct().ToList());
+    }
+
+    private static T? Pick<T>(IEnumerable<T> items, string role, string? vpcId, Func<T, List<Tag>?> tags, Func<T, string> vpc)
+        where T : class =>
+        items.Where(i => Role(tags(i)) == role).OrderByDescending(i => vpc(i) == vpcId).FirstOrDefault();
+
+    internal static string? Role(List<Tag>? tags) => tags?.FirstOrDefault(t => t.Key == ClusterTags.Role)?.Value;
+
+    internal static IReadOnlyDictionary<string, string> TagMap(List<Tag>? tags)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var tag in tags ?? new List<Tag>())
+        {
+            map[tag.Key] = tag.Value ?? string.Empty;
+        }
+
+        return map;
+    }
+}

@@ -1,0 +1,69 @@
+using System;
+using ShowcaseOps.Core.Execution;
+
+namespace ShowcaseOps.Core.Cluster;
+
+/// <summary>Timings and limits of the cluster engine. <see cref="Default"/> suits real AWS; tests pass shorter ones.</summary>
+public sealed class ClusterEngineOptions
+{
+    public static ClusterEngineOptions Default { get; } = new();
+
+    /// <summary>Eventual consistency (<c>Invalid*.NotFound</c> right after a create), throttling and server errors.</summary>
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Aws;
+
+    /// <summary><c>DependencyViolation</c> during teardown (a just-terminated instance's interface can linger for minutes).</summary>
+    public RetryPolicy DependencyRetry { get; init; } = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10));
+
+    /// <summary>How long RunInstances' "Invalid IAM Instance Profile name" is retried (a new profile takes seconds to propagate).</summary>
+    public TimeSpan InstanceProfileRetryBudget { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>First delay between polls of a state (instance running, NAT gateway available, …); it grows to <see cref="PollMax"/>.</summary>
+    public TimeSpan PollInitial { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan PollMax { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long to wait for an instance to run or terminate, or a NAT gateway to become available or deleted.</summary>
+    public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How many resource steps of the plan run at once (1 = one call at a time, for comparison).</summary>
+    public int MaxConcurrency { get; init; } = 16;
+}
+
+/// <summary>
+/// Test and benchmark seam (like PSResourceGet's InternalHooks): lets Pester and bench/ scripts shorten timings, force
+/// the plan to run one step at a time, and read the timings of the last build. Not for production use.
+/// </summary>
+public static class ClusterInternalHooks
+{
+    /// <summary>Options the cmdlets use instead of <see cref="ClusterEngineOptions.Default"/>.</summary>
+    public static ClusterEngineOptions? Options { get; set; }
+
+    /// <summary>When set, overrides <see cref="ClusterEngineOptions.MaxConcurrency"/> (1 runs the plan one call at a time).</summary>
+    public static int? MaxConcurrency { get; set; }
+
+    /// <summary>The step timings of the last New-/Set-ShowcaseCluster run in this process.</summary>
+    public static PlanRunReport? LastRun { get; set; }
+
+    internal static ClusterEngineOptions Effective
+    {
+        get
+        {
+            var options = Options ?? ClusterEngineOptions.Default;
+            if (MaxConcurrency is { } concurrency)
+            {
+                options = new ClusterEngineOptions
+                {
+                    Retry = options.Retry,
+                    DependencyRetry = options.DependencyRetry,
+                    InstanceProfileRetryBudget = options.InstanceProfileRetryBudget,
+                    PollInitial = options.PollInitial,
+                    PollMax = options.PollMax,
+                    WaitTimeout = options.WaitTimeout,
+                    MaxConcurrency = concurrency,
+                };
+            }
+
+            return options;
+        }
+    }
+}
