@@ -107,7 +107,7 @@ internal sealed class ClusterScaler
             ImageId = template.ImageId,
             InstanceProfileName = template.InstanceProfileName,
             KeyName = template.KeyName,
-            Domain = info.Domain ?? "service.consul",
+            Domain = info.Domain ?? ClusterSpec.DefaultDomain,
             AvailabilityZone = info.AvailabilityZone,
         };
         var builder = new ClusterBuilder(_ec2, _ssm, _reporter, _options);

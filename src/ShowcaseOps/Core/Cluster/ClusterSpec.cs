@@ -45,7 +45,9 @@ public sealed class ClusterSpec
     /// <summary>An OpenSSH public key to import (no SSH port is opened for it).</summary>
     public string? PublicKey { get; set; }
 
-    public string Domain { get; set; } = "service.consul";
+    public const string DefaultDomain = "service.consul";
+
+    public string Domain { get; set; } = DefaultDomain;
 
     /// <summary>Null: the first available zone of the region (or the zone of the existing subnets).</summary>
     public string? AvailabilityZone { get; set; }

@@ -1,0 +1,186 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.EC2;
+using Amazon.SimpleSystemsManagement;
+using ShowcaseOps.Commands.Cluster;
+using ShowcaseOps.Core;
+using ShowcaseOps.Core.Aws;
+using ShowcaseOps.Core.Cluster;
+using ShowcaseOps.Core.Execution;
+using ShowcaseOps.Core.Platform;
+using ShowcaseOps.Core.Session;
+using ShowcaseOps.Core.Ssm;
+using ShowcaseOps.Model;
+
+namespace ShowcaseOps.Cmdlets;
+
+/// <summary>The resolved cluster and the channel one platform command uses.</summary>
+internal sealed class PlatformConnection : IDisposable
+{
+    private readonly IDisposable[] _owned;
+
+    private PlatformConnection(ShowcaseCluster? cluster, string domain, IPlatformChannel channel, params IDisposable[] owned)
+    {
+        Cluster = cluster;
+        Domain = domain;
+        Channel = channel;
+        _owned = owned;
+    }
+
+    /// <summary>Null only for the HTTP channel used without any cluster.</summary>
+    public ShowcaseCluster? Cluster { get; }
+
+    /// <summary>The cluster's service domain (default service.consul).</summary>
+    public string Domain { get; }
+
+    public IPlatformChannel Channel { get; }
+
+    public string ClusterName => Cluster?.Name ?? "(no cluster)";
+
+    public void Dispose()
+    {
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+    }
+
+    public static async Task<PlatformConnection> OpenAsync(
+        AwsConnectionSettings settings,
+        ShowcaseClusterReference? reference,
+        PlatformChannelKind? channelKind,
+        IReadOnlyDictionary<PlatformTarget, Uri>? endpoints,
+        IOperationReporter reporter,
+        CancellationToken cancellationToken)
+    {
+        var kind = channelKind ?? ShowcaseContext.Channel;
+        if (kind == PlatformChannelKind.Http)
+        {
+            var cluster = reference?.Cluster;
+            if (cluster is null && (reference is not null || ShowcaseContext.CurrentCluster is not null))
+            {
+                cluster = await TryFindAsync(settings, reference?.Name ?? ShowcaseContext.CurrentCluster!, reporter, cancellationToken).ConfigureAwait(false);
+            }
+
+            var http = HttpEndpoints(endpoints, cluster);
+            reporter.Verbose($"Platform channel: HTTP ({http}).");
+            var channel = new HttpPlatformChannel(http);
+            return new PlatformConnection(cluster, cluster?.Domain ?? ClusterSpec.DefaultDomain, channel, channel);
+        }
+
+        var resolved = reference?.Cluster ?? await FindRequiredAsync(settings, reference?.Name, reporter, cancellationToken).ConfigureAwait(false);
+        if (resolved.Gateway is null || resolved.Master is null || resolved.Gateway.PrivateIpAddress is null || resolved.Master.PrivateIpAddress is null)
+        {
+            throw new ShowcaseException(
+                "ShowcaseClusterIncomplete",
+                ShowcaseErrorCategory.ResourceUnavailable,
+                resolved.Name,
+                $"Cluster '{resolved.Name}' has no running gateway and master, so the SSM channel has nowhere to run.")
+            {
+                RecommendedAction = $"Complete it with New-ShowcaseCluster -Name {resolved.Name} (it adopts what exists), or use -Channel Http with -PlatformEndpoint.",
+            };
+        }
+
+        var ssm = AwsClientFactory.CreateSsm(settings);
+        var gateway = new SsmTarget(resolved.Gateway.InstanceId, "gateway", resolved.Gateway.Name);
+        var platform = PlatformEndpoints.ForCluster(resolved.Master.PrivateIpAddress, resolved.Gateway.PrivateIpAddress);
+        reporter.Verbose($"Platform channel: SSM Run Command on {gateway} ({platform}).");
+        return new PlatformConnection(resolved, resolved.Domain ?? ClusterSpec.DefaultDomain, new SsmPlatformChannel(ssm, gateway, platform), ssm);
+    }
+
+    private static PlatformEndpoints HttpEndpoints(IReadOnlyDictionary<PlatformTarget, Uri>? given, ShowcaseCluster? cluster)
+    {
+        Uri? For(PlatformTarget target)
+        {
+            if (given is not null && given.TryGetValue(target, out var explicitUri))
+            {
+                return explicitUri;
+            }
+
+            if (ShowcaseContext.HttpEndpoint(target) is { } sessionUri)
+            {
+                return sessionUri;
+            }
+
+            if (SandboxSession.Current is { } sandbox)
+            {
+                return sandbox.Endpoint(target.ToString().ToLowerInvariant());
+            }
+
+            // Inside the VPC: the cluster's own addresses (see PlatformEndpoints.ForCluster).
+            if (cluster?.Master?.PrivateIpAddress is { } master && cluster.Gateway?.PrivateIpAddress is { } gateway)
+            {
+                return PlatformEndpoints.ForCluster(master, gateway).For(target);
+            }
+
+            return null;
+        }
+
+        var missing = new[] { PlatformTarget.Consul, PlatformTarget.Vulcand, PlatformTarget.Kong }.Where(t => For(t) is null).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new ShowcaseException(
+                "PlatformEndpointMissing",
+                ShowcaseErrorCategory.InvalidArgument,
+                string.Join(", ", missing),
+                $"The HTTP channel has no URL for {string.Join(", ", missing)}.")
+            {
+                Terminating = true,
+                RecommendedAction = "Pass -PlatformEndpoint @{ Consul = 'http://…:8500'; Vulcand = 'http://…:8182'; Kong = 'http://…:8001'; Marathon = 'http://…:8080' }, or set them once with Use-ShowcaseCluster.",
+            };
+        }
+
+        return new PlatformEndpoints(For(PlatformTarget.Consul)!, For(PlatformTarget.Vulcand)!, For(PlatformTarget.Kong)!, For(PlatformTarget.Marathon));
+    }
+
+    private static async Task<ShowcaseCluster> FindRequiredAsync(AwsConnectionSettings settings, string? name, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        using var ec2 = AwsClientFactory.CreateEc2(settings);
+        name ??= ShowcaseContext.CurrentCluster;
+        if (name is null)
+        {
+            var names = await ClusterDiscovery.ListNamesAsync(ec2, null, cancellationToken).ConfigureAwait(false);
+            if (names.Count != 1)
+            {
+                throw new ShowcaseException(
+                    "ShowcaseClusterNotSpecified",
+                    ShowcaseErrorCategory.InvalidArgument,
+                    null,
+                    names.Count == 0
+                        ? "No cluster was given and none exists in this region."
+                        : $"No cluster was given and this region has {names.Count} ({string.Join(", ", names)}).")
+                {
+                    Terminating = true,
+                    RecommendedAction = "Pass -Cluster <name>, pipe a ShowcaseCluster in, or choose one for the session with Use-ShowcaseCluster.",
+                };
+            }
+
+            name = names[0];
+        }
+
+        reporter.Verbose($"Looking up cluster '{name}' by its tags.");
+        var info = await ClusterDiscovery.FindAsync(ec2, name, cancellationToken).ConfigureAwait(false)
+            ?? throw new ShowcaseException("ShowcaseClusterNotFound", ShowcaseErrorCategory.ObjectNotFound, name, $"No cluster named '{name}' was found in this region.")
+            {
+                Terminating = true,
+                RecommendedAction = "List clusters with Get-ShowcaseCluster, or check -Region.",
+            };
+        return ClusterSession.ToOutput(info);
+    }
+
+    private static async Task<ShowcaseCluster?> TryFindAsync(AwsConnectionSettings settings, string name, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await FindRequiredAsync(settings, name, reporter, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ShowcaseException ex) when (ex.ErrorId is "ShowcaseClusterNotFound" or "AwsRegionNotSet" or "AwsCredentialsNotFound")
+        {
+            reporter.Verbose($"Cluster '{name}' not found ({ex.ErrorId}); the HTTP channel goes on without it (domain {ClusterSpec.DefaultDomain}).");
+            return null;
+        }
+    }
+}
