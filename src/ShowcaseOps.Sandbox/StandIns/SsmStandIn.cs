@@ -173,8 +173,12 @@ public sealed partial class SsmStandIn : StandIn, IDisposable
     }
 
     /// <summary>
-    /// The environment a platform operation runs with: <c>CURL_HOME</c> points at a <c>.curlrc</c> whose
-    /// <c>connect-to</c> lines send any host's :8500/:8182/:8001/:8080 to the Consul/Vulcand/Kong/Marathon stand-ins.
+    /// The environment a platform operation runs with. A <c>curl</c> wrapper comes first on PATH: it rewrites every
+    /// http(s) URL in its arguments and in <c>--config</c> files, so any host's :8500/:8182/:8001/:8080 goes to the
+    /// Consul/Vulcand/Kong/Marathon stand-in on loopback and ANY other URL to a closed loopback port. The exact script
+    /// that would run on the gateway thus reaches the stand-ins, and nothing it does can leave this machine (curl's
+    /// <c>connect-to</c> in a .curlrc was not enough: options from a config file apply to the first URL only, and a
+    /// batch's further <c>--next</c> transfers went to the real cluster addresses).
     /// </summary>
     public IReadOnlyDictionary<string, string> PlatformEnvironment()
     {
@@ -183,25 +187,80 @@ public sealed partial class SsmStandIn : StandIn, IDisposable
             if (_curlHome is null)
             {
                 var dir = ShellRunner.CreateTempDirectory("curl-");
-                // The stand-ins listen on http://127.0.0.1:<port>/ and HttpListener matches the Host header against that
-                // prefix (the port is not compared), so requests carry "Host: 127.0.0.1" instead of the cluster address.
-                var lines = new List<string>
-                {
-                    "# ShowcaseOps sandbox: platform admin ports go to the stand-ins",
-                    "noproxy = \"*\"",
-                    "header = \"Host: 127.0.0.1\"",
-                };
-                foreach (var pair in SandboxHost.RealPorts)
-                {
-                    lines.Add($"connect-to = \":{pair.Value}:127.0.0.1:{Host.Endpoint(pair.Key).Port}\"");
-                }
-
-                File.WriteAllText(Path.Combine(dir, ".curlrc"), string.Join("\n", lines) + "\n");
+                var bin = Path.Combine(dir, "bin");
+                Directory.CreateDirectory(bin);
+                var wrapper = Path.Combine(bin, "curl");
+                File.WriteAllText(wrapper, CurlWrapper(RealCurl()));
+                ShellRunner.MakeExecutable(wrapper);
                 _curlHome = dir;
             }
 
-            return new Dictionary<string, string> { ["CURL_HOME"] = _curlHome, ["SHOWCASEOPS_SANDBOX"] = "1" };
+            return new Dictionary<string, string>
+            {
+                ["CURL_HOME"] = _curlHome,
+                ["PATH"] = Path.Combine(_curlHome, "bin") + Path.PathSeparator + (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin"),
+                ["no_proxy"] = "*",
+                ["NO_PROXY"] = "*",
+                ["SHOWCASEOPS_SANDBOX"] = "1",
+            };
         }
+    }
+
+    private string CurlWrapper(string realCurl)
+    {
+        var sed = new System.Text.StringBuilder();
+        foreach (var pair in SandboxHost.RealPorts)
+        {
+            sed.Append(" -e 's#https\\{0,1\\}://[^/\"'\"'\"' ]*:").Append(pair.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Append("\\([/?\"'\"'\"' ]\\|$\\)#sandbox://127.0.0.1:").Append(Host.Endpoint(pair.Key).Port.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append("\\1#g'");
+        }
+
+        return "#!/bin/sh\n"
+            + "# ShowcaseOps sandbox curl: platform ports go to the loopback stand-ins, every other URL to a closed loopback port.\n"
+            + "set -eu\n"
+            + "real='" + realCurl.Replace("'", string.Empty) + "'\n"
+            + "rewrite() {\n"
+            + "  sed" + sed + " -e 's#https\\{0,1\\}://[^/\"'\"'\"' ]*#http://127.0.0.1:9#g' -e 's#sandbox://#http://#g'\n"
+            + "}\n"
+            + "count=$#\n"
+            + "config=0\n"
+            + "made=''\n"
+            + "while [ \"$count\" -gt 0 ]; do\n"
+            + "  a=$1\n"
+            + "  shift\n"
+            + "  count=$((count - 1))\n"
+            + "  if [ \"$config\" = 1 ]; then\n"
+            + "    t=$(mktemp)\n"
+            + "    made=\"$made $t\"\n"
+            + "    rewrite < \"$a\" > \"$t\"\n"
+            + "    set -- \"$@\" \"$t\"\n"
+            + "    config=0\n"
+            + "    continue\n"
+            + "  fi\n"
+            + "  case $a in\n"
+            + "    -K|--config) config=1; set -- \"$@\" \"$a\" ;;\n"
+            + "    *://*) set -- \"$@\" \"$(printf '%s' \"$a\" | rewrite)\" ;;\n"
+            + "    *) set -- \"$@\" \"$a\" ;;\n"
+            + "  esac\n"
+            + "done\n"
+            + "rc=0\n"
+            + "\"$real\" -q \"$@\" || rc=$?\n"
+            + "for t in $made; do rm -f \"$t\"; done\n"
+            + "exit \"$rc\"\n";
+    }
+
+    private static string RealCurl()
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(Path.PathSeparator))
+        {
+            var candidate = Path.Combine(dir, "curl");
+            if (dir.Length > 0 && File.Exists(candidate) && !candidate.Contains("showcaseops"))
+            {
+                return candidate;
+            }
+        }
+
+        return "/usr/bin/curl";
     }
 
     private void ResetSettings()

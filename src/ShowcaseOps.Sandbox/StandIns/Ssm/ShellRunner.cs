@@ -76,6 +76,13 @@ internal static class ShellRunner
         return dir;
     }
 
+    /// <summary>chmod 755 (netstandard2.0 has no File.SetUnixFileMode).</summary>
+    public static void MakeExecutable(string path)
+    {
+        using var chmod = Process.Start(new ProcessStartInfo("chmod", "755 \"" + path + "\"") { UseShellExecute = false });
+        chmod?.WaitForExit();
+    }
+
     public static void TryDelete(string dir)
     {
         try

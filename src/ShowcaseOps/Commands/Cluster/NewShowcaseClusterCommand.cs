@@ -129,6 +129,7 @@ public sealed class NewShowcaseClusterCommand : AwsCmdlet
             ClusterSession.BootstrapAddedHosts(cluster, result.AddedInstanceIds, WriteVerbose);
         }
 
+        Core.Session.ShowcaseContext.CurrentCluster = cluster.Name;
         WriteObject(cluster);
     }
 

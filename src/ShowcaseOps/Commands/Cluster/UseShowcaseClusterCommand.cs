@@ -1,0 +1,84 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using ShowcaseOps.Cmdlets;
+using ShowcaseOps.Core.Cluster;
+using ShowcaseOps.Core.Platform;
+using ShowcaseOps.Core.Session;
+using ShowcaseOps.Model;
+
+namespace ShowcaseOps.Commands.Cluster;
+
+/// <summary>Chooses the session's current cluster (used when -Cluster is left out) and, optionally, the platform channel.</summary>
+[Cmdlet(VerbsOther.Use, "ShowcaseCluster", SupportsShouldProcess = true, DefaultParameterSetName = ByName)]
+[OutputType(typeof(ShowcaseCluster))]
+public sealed class UseShowcaseClusterCommand : AwsCmdlet
+{
+    private const string ByName = "ByName";
+    private const string ByObject = "ByObject";
+
+    /// <summary>The cluster to make current.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByName)]
+    [ArgumentCompleter(typeof(ClusterNameCompleter))]
+    [ValidatePattern(ClusterSpec.NamePattern)]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>A cluster from Get-ShowcaseCluster or New-ShowcaseCluster.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByObject)]
+    public ShowcaseCluster? InputObject { get; set; }
+
+    /// <summary>The session's platform channel: Ssm (default) or Http.</summary>
+    [Parameter]
+    public PlatformChannelKind? Channel { get; set; }
+
+    /// <summary>Base URLs for the HTTP channel, e.g. @{ Consul = 'http://10.0.5.10:8500'; Vulcand = 'http://10.0.12.10:8182'; Kong = 'http://10.0.5.10:8001'; Marathon = 'http://10.0.12.10:8080' }.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public System.Collections.Hashtable? PlatformEndpoint { get; set; }
+
+    /// <summary>Outputs the cluster (looked up by its tags when given by name).</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecordCore()
+    {
+        var name = InputObject?.Name ?? Name;
+        if (!ShouldProcess(name, "Make it the session's current ShowcaseOps cluster"))
+        {
+            return;
+        }
+
+        ShowcaseContext.CurrentCluster = name;
+        if (Channel is not null || PlatformEndpoint is not null)
+        {
+            var endpoints = new Dictionary<PlatformTarget, Uri>();
+            foreach (System.Collections.DictionaryEntry entry in PlatformEndpoint ?? new System.Collections.Hashtable())
+            {
+                var value = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
+                if (!Enum.TryParse<PlatformTarget>(entry.Key?.ToString(), true, out var target)
+                    || !Uri.TryCreate(value?.ToString(), UriKind.Absolute, out var uri))
+                {
+                    throw new Core.ShowcaseException("PlatformEndpointInvalid", Core.ShowcaseErrorCategory.InvalidArgument, entry.Key, $"'{entry.Key} = {value}' is not a platform API (Consul, Vulcand, Kong, Marathon) with an http(s) URL.") { Terminating = true };
+                }
+
+                endpoints[target] = uri;
+            }
+
+            ShowcaseContext.SetChannel(Channel, PlatformEndpoint is null ? null : endpoints);
+        }
+
+        WriteVerbose($"Current cluster: {name}; platform channel: {ShowcaseContext.Channel}.");
+        if (PassThru)
+        {
+            var cluster = InputObject ?? Run((reporter, ct) => FindAsync(name, reporter, ct));
+            WriteObject(cluster);
+        }
+    }
+
+    private async System.Threading.Tasks.Task<ShowcaseCluster> FindAsync(string name, Core.Execution.IOperationReporter reporter, System.Threading.CancellationToken ct)
+    {
+        using var session = new ClusterSession(ConnectionSettings);
+        var info = await session.FindAsync(name, reporter, ct).ConfigureAwait(false) ?? throw ClusterScaler.NotFound(name);
+        return ClusterSession.ToOutput(info);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Linq;
+using System.Management.Automation;
+using ShowcaseOps.Cmdlets;
+using ShowcaseOps.Core.Platform;
+using ShowcaseOps.Model;
+
+namespace ShowcaseOps.Commands.Services;
+
+/// <summary>Reads Consul, Vulcand and Kong and shows, per service, where it is registered and where it is missing.</summary>
+[Cmdlet(VerbsCommon.Get, "ShowcaseService")]
+[OutputType(typeof(ShowcaseService))]
+public sealed class GetShowcaseServiceCommand : PlatformCmdlet
+{
+    private static readonly string[] AllNames = { "*" };
+
+    /// <summary>Only services whose name matches (wildcards allowed). Default: every service found in any target.</summary>
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    protected override void ProcessRecordCore()
+    {
+        var patterns = (Name ?? AllNames).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
+        var services = Run(async (reporter, ct) =>
+        {
+            var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
+            reporter.Verbose($"Reading Consul, Vulcand and Kong of cluster {connection.ClusterName} through the {connection.Channel.Name} channel.");
+            var state = await new PlatformStateReader(connection.Channel).ReadAsync(reporter, ct).ConfigureAwait(false);
+            state.ThrowIfIncomplete();
+            return state.Services
+                .Where(s => patterns.Any(p => p.IsMatch(s.Name)))
+                .Select(s => new ShowcaseService(connection.ClusterName, connection.Domain, s))
+                .ToList();
+        });
+
+        foreach (var name in (Name ?? System.Array.Empty<string>()).Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
+        {
+            if (!services.Any(s => string.Equals(s.Name, name, System.StringComparison.OrdinalIgnoreCase)))
+            {
+                WriteShowcaseError(new Core.ShowcaseException("ShowcaseServiceNotFound", Core.ShowcaseErrorCategory.ObjectNotFound, name, $"No service named '{name}' is registered in Consul, Vulcand or Kong.")
+                {
+                    RecommendedAction = "Register it with Register-ShowcaseService, or list all services with Get-ShowcaseService.",
+                });
+            }
+        }
+
+        WriteObject(services, enumerateCollection: true);
+    }
+}
