@@ -71,6 +71,9 @@ internal sealed class ClusterSession : IDisposable
 
     public static ShowcaseCluster ToOutput(ClusterInfo info) => new(info);
 
+    public Task TerminateAsync(IReadOnlyList<string> instanceIds, string what, IOperationReporter reporter, CancellationToken ct) =>
+        new ClusterTeardown(Ec2, reporter, Options).TerminateInstancesAsync(instanceIds, what, ct);
+
     /// <summary>
     /// EXTENSION POINT (bootstrap issue): install the platform over SSM on the hosts a command just launched. Until then
     /// it only says what it would do; -SkipBootstrap skips it.
