@@ -206,7 +206,7 @@ public sealed class MarathonClient
                 {
                     throw new ShowcaseException(MarathonErrors.DeploymentTimeout, ShowcaseErrorCategory.OperationTimeout, appIdOrDeploymentId, $"Marathon {what} did not finish within {timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s. Still running: {summary}.")
                     {
-                        RecommendedAction = "Check the app's tasks (Get-MarathonTask) and Marathon's deployments; wait longer with -Timeout.",
+                        RecommendedAction = "Check the app's tasks (Get-MarathonTask) and Marathon's deployments; wait longer with -TimeoutSeconds.",
                     };
                 }
 

@@ -12,6 +12,9 @@ public static class MarathonErrors
     /// <summary>Bad JSON or an app definition Marathon rejects (InvalidData); the message carries Marathon's details.</summary>
     public const string AppInvalid = "MarathonAppInvalid";
 
+    /// <summary>An app spec file that does not exist or cannot be read (ObjectNotFound / ReadError); New-MarathonApp -Path.</summary>
+    public const string AppSpecNotFound = "MarathonAppSpecNotFound";
+
     /// <summary>A deployment runs for the app (ResourceBusy); <c>-Force</c> overrides it.</summary>
     public const string AppLocked = "MarathonAppLocked";
 

@@ -1,0 +1,66 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using ShowcaseOps.Core;
+using ShowcaseOps.Core.Marathon;
+using ShowcaseOps.Model;
+
+namespace ShowcaseOps.Commands.Marathon;
+
+/// <summary>Lists Marathon tasks, of one app or of all apps, optionally of one state.</summary>
+[Cmdlet(VerbsCommon.Get, "MarathonTask")]
+[OutputType(typeof(MarathonTask))]
+public sealed class GetMarathonTaskCommand : MarathonCmdlet
+{
+    /// <summary>The app (<c>web</c> or <c>/web</c>; wildcards allowed); binds from a MarathonApp's Id. Default: every app.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MarathonAppIdCompleter))]
+    public string? AppId { get; set; }
+
+    /// <summary>Only tasks in this Mesos state: Running, Staging, Starting, Killing, … (with or without the TASK_ prefix).</summary>
+    [Parameter]
+    [ValidatePattern("^(?i:(TASK_)?[A-Z_]+)$")]
+    [ArgumentCompleter(typeof(MarathonTaskStateCompleter))]
+    public string? State { get; set; }
+
+    protected override void ProcessRecordCore()
+    {
+        var wildcard = AppId is not null && WildcardPattern.ContainsWildcardCharacters(AppId);
+        var pattern = wildcard ? AppIdPattern.Create(AppId!) : null;
+        var tasks = Run(async (reporter, ct) =>
+        {
+            var client = await ConnectMarathonAsync(reporter, ct).ConfigureAwait(false);
+            var found = await client.ListTasksAsync(wildcard ? null : AppId, State, reporter, ct).ConfigureAwait(false);
+            return found
+                .Where(t => pattern is null || pattern.IsMatch(t.AppId))
+                .OrderBy(t => t.AppId, StringComparer.Ordinal)
+                .ThenBy(t => t.StagedAt ?? DateTime.MaxValue)
+                .ThenBy(t => t.Id, StringComparer.Ordinal)
+                .ToList();
+        });
+        WriteObject(tasks, enumerateCollection: true);
+    }
+}
+
+/// <summary>Completes -State with the Mesos task states.</summary>
+public sealed class MarathonTaskStateCompleter : IArgumentCompleter
+{
+    private static readonly string[] States = { "Running", "Staging", "Starting", "Killing", "Killed", "Failed", "Finished", "Lost", "Unreachable", "Gone", "Dropped", "Unknown" };
+
+    public System.Collections.Generic.IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters)
+    {
+        var word = (wordToComplete ?? string.Empty).Trim('\'', '"');
+        if (word.StartsWith("TASK_", StringComparison.OrdinalIgnoreCase))
+        {
+            word = word.Substring(5);
+        }
+
+        return States
+            .Where(s => s.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+            .Select(s => new CompletionResult(s, s, CompletionResultType.ParameterValue, "TASK_" + s.ToUpperInvariant()))
+            .ToList();
+    }
+}
