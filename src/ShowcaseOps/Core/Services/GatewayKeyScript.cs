@@ -54,7 +54,7 @@ public static class GatewayKeyScript
         s.Append("region=$(curl -sf --connect-timeout 2 --max-time 5 -K \"$tmp/imds.conf\" \"$imds/meta-data/placement/region\") || fail imds 'The region is unknown.'\n");
         s.Append("case $region in ''|*[!a-z0-9-]*) fail imds 'The region is not usable.' ;; esac\n");
         s.Append("ak=$(field AccessKeyId \"$tmp/creds\"); sk=$(field SecretAccessKey \"$tmp/creds\"); st=$(field Token \"$tmp/creds\")\n");
-        s.Append("[ -n \"$ak\" ] && [ -n \"$sk\" ] || fail role 'The instance role credentials are incomplete.'\n");
+        s.Append("if [ -z \"$ak\" ] || [ -z \"$sk\" ]; then fail role 'The instance role credentials are incomplete.'; fi\n");
         // Credentials go in a private config file, not in curl's argv (visible in the process list).
         s.Append("{ printf 'user = \"%s:%s\"\\n' \"$ak\" \"$sk\"; printf 'header = \"X-Amz-Security-Token: %s\"\\n' \"$st\"; } > \"$tmp/ssm.conf\"\n");
         s.Append("printf '%s' '{\"Name\":\"").Append(parameter).Append("\",\"WithDecryption\":true}' > \"$tmp/get.json\"\n");
