@@ -13,6 +13,9 @@ public enum ShowcaseRegistrationStatus
 
     /// <summary>In some targets and missing from others: drift to repair (register it again).</summary>
     Partial,
+
+    /// <summary>In no target (after Unregister-ShowcaseInstance, or when a registration failed entirely).</summary>
+    Unregistered,
 }
 
 /// <summary>A service as Get-ShowcaseService shows it: where it is registered (Consul, Vulcand, Kong) and where it is missing.</summary>

@@ -29,7 +29,7 @@ public sealed class GetShowcaseServiceCommand : PlatformCmdlet
             var state = await new PlatformStateReader(connection.Channel).ReadAsync(reporter, ct).ConfigureAwait(false);
             state.ThrowIfIncomplete();
             return state.Services
-                .Where(s => patterns.Any(p => p.IsMatch(s.Name)))
+                .Where(s => !Core.Services.GatewayPlan.IsGatewayEntity(s) && patterns.Any(p => p.IsMatch(s.Name)))
                 .Select(s => new ShowcaseService(connection.ClusterName, connection.Domain, s))
                 .ToList();
         });

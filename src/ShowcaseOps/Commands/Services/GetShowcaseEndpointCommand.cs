@@ -1,0 +1,94 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using ShowcaseOps.Cmdlets;
+using Newtonsoft.Json.Linq;
+using ShowcaseOps.Core;
+using ShowcaseOps.Core.Platform;
+using ShowcaseOps.Core.Services;
+using ShowcaseOps.Model;
+
+namespace ShowcaseOps.Commands.Services;
+
+/// <summary>
+/// Shows how to reach each service (and the gateway UIs) from outside: the gateway's public URL, the Host header Kong
+/// routes on, and the hosts-file line.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ShowcaseEndpoint")]
+[OutputType(typeof(ShowcaseEndpoint))]
+public sealed class GetShowcaseEndpointCommand : PlatformCmdlet
+{
+    private static readonly string[] All = { "*" };
+
+    /// <summary>Only services (or gateway UIs) whose name matches (wildcards allowed); binds from ShowcaseService.Name.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("ServiceName")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    protected override void ProcessRecordCore()
+    {
+        var patterns = (Name ?? All).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
+        var endpoints = Run(async (reporter, ct) =>
+        {
+            var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
+            var publicIp = connection.Cluster?.GatewayPublicIpAddress
+                ?? throw new ShowcaseException("ShowcaseGatewayAddressUnknown", ShowcaseErrorCategory.ResourceUnavailable, connection.ClusterName,
+                    $"Cluster '{connection.ClusterName}' has no gateway with a public IP address.")
+                {
+                    Terminating = true,
+                    RecommendedAction = "Pass -Cluster <name> (or pipe a ShowcaseCluster in); complete the cluster with New-ShowcaseCluster if its gateway is missing.",
+                };
+            var state = await new PlatformStateReader(connection.Channel).ReadAsync(reporter, ct).ConfigureAwait(false);
+            state.ThrowIfIncomplete();
+            var plugins = await ReadPluginsAsync(connection.Channel, reporter, ct).ConfigureAwait(false);
+            var parameter = GatewayPlan.KeyParameterName(connection.Cluster!.Name);
+            var result = new List<ShowcaseEndpoint>();
+            foreach (var service in state.Services.Where(s => s.KongRoute is not null))
+            {
+                var gateway = GatewayPlan.IsGatewayEntity(service);
+                var name = gateway && service.Name.StartsWith("gateway-", System.StringComparison.Ordinal) ? service.Name.Substring("gateway-".Length) : service.Name;
+                if (!patterns.Any(p => p.IsMatch(name)))
+                {
+                    continue;
+                }
+
+                var host = service.KongRoute!.Hosts.Count > 0 ? service.KongRoute.Hosts[0] : name + "." + (service.Domain ?? connection.Domain);
+                var protection = plugins
+                    .Where(p => p.Service == service.KongService?.Id || p.Route == service.KongRoute.Id)
+                    .Select(p => p.Name).Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToArray();
+                result.Add(new ShowcaseEndpoint(connection.ClusterName, name, gateway ? ShowcaseEndpointKind.Gateway : ShowcaseEndpointKind.Service, host, publicIp,
+                    protection, protection.Contains("key-auth") ? parameter : null));
+            }
+
+            return result.OrderBy(e => e.Kind).ThenBy(e => e.Name, System.StringComparer.Ordinal).ToList();
+        });
+        WriteObject(endpoints, enumerateCollection: true);
+    }
+
+    private static async System.Threading.Tasks.Task<List<(string Name, string? Service, string? Route)>> ReadPluginsAsync(IPlatformChannel channel, Core.Execution.IOperationReporter reporter, System.Threading.CancellationToken ct)
+    {
+        var found = new List<(string, string?, string?)>();
+        var next = "/plugins?size=1000";
+        for (var page = 0; next is not null && page < 50; page++)
+        {
+            var response = (await channel.SendAsync(new[] { new PlatformRequest(PlatformTarget.Kong, "GET", next, null, "Kong plugins") }, reporter, ct).ConfigureAwait(false)).Single();
+            if (!response.Succeeded)
+            {
+                reporter.Warning($"Could not read Kong's plugins ({response.Status}); Protection is left empty.");
+                break;
+            }
+
+            var json = JObject.Parse(response.Body);
+            foreach (var plugin in (json["data"] as JArray ?? new JArray()).OfType<JObject>())
+            {
+                found.Add(((string?)plugin["name"] ?? string.Empty, (plugin["service"] as JObject)?["id"]?.ToString(), (plugin["route"] as JObject)?["id"]?.ToString()));
+            }
+
+            next = json["next"] is JValue { Type: JTokenType.String } n && ((string)n!).StartsWith("/", System.StringComparison.Ordinal) ? (string)n! : null;
+        }
+
+        return found;
+    }
+}

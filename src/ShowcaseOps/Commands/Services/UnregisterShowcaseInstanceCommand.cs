@@ -1,0 +1,58 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using ShowcaseOps.Core.Services;
+using ShowcaseOps.Model;
+
+namespace ShowcaseOps.Commands.Services;
+
+/// <summary>
+/// Removes instances from Vulcand and Consul. Routine (tasks come and go), so ConfirmImpact is Medium: it does not ask
+/// by default. All pipeline input goes in one read batch and one write batch; an instance already gone is success.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Unregister, "ShowcaseInstance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(ShowcaseInstance))]
+public sealed class UnregisterShowcaseInstanceCommand : RegistrationCmdlet
+{
+    private readonly List<InstanceKey> _instances = new();
+
+    /// <summary>The service the instance belongs to (binds from MarathonTask.ServiceName or ShowcaseInstance.ServiceName).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Service")]
+    [ValidateServiceName]
+    public string ServiceName { get; set; } = string.Empty;
+
+    /// <summary>The instance id (binds from MarathonTask.InstanceId or ShowcaseInstance.InstanceId).</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateInstanceId]
+    public string InstanceId { get; set; } = string.Empty;
+
+    protected override void ProcessRecordCore()
+    {
+        if (ShouldProcess($"{ServiceName}/{InstanceId}", "Unregister from Consul and Vulcand"))
+        {
+            _instances.Add(new InstanceKey(ServiceName, InstanceId));
+        }
+    }
+
+    protected override void EndProcessingCore()
+    {
+        if (_instances.Count == 0)
+        {
+            return;
+        }
+
+        var (cluster, outcomes) = Run(async (reporter, ct) =>
+        {
+            var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
+            reporter.Verbose($"Unregistering {_instances.Count} instance(s) from cluster {connection.ClusterName} through the {connection.Channel.Name} channel.");
+            return (connection.ClusterName, await InstanceRegistrar.UnregisterAsync(connection.Channel, _instances, reporter, ct).ConfigureAwait(false));
+        });
+        foreach (var outcome in outcomes.Where(o => o.Error is not null))
+        {
+            WriteShowcaseError(outcome.Error!);
+        }
+
+        WriteObject(outcomes.Select(o => new ShowcaseInstance(cluster, o)), enumerateCollection: true);
+    }
+}

@@ -1,0 +1,191 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using ShowcaseOps.Core.Platform;
+
+namespace ShowcaseOps.Core.Services;
+
+/// <summary>One UI the gateway exposes: its name (<c>mesos</c>), the host it is reached by and its upstream.</summary>
+public sealed record GatewayUi(string Name, int MasterPort)
+{
+    /// <summary>The Kong service and route name: <c>gateway-&lt;name&gt;</c> (never a service name a user registers by mistake).</summary>
+    public string KongName => "gateway-" + Name;
+}
+
+/// <summary>How the gateway UIs are protected. At least one of <see cref="AllowCidrs"/>, <see cref="KeyAuth"/>, <see cref="Anonymous"/>.</summary>
+public sealed class GatewaySpec
+{
+    public GatewaySpec(string cluster, string domain, string masterAddress, IReadOnlyList<string> allowCidrs, bool keyAuth, bool anonymous)
+    {
+        Cluster = cluster ?? throw new ArgumentNullException(nameof(cluster));
+        Domain = domain ?? throw new ArgumentNullException(nameof(domain));
+        if (!RegistrationInput.IsHostAddress(masterAddress))
+        {
+            throw new ArgumentException($"'{masterAddress}' is not an address.", nameof(masterAddress));
+        }
+
+        MasterAddress = masterAddress;
+        AllowCidrs = (allowCidrs ?? Array.Empty<string>()).ToArray();
+        foreach (var cidr in AllowCidrs.Where(c => !RegistrationInput.IsCidr(c)))
+        {
+            throw new ArgumentException($"'{cidr}' is not an IPv4 CIDR block or address.", nameof(allowCidrs));
+        }
+
+        if (AllowCidrs.Count == 0 && !keyAuth && !anonymous)
+        {
+            throw new ArgumentException("The gateway needs a protection (allowed CIDRs or key-auth), or an explicit choice to open it to everyone.", nameof(anonymous));
+        }
+
+        KeyAuth = keyAuth;
+        Anonymous = anonymous;
+    }
+
+    public string Cluster { get; }
+
+    public string Domain { get; }
+
+    public string MasterAddress { get; }
+
+    public IReadOnlyList<string> AllowCidrs { get; }
+
+    public bool KeyAuth { get; }
+
+    public bool Anonymous { get; }
+
+    public bool Protected => AllowCidrs.Count > 0 || KeyAuth;
+}
+
+/// <summary>
+/// The Kong entities that expose the Mesos (5050) and Marathon (8080) UIs of the master through the gateway, as
+/// idempotent requests: PUT upserts for services, routes, plugins (by <c>instance_name</c>) and the consumer; DELETE
+/// (204 even when absent) for a protection no longer wanted. The key-auth credential is not part of the batch: its key
+/// is a secret (see <see cref="CredentialRequest"/> and <see cref="GatewayKeyScript"/>).
+/// </summary>
+public static class GatewayPlan
+{
+    public const string GatewayTag = "showcase-gateway";
+
+    /// <summary>The Kong consumer whose key-auth credential opens the gateway UIs.</summary>
+    public const string Consumer = "showcase-gateway";
+
+    /// <summary>The header (or query parameter) that carries the key.</summary>
+    public const string KeyName = "apikey";
+
+    public static readonly IReadOnlyList<GatewayUi> Uis = new[] { new GatewayUi("mesos", 5050), new GatewayUi("marathon", 8080) };
+
+    /// <summary>The SecureString parameter that holds the key: <c>/showcaseops/&lt;cluster&gt;/gateway-api-key</c>.</summary>
+    public static string KeyParameterName(string cluster)
+    {
+        if (string.IsNullOrEmpty(cluster) || !cluster.All(c => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c is '-' or '_' or '.'))
+        {
+            throw new ArgumentException($"'{cluster}' cannot be part of a parameter name.", nameof(cluster));
+        }
+
+        return "/showcaseops/" + cluster + "/gateway-api-key";
+    }
+
+    /// <summary>A stable credential id per cluster, so re-installing the key replaces the same credential (PUT by id).</summary>
+    public static string CredentialId(string cluster)
+    {
+        using var sha = SHA256.Create();
+        var bytes = sha.ComputeHash(Encoding.UTF8.GetBytes("showcaseops-gateway-key:" + cluster)).Take(16).ToArray();
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        var hex = string.Concat(bytes.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+        return $"{hex.Substring(0, 8)}-{hex.Substring(8, 4)}-{hex.Substring(12, 4)}-{hex.Substring(16, 4)}-{hex.Substring(20, 12)}";
+    }
+
+    /// <summary>A new random key: 32 bytes, base64url without padding (43 characters of <c>A-Z a-z 0-9 - _</c>).</summary>
+    public static string NewKey()
+    {
+        var bytes = new byte[32];
+        using (var rng = RandomNumberGenerator.Create())
+        {
+            rng.GetBytes(bytes);
+        }
+
+        return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    /// <summary>True for keys this module generates or accepts (the gateway script checks the same alphabet).</summary>
+    public static bool IsValidKey(string? key) =>
+        key is { Length: >= 16 and <= 256 } && key.All(c => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c is '-' or '_');
+
+    public static string HostName(GatewayUi ui, string domain) => ui.Name + "." + domain;
+
+    /// <summary>True for the Kong service/route pairs this plan creates (tag <c>showcase-gateway</c>): they are not services.</summary>
+    public static bool IsGatewayEntity(PlatformServiceState state) =>
+        state is not null && ((state.KongService?.Tags.Contains(GatewayTag) ?? false) || (state.KongRoute?.Tags.Contains(GatewayTag) ?? false));
+
+    public static IReadOnlyList<PlatformRequest> Create(GatewaySpec spec)
+    {
+        if (spec is null)
+        {
+            throw new ArgumentNullException(nameof(spec));
+        }
+
+        var requests = new List<PlatformRequest>();
+        foreach (var ui in Uis)
+        {
+            var name = ui.KongName;
+            requests.Add(new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + name, Json(new JObject
+            {
+                ["name"] = name,
+                ["url"] = string.Format(CultureInfo.InvariantCulture, "http://{0}:{1}", spec.MasterAddress, ui.MasterPort),
+                ["tags"] = Tags(),
+            }), $"Kong service {name}"));
+            requests.Add(new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + name + "/routes/" + name, Json(new JObject
+            {
+                ["name"] = name, ["hosts"] = new JArray(HostName(ui, spec.Domain)), ["protocols"] = new JArray("http", "https"),
+                ["preserve_host"] = false, ["strip_path"] = false, ["tags"] = Tags(),
+            }), $"Kong route {name}"));
+
+            var ipName = name + "-ip-restriction";
+            requests.Add(spec.AllowCidrs.Count > 0
+                ? new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + name + "/plugins/" + ipName, Json(new JObject
+                {
+                    ["name"] = "ip-restriction", ["instance_name"] = ipName, ["tags"] = Tags(),
+                    ["config"] = new JObject { ["allow"] = new JArray(spec.AllowCidrs.ToArray()) },
+                }), $"Kong ip-restriction on {name}")
+                : new PlatformRequest(PlatformTarget.Kong, "DELETE", "/plugins/" + ipName, null, $"Kong ip-restriction on {name} (not wanted)"));
+
+            var keyName = name + "-key-auth";
+            requests.Add(spec.KeyAuth
+                ? new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + name + "/plugins/" + keyName, Json(new JObject
+                {
+                    ["name"] = "key-auth", ["instance_name"] = keyName, ["tags"] = Tags(),
+                    ["config"] = new JObject { ["key_names"] = new JArray(KeyName), ["hide_credentials"] = true },
+                }), $"Kong key-auth on {name}")
+                : new PlatformRequest(PlatformTarget.Kong, "DELETE", "/plugins/" + keyName, null, $"Kong key-auth on {name} (not wanted)"));
+        }
+
+        requests.Add(spec.KeyAuth
+            ? new PlatformRequest(PlatformTarget.Kong, "PUT", "/consumers/" + Consumer, Json(new JObject { ["username"] = Consumer, ["tags"] = Tags() }), $"Kong consumer {Consumer}")
+            : new PlatformRequest(PlatformTarget.Kong, "DELETE", "/consumers/" + Consumer, null, $"Kong consumer {Consumer} (not wanted)"));
+        return requests;
+    }
+
+    /// <summary>
+    /// The credential request WITH the key in its body. Only for the HTTP channel, which sends it straight from this
+    /// machine to Kong's Admin API: it must never be put in an SSM command (use <see cref="GatewayKeyScript"/> there).
+    /// </summary>
+    public static PlatformRequest CredentialRequest(string cluster, string key)
+    {
+        if (!IsValidKey(key))
+        {
+            throw new ArgumentException("The gateway key must be 16 to 256 characters of A-Z a-z 0-9 - _.", nameof(key));
+        }
+
+        return new PlatformRequest(PlatformTarget.Kong, "PUT", "/consumers/" + Consumer + "/key-auth/" + CredentialId(cluster),
+            Json(new JObject { ["key"] = key, ["tags"] = Tags() }), $"Kong key-auth credential of {Consumer}");
+    }
+
+    private static JArray Tags() => new(PlatformOwnership.Tag, GatewayTag);
+
+    private static string Json(JObject body) => body.ToString(Formatting.None);
+}

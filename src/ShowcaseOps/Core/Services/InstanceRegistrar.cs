@@ -1,0 +1,347 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using ShowcaseOps.Core.Execution;
+using ShowcaseOps.Core.Platform;
+
+namespace ShowcaseOps.Core.Services;
+
+/// <summary>An instance to unregister: its service and id (address and port do not matter for removal).</summary>
+public sealed record InstanceKey(string Service, string InstanceId)
+{
+    public override string ToString() => Service + "/" + InstanceId;
+}
+
+/// <summary>What happened to one instance in a batch.</summary>
+public sealed class InstanceOutcome
+{
+    internal InstanceOutcome(string service, string instanceId, string? address, int? port)
+    {
+        Service = service;
+        InstanceId = instanceId;
+        Address = address;
+        Port = port;
+    }
+
+    public string Service { get; }
+
+    public string InstanceId { get; }
+
+    public string? Address { get; internal set; }
+
+    public int? Port { get; internal set; }
+
+    /// <summary>Registered in Consul after the command (as far as this command knows).</summary>
+    public bool InConsul { get; internal set; }
+
+    /// <summary>A server of the service's Vulcand backend after the command.</summary>
+    public bool InVulcand { get; internal set; }
+
+    /// <summary>Whether this command sent any write for the instance (false: it was already as wanted).</summary>
+    public bool Changed { get; internal set; }
+
+    /// <summary>The failure, when a read or a write for this instance failed (the others go on).</summary>
+    public ShowcaseException? Error { get; internal set; }
+
+    public bool Succeeded => Error is null;
+
+    public override string ToString() => $"{Service}/{InstanceId}";
+}
+
+/// <summary>
+/// Registers or unregisters many instances in two platform round trips, whatever their number: one read batch (Consul's
+/// agent services and the servers of each service's Vulcand backend), then one write batch holding only what differs.
+/// Running it twice therefore sends no write the second time. A failure touches only the instances it concerns.
+/// </summary>
+public static class InstanceRegistrar
+{
+    public static async Task<IReadOnlyList<InstanceOutcome>> RegisterAsync(IPlatformChannel channel, IReadOnlyList<PlatformInstanceSpec> instances, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        if (channel is null)
+        {
+            throw new ArgumentNullException(nameof(channel));
+        }
+
+        reporter ??= NullReporter.Instance;
+        var wanted = Dedupe(instances ?? throw new ArgumentNullException(nameof(instances)), i => (i.Service, i.InstanceId));
+        var outcomes = wanted.Select(i => new InstanceOutcome(i.Service, i.InstanceId, i.Address, i.Port)).ToArray();
+        if (outcomes.Length == 0)
+        {
+            return outcomes;
+        }
+
+        var current = await ReadAsync(channel, wanted.Select(i => i.Service), reporter, cancellationToken).ConfigureAwait(false);
+        var writes = new List<(PlatformRequest Request, int Owner, PlatformTarget Part)>();
+        for (var n = 0; n < wanted.Count; n++)
+        {
+            var spec = wanted[n];
+            var outcome = outcomes[n];
+            if (current.ServiceProblem(spec.Service) is { } problem)
+            {
+                outcome.Error = problem(spec.Service + "/" + spec.InstanceId);
+                continue;
+            }
+
+            var plan = ServiceRegistrationPlan.RegisterInstance(spec);
+            var server = current.Server(spec.Service, spec.InstanceId);
+            if (server is not null && server.Url == spec.Url)
+            {
+                outcome.InVulcand = true;
+            }
+            else
+            {
+                writes.Add((plan[0], n, PlatformTarget.Vulcand));
+            }
+
+            var consul = current.Consul(ServiceRegistrationPlan.ConsulInstanceId(spec.Service, spec.InstanceId));
+            if (consul is not null && consul.Name == spec.Service && consul.Address == spec.Address && consul.Port == spec.Port && consul.IsOwned
+                && consul.Role == PlatformOwnership.InstanceRole && consul.Meta.TryGetValue(PlatformOwnership.InstanceKey, out var id) && id == spec.InstanceId)
+            {
+                outcome.InConsul = true;
+            }
+            else
+            {
+                writes.Add((plan[1], n, PlatformTarget.Consul));
+            }
+        }
+
+        await WriteAsync(channel, writes, outcomes, registering: true, reporter, cancellationToken).ConfigureAwait(false);
+        return outcomes;
+    }
+
+    public static async Task<IReadOnlyList<InstanceOutcome>> UnregisterAsync(IPlatformChannel channel, IReadOnlyList<InstanceKey> instances, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        if (channel is null)
+        {
+            throw new ArgumentNullException(nameof(channel));
+        }
+
+        reporter ??= NullReporter.Instance;
+        var wanted = Dedupe(instances ?? throw new ArgumentNullException(nameof(instances)), i => (i.Service, i.InstanceId));
+        var outcomes = wanted.Select(i => new InstanceOutcome(i.Service, i.InstanceId, null, null)).ToArray();
+        if (outcomes.Length == 0)
+        {
+            return outcomes;
+        }
+
+        var current = await ReadAsync(channel, wanted.Select(i => i.Service), reporter, cancellationToken).ConfigureAwait(false);
+        var writes = new List<(PlatformRequest Request, int Owner, PlatformTarget Part)>();
+        for (var n = 0; n < wanted.Count; n++)
+        {
+            var key = wanted[n];
+            var outcome = outcomes[n];
+            var plan = ServiceRegistrationPlan.UnregisterInstance(key.Service, key.InstanceId);
+            var server = current.Server(key.Service, key.InstanceId);
+            if (server is not null)
+            {
+                writes.Add((plan[0], n, PlatformTarget.Vulcand));
+                outcome.InVulcand = true;
+                if (Uri.TryCreate(server.Url, UriKind.Absolute, out var url))
+                {
+                    outcome.Address = url.Host.Trim('[', ']');
+                    outcome.Port = url.Port;
+                }
+            }
+
+            var consul = current.Consul(ServiceRegistrationPlan.ConsulInstanceId(key.Service, key.InstanceId));
+            if (consul is not null)
+            {
+                writes.Add((plan[1], n, PlatformTarget.Consul));
+                outcome.InConsul = true;
+                outcome.Address = consul.Address;
+                outcome.Port = consul.Port;
+            }
+        }
+
+        await WriteAsync(channel, writes, outcomes, registering: false, reporter, cancellationToken).ConfigureAwait(false);
+        return outcomes;
+    }
+
+    private static List<T> Dedupe<T>(IReadOnlyList<T> items, Func<T, (string, string)> key)
+    {
+        // The last item with a key wins (a pipeline that repeats an instance means its latest values), order kept.
+        var last = new Dictionary<(string, string), int>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            last[key(items[i])] = i;
+        }
+
+        return items.Where((item, i) => last[key(item)] == i).ToList();
+    }
+
+    private static async Task WriteAsync(IPlatformChannel channel, List<(PlatformRequest Request, int Owner, PlatformTarget Part)> writes, InstanceOutcome[] outcomes, bool registering, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        if (writes.Count == 0)
+        {
+            reporter.Verbose("Every instance is already as wanted: nothing to send.");
+            return;
+        }
+
+        reporter.Verbose($"Sending {writes.Count.ToString(CultureInfo.InvariantCulture)} write(s) for {writes.Select(w => w.Owner).Distinct().Count().ToString(CultureInfo.InvariantCulture)} instance(s) as one batch over {channel.Name}.");
+        var responses = await channel.SendAsync(writes.Select(w => w.Request).ToArray(), reporter, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var (request, owner, part) = writes[i];
+            var outcome = outcomes[owner];
+            outcome.Changed = true;
+            var response = i < responses.Count ? responses[i] : null;
+            if (response is not null && response.Succeeded)
+            {
+                if (part == PlatformTarget.Consul)
+                {
+                    outcome.InConsul = registering;
+                }
+                else
+                {
+                    outcome.InVulcand = registering;
+                }
+
+                continue;
+            }
+
+            var status = response?.Status ?? 0;
+            var message = response is null ? "no response" : (status == 0 ? "no response: " : status.ToString(CultureInfo.InvariantCulture) + " ") + Shorten(response.Body);
+            var error = new ShowcaseException(
+                registering ? "ShowcaseInstanceRegistrationFailed" : "ShowcaseInstanceUnregistrationFailed",
+                status == 0 ? ShowcaseErrorCategory.ConnectionError : ShowcaseErrorCategory.InvalidResult,
+                outcome.Service + "/" + outcome.InstanceId,
+                $"{request.Description}: {message}")
+            {
+                RecommendedAction = "Run the command again for this instance (it only sends what is missing); check the target's logs if it keeps failing.",
+            };
+            outcome.Error ??= error;
+        }
+    }
+
+    private static async Task<InstanceView> ReadAsync(IPlatformChannel channel, IEnumerable<string> services, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var names = services.Distinct(StringComparer.Ordinal).OrderBy(s => s, StringComparer.Ordinal).ToArray();
+        var batch = new List<PlatformRequest> { new(PlatformTarget.Consul, "GET", PlatformReadPlan.ConsulAgentServices, null, "Consul agent services") };
+        batch.AddRange(names.Select(PlatformReadPlan.VulcandServers));
+        reporter.Verbose($"Reading Consul and the Vulcand servers of {names.Length.ToString(CultureInfo.InvariantCulture)} service(s) as one batch over {channel.Name}.");
+        var responses = await channel.SendAsync(batch, reporter, cancellationToken).ConfigureAwait(false);
+        var view = new InstanceView();
+        var consul = responses[0];
+        if (!consul.Succeeded)
+        {
+            throw ReadFailed(consul);
+        }
+
+        try
+        {
+            view.AddConsul(JToken.Parse(consul.Body));
+        }
+        catch (JsonException ex)
+        {
+            throw new ShowcaseException("PlatformReadFailed", ShowcaseErrorCategory.InvalidResult, PlatformTarget.Consul, "Consul's agent services are not the JSON expected: " + ex.Message);
+        }
+
+        for (var i = 0; i < names.Length; i++)
+        {
+            var response = responses[i + 1];
+            var service = names[i];
+            if (response.Status == 404)
+            {
+                view.SetProblem(service, target => new ShowcaseException(
+                    "ShowcaseServiceNotRegistered", ShowcaseErrorCategory.ObjectNotFound, target,
+                    $"Service '{service}' has no Vulcand backend, so its instances have nowhere to go.")
+                {
+                    RecommendedAction = $"Register the service first: Register-ShowcaseService -Name {service} -ServicePort <port>.",
+                });
+                continue;
+            }
+
+            if (!response.Succeeded)
+            {
+                var failure = ReadFailed(response);
+                view.SetProblem(service, target => new ShowcaseException(failure.ErrorId, failure.Category, target, failure.Message) { RecommendedAction = failure.RecommendedAction });
+                continue;
+            }
+
+            try
+            {
+                view.AddServers(service, JToken.Parse(response.Body));
+            }
+            catch (JsonException ex)
+            {
+                view.SetProblem(service, target => new ShowcaseException("PlatformReadFailed", ShowcaseErrorCategory.InvalidResult, target, $"Vulcand's servers of '{service}' are not the JSON expected: {ex.Message}"));
+            }
+        }
+
+        return view;
+    }
+
+    private static ShowcaseException ReadFailed(PlatformResponse response) => new(
+        "PlatformReadFailed",
+        response.Status == 0 ? ShowcaseErrorCategory.ConnectionError : ShowcaseErrorCategory.InvalidResult,
+        response.Request.Target,
+        $"Could not read {response.Request.Description} ({(response.Status == 0 ? "no response" : response.Status.ToString(CultureInfo.InvariantCulture))}): {Shorten(response.Body)}")
+    {
+        RecommendedAction = "Check that Consul, Vulcand and Kong are running and reachable over the chosen channel, then try again.",
+    };
+
+    private static string Shorten(string? body)
+    {
+        var text = (body ?? string.Empty).Trim();
+        return text.Length > 300 ? text.Substring(0, 300) + "…" : text;
+    }
+
+    private sealed class InstanceView
+    {
+        private readonly Dictionary<string, ConsulServiceRecord> _consul = new(StringComparer.Ordinal);
+        private readonly Dictionary<(string, string), VulcandServerRecord> _servers = new();
+        private readonly Dictionary<string, Func<string, ShowcaseException>> _problems = new(StringComparer.Ordinal);
+
+        public ConsulServiceRecord? Consul(string id) => _consul.TryGetValue(id, out var record) ? record : null;
+
+        public VulcandServerRecord? Server(string service, string id) => _servers.TryGetValue((service, id), out var record) ? record : null;
+
+        public Func<string, ShowcaseException>? ServiceProblem(string service) => _problems.TryGetValue(service, out var problem) ? problem : null;
+
+        public void SetProblem(string service, Func<string, ShowcaseException> problem) => _problems[service] = problem;
+
+        public void AddConsul(JToken json)
+        {
+            if (json is not JObject map)
+            {
+                throw new JsonReaderException("not a JSON object");
+            }
+
+            foreach (var property in map.Properties())
+            {
+                if (property.Value is not JObject s)
+                {
+                    continue;
+                }
+
+                var meta = s["Meta"] is JObject m
+                    ? m.Properties().Where(p => p.Value.Type == JTokenType.String).ToDictionary(p => p.Name, p => (string)p.Value!, StringComparer.Ordinal)
+                    : new Dictionary<string, string>(StringComparer.Ordinal);
+                var tags = s["Tags"] is JArray t ? t.Where(x => x.Type == JTokenType.String).Select(x => (string)x!).ToArray() : Array.Empty<string>();
+                var id = Str(s, "ID") ?? property.Name;
+                var port = s["Port"] is JValue { Type: JTokenType.Integer } p2 ? (int)(long)p2 : 0;
+                _consul[id] = new ConsulServiceRecord(id, Str(s, "Service") ?? string.Empty, tags, meta, Str(s, "Address") ?? string.Empty, port);
+            }
+        }
+
+        public void AddServers(string service, JToken json)
+        {
+            // Vulcand answers {"Servers": null} for an empty list.
+            if (json is JObject obj && obj["Servers"] is JArray servers)
+            {
+                foreach (var server in servers.OfType<JObject>())
+                {
+                    var id = Str(server, "Id") ?? string.Empty;
+                    _servers[(service, id)] = new VulcandServerRecord(service, id, Str(server, "URL") ?? string.Empty);
+                }
+            }
+        }
+
+        private static string? Str(JToken token, string key) => token[key] is JValue { Type: JTokenType.String } v ? (string?)v : null;
+    }
+}

@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ShowcaseOps.Core.Execution;
+using ShowcaseOps.Core.Platform;
+
+namespace ShowcaseOps.Core.Services;
+
+/// <summary>What a service registration or removal did.</summary>
+public sealed class ServiceChangeResult
+{
+    internal ServiceChangeResult(PlatformServiceState? before, PlatformServiceState? after, IReadOnlyList<PlatformRequest> sent)
+    {
+        Before = before;
+        After = after;
+        Sent = sent;
+    }
+
+    /// <summary>The service as read before the change (null when no target knew it).</summary>
+    public PlatformServiceState? Before { get; }
+
+    /// <summary>The service as read after the change (null when it is gone, or when nothing was sent: then it is <see cref="Before"/>).</summary>
+    public PlatformServiceState? After { get; }
+
+    /// <summary>The writes sent; empty when everything already was as wanted.</summary>
+    public IReadOnlyList<PlatformRequest> Sent { get; }
+
+    public bool Changed => Sent.Count > 0;
+}
+
+/// <summary>
+/// Registers and removes services idempotently: it reads the platform first (<see cref="PlatformStateReader"/>) and sends
+/// only the parts of <see cref="ServiceRegistrationPlan"/> that are missing or differ, so a second run sends no write.
+/// </summary>
+public static class ServiceRegistrar
+{
+    /// <summary>The requests of <see cref="ServiceRegistrationPlan.RegisterService"/> that <paramref name="state"/> does not already satisfy.</summary>
+    public static IReadOnlyList<PlatformRequest> MissingParts(PlatformServiceSpec spec, PlatformState state)
+    {
+        if (spec is null)
+        {
+            throw new ArgumentNullException(nameof(spec));
+        }
+
+        if (state is null)
+        {
+            throw new ArgumentNullException(nameof(state));
+        }
+
+        var service = state.Service(spec.Name);
+        var upstreamHost = "vulcand." + spec.Domain;
+        var listenOn = "0.0.0.0:" + spec.ServicePort.ToString(CultureInfo.InvariantCulture);
+        var segment = PlatformPath.Segment(spec.Name);
+        bool Satisfied(PlatformRequest request) => (request.Target, request.Method, request.PathAndQuery) switch
+        {
+            (PlatformTarget.Vulcand, "POST", "/v2/backends") => service?.VulcandBackend is { Type: "http" },
+            (PlatformTarget.Vulcand, "POST", "/v2/hosts") => state.VulcandHosts.Contains(spec.HostName),
+            (PlatformTarget.Vulcand, "POST", "/v2/frontends") => service?.VulcandFrontend is { } f
+                && f.Route == ServiceRegistrationPlan.VulcandRoute(spec.HostName) && f.BackendId == spec.Name,
+            (PlatformTarget.Vulcand, "POST", "/v2/listeners") => service?.VulcandListener is { } l && l.Address == listenOn && l.Protocol == "http",
+            (PlatformTarget.Kong, "PUT", var p) when p == "/services/" + segment => service?.KongService is { } k
+                && k.IsOwned && k.Protocol == "http" && k.Host == upstreamHost && k.Port == spec.ServicePort && k.Path is null,
+            (PlatformTarget.Kong, "PUT", _) => service?.KongRoute is { } r
+                && r.IsOwned && r.ServiceId == service.KongService?.Id && r.Hosts.SequenceEqual(new[] { spec.HostName })
+                && r.Paths.Count == 0 && r.PreserveHost && !r.StripPath,
+            (PlatformTarget.Consul, _, _) => service?.Consul is { } c
+                && c.Id == spec.Name && c.IsOwned && c.Role == PlatformOwnership.ServiceRole && c.Address == upstreamHost && c.Port == spec.ServicePort
+                && c.Meta.TryGetValue(PlatformOwnership.DomainKey, out var domain) && domain == spec.Domain,
+            _ => false,
+        };
+
+        return ServiceRegistrationPlan.RegisterService(spec).Where(r => !Satisfied(r)).ToArray();
+    }
+
+    public static async Task<ServiceChangeResult> RegisterAsync(IPlatformChannel channel, PlatformServiceSpec spec, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        reporter ??= NullReporter.Instance;
+        var state = await ReadAsync(channel, reporter, cancellationToken).ConfigureAwait(false);
+        var before = state.Service(spec.Name);
+        var missing = MissingParts(spec, state);
+        if (missing.Count == 0)
+        {
+            reporter.Verbose($"Service {spec.Name} is already registered as wanted in Consul, Vulcand and Kong: nothing to send.");
+            return new ServiceChangeResult(before, before, missing);
+        }
+
+        if (before is not null && !before.IsOwned && (before.InConsul || before.KongService is not null))
+        {
+            reporter.Warning($"Service '{spec.Name}' exists but was not registered by ShowcaseOps; registering it marks it as owned.");
+        }
+
+        reporter.Verbose($"Registering {spec.Name}: {string.Join(", ", missing.Select(r => r.Description))}.");
+        await SendAsync(channel, missing, spec.Name, "ShowcaseServiceRegistrationFailed", reporter, cancellationToken).ConfigureAwait(false);
+        var after = (await ReadAsync(channel, reporter, cancellationToken).ConfigureAwait(false)).Service(spec.Name);
+        return new ServiceChangeResult(before, after, missing);
+    }
+
+    /// <summary>
+    /// Removes a service and its instances in the order the APIs require. Nothing is sent when no target knows the
+    /// service (already gone). <paramref name="defaultDomain"/> is used when the service's own domain is unknown.
+    /// </summary>
+    public static async Task<ServiceChangeResult> UnregisterAsync(IPlatformChannel channel, string name, string defaultDomain, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        reporter ??= NullReporter.Instance;
+        var state = await ReadAsync(channel, reporter, cancellationToken).ConfigureAwait(false);
+        var before = state.Service(name);
+        if (before is null)
+        {
+            reporter.Verbose($"Service {name} is in none of Consul, Vulcand and Kong: nothing to remove.");
+            return new ServiceChangeResult(null, null, Array.Empty<PlatformRequest>());
+        }
+
+        if (!before.IsOwned && (before.InConsul || before.KongService is not null))
+        {
+            reporter.Warning($"Service '{name}' was not registered by ShowcaseOps; removing it anyway as asked.");
+        }
+
+        var domain = before.Domain ?? defaultDomain;
+        var plan = ServiceRegistrationPlan.UnregisterService(name, domain, before.Instances.Select(i => i.InstanceId));
+        await SendAsync(channel, plan, name, "ShowcaseServiceUnregistrationFailed", reporter, cancellationToken).ConfigureAwait(false);
+        return new ServiceChangeResult(before, null, plan);
+    }
+
+    private static async Task<PlatformState> ReadAsync(IPlatformChannel channel, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var state = await new PlatformStateReader(channel).ReadAsync(reporter, cancellationToken).ConfigureAwait(false);
+        state.ThrowIfIncomplete();
+        return state;
+    }
+
+    private static async Task SendAsync(IPlatformChannel channel, IReadOnlyList<PlatformRequest> batch, string name, string errorId, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var responses = await channel.SendAsync(batch, reporter, cancellationToken).ConfigureAwait(false);
+        var failed = responses.Where(r => !r.Succeeded).ToArray();
+        if (failed.Length == 0)
+        {
+            return;
+        }
+
+        var first = failed[0];
+        var body = (first.Body ?? string.Empty).Trim();
+        throw new ShowcaseException(
+            errorId,
+            first.Status == 0 ? ShowcaseErrorCategory.ConnectionError : first.Status == 409 ? ShowcaseErrorCategory.ResourceExists : ShowcaseErrorCategory.InvalidResult,
+            name,
+            $"{failed.Length.ToString(CultureInfo.InvariantCulture)} of {responses.Count.ToString(CultureInfo.InvariantCulture)} request(s) failed; first {first.Request.Description}: "
+            + $"{(first.Status == 0 ? "no response" : first.Status.ToString(CultureInfo.InvariantCulture))} {(body.Length > 300 ? body.Substring(0, 300) + "…" : body)}")
+        {
+            RecommendedAction = "Run the command again: it sends only what is still missing. Get-ShowcaseService shows where the service is registered.",
+        };
+    }
+}
