@@ -421,6 +421,14 @@ public sealed class BootstrapOrchestrator
                 return Array.Empty<ShowcaseHostResult>();
             }
 
+            // One runner call per 50 hosts (the SendCommand limit), so each command's host table lists only its own hosts.
+            var chunks = hosts.Select((h, i) => (h, i)).GroupBy(x => x.i / SsmCommandEncoder.MaxInstanceIdsPerCommand, x => x.h).Select(g => g.ToList()).ToList();
+            var outcomes = await Task.WhenAll(chunks.Select((chunk, i) => RunChunkAsync(role, chunk, i, cancellationToken))).ConfigureAwait(false);
+            return outcomes.SelectMany(o => o).ToList();
+        }
+
+        private async Task<IReadOnlyList<ShowcaseHostResult>> RunChunkAsync(string role, List<ClusterHostInfo> hosts, int chunk, CancellationToken cancellationToken)
+        {
             var version = _scripts.VersionOf(role);
             var environment = new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -438,7 +446,7 @@ public sealed class BootstrapOrchestrator
                 PollInterval = _owner._options.PollInterval,
                 MaxPollInterval = _owner._options.MaxPollInterval,
                 RetryPolicy = _owner._options.RetryPolicy,
-                ProgressActivityId = ParentActivity + 1 + RoleOrder(role),
+                ProgressActivityId = ParentActivity + 10 + (chunk * 3) + RoleOrder(role),
                 ParentProgressActivityId = ParentActivity,
             };
             foreach (var host in hosts)
