@@ -88,7 +88,9 @@ public sealed class InvokeShowcaseCommandCommand : ClusterHostCmdlet
             MaxPollInterval = BootstrapInternalHooks.Effective.MaxPollInterval,
             RetryPolicy = BootstrapInternalHooks.Effective.RetryPolicy,
         };
-        var results = Run((reporter, ct) => ClusterCommand.Create(session.Ssm).RunAsync(cluster.Name, hosts, _script!, options, reporter, ct));
+        var runner = ClusterCommand.Create(session.Ssm);
+        runner.OnlinePollInterval = BootstrapInternalHooks.Effective.OnlinePollInterval;
+        var results = Run((reporter, ct) => runner.RunAsync(cluster.Name, hosts, _script!, options, reporter, ct));
         WriteObject(results, enumerateCollection: true);
     }
 }

@@ -21,6 +21,11 @@ public sealed class ClusterCommand
 
     private ClusterCommand(IAmazonSimpleSystemsManagement ssm) => _ssm = ssm ?? throw new ArgumentNullException(nameof(ssm));
 
+    /// <summary>How long to wait for the hosts to be Online in SSM before sending (SsmInstanceNotOnline after that).</summary>
+    public TimeSpan OnlineTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    public TimeSpan OnlinePollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>A runner on this SSM client (a factory: no SDK type in a public constructor).</summary>
     public static ClusterCommand Create(IAmazonSimpleSystemsManagement ssm) => new(ssm);
 
@@ -60,6 +65,8 @@ public sealed class ClusterCommand
 
         if (runnable.Count > 0)
         {
+            // Hosts just launched need a moment before SSM accepts commands for them (one call when they are ready).
+            await SsmReadiness.WaitOnlineAsync(_ssm, runnable.Select(h => h.InstanceId).ToList(), OnlineTimeout, reporter, cancellationToken, OnlinePollInterval).ConfigureAwait(false);
             var targets = runnable.Select(h => new SsmTarget(h.InstanceId, h.Role, h.Name)).ToList();
             var ssmResults = await SsmRunner.Create(_ssm).RunAsync(script, targets, options, reporter, cancellationToken).ConfigureAwait(false);
             foreach (var ssm in ssmResults)
