@@ -7,6 +7,7 @@ using Amazon.EC2;
 using Amazon.SimpleSystemsManagement;
 using ShowcaseOps.Core;
 using ShowcaseOps.Core.Aws;
+using ShowcaseOps.Core.Bootstrap;
 using ShowcaseOps.Core.Cluster;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Model;
@@ -75,18 +76,23 @@ internal sealed class ClusterSession : IDisposable
         new ClusterTeardown(Ec2, reporter, Options).TerminateInstancesAsync(instanceIds, what, ct);
 
     /// <summary>
-    /// EXTENSION POINT (bootstrap issue): install the platform over SSM on the hosts a command just launched. Until then
-    /// it only says what it would do; -SkipBootstrap skips it.
+    /// The bootstrap hook of New-/Set-ShowcaseCluster: installs the platform over SSM on the cluster's hosts whose tags do
+    /// not say it is done with the current scripts (New-: every host; Set-: <paramref name="onlyInstanceIds"/>, the agents
+    /// it just launched). Per-host failures are reported as non-terminating errors; -SkipBootstrap skips the hook.
     /// </summary>
-    public static void BootstrapAddedHosts(ShowcaseCluster cluster, IReadOnlyList<string> addedInstanceIds, Action<string> verbose)
+    public async Task<IReadOnlyList<ShowcaseHostResult>> BootstrapAddedHostsAsync(ClusterInfo cluster, IReadOnlyList<string>? onlyInstanceIds, IOperationReporter reporter, CancellationToken ct)
     {
-        if (addedInstanceIds.Count == 0)
+        if (onlyInstanceIds is { Count: 0 })
         {
-            return;
+            return Array.Empty<ShowcaseHostResult>();
         }
 
-        var names = cluster.Hosts.Where(h => addedInstanceIds.Contains(h.InstanceId)).Select(h => h.Name);
-        verbose($"Bootstrap of {string.Join(", ", names)} is not part of this version: install the platform with Invoke-ShowcaseBootstrap when it is available.");
+        var request = new BootstrapRequest
+        {
+            InstanceIds = onlyInstanceIds,
+            HostCompleted = r => reporter.Verbose($"Bootstrap of {r.Name} ({r.Role}, {r.InstanceId}): {r.Status}{(r.Status == ShowcaseHostStatus.Success || r.Status == ShowcaseHostStatus.Skipped ? string.Empty : $" (exit code {r.ExitCode})")}."),
+        };
+        return await BootstrapOrchestrator.Create(Ec2, Ssm).RunAsync(cluster, request, reporter, ct).ConfigureAwait(false);
     }
 
     public void Dispose()

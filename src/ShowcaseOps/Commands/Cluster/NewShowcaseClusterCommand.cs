@@ -126,11 +126,25 @@ public sealed class NewShowcaseClusterCommand : AwsCmdlet
         var cluster = ClusterSession.ToOutput(result.Cluster);
         if (!SkipBootstrap)
         {
-            ClusterSession.BootstrapAddedHosts(cluster, result.AddedInstanceIds, WriteVerbose);
+            // Every host not yet bootstrapped with the current scripts (the new ones, and any left by an interrupted run).
+            Bootstrap(session, result.Cluster, null);
         }
 
         Core.Session.ShowcaseContext.CurrentCluster = cluster.Name;
         WriteObject(cluster);
+    }
+
+    private void Bootstrap(ClusterSession session, ClusterInfo info, System.Collections.Generic.IReadOnlyList<string>? onlyInstanceIds)
+    {
+        try
+        {
+            Run((reporter, ct) => session.BootstrapAddedHostsAsync(info, onlyInstanceIds, reporter, ct));
+        }
+        catch (ShowcaseException ex) when (!ex.Terminating)
+        {
+            // The cluster exists: report the bootstrap failure and still return the cluster.
+            WriteShowcaseError(ex);
+        }
     }
 
     private string ReadPublicKey(string path)

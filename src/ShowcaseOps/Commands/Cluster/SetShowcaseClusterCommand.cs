@@ -64,9 +64,17 @@ public sealed class SetShowcaseClusterCommand : AwsCmdlet
         }
 
         var cluster = ClusterSession.ToOutput(result.Cluster);
-        if (!SkipBootstrap)
+        if (!SkipBootstrap && result.AddedInstanceIds.Count > 0)
         {
-            ClusterSession.BootstrapAddedHosts(cluster, result.AddedInstanceIds, WriteVerbose);
+            try
+            {
+                Run((reporter, ct) => session.BootstrapAddedHostsAsync(result.Cluster, result.AddedInstanceIds, reporter, ct));
+            }
+            catch (Core.ShowcaseException ex) when (!ex.Terminating)
+            {
+                // The agents exist: report the bootstrap failure and still return the cluster.
+                WriteShowcaseError(ex);
+            }
         }
 
         WriteObject(cluster);

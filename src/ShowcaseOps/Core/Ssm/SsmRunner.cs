@@ -238,7 +238,9 @@ public sealed class SsmRunner
                 Comment = comment,
                 TimeoutSeconds = (int)Math.Ceiling(_options.DeliveryTimeout.TotalSeconds),
             };
-            var sentId = await CallAsync(ct => SdkCall.MapAsync(Ssm.SendCommandAsync(request, ct), r => r.Command?.CommandId), $"SendCommand to {instanceIds.Count} instance(s)", cancellationToken).ConfigureAwait(false);
+            // The SendCommand call itself is not cancelled: Ctrl+C during it would drop the command id of a command that
+            // SSM may already have started, and CancelOutstandingAsync could not cancel it. (Backoff waits still are.)
+            var sentId = await CallAsync(_ => SdkCall.MapAsync(Ssm.SendCommandAsync(request, CancellationToken.None), r => r.Command?.CommandId), $"SendCommand to {instanceIds.Count} instance(s)", cancellationToken).ConfigureAwait(false);
             var commandId = sentId ?? throw new ShowcaseException("SsmRequestFailed", ShowcaseErrorCategory.ProtocolError, instanceIds, "SendCommand answered without a command id.");
             var pending = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
             foreach (var id in instanceIds)
