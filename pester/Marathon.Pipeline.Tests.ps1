@@ -55,7 +55,7 @@ Describe 'Marathon into registration, end to end' -Tag Pipeline {
         $null = Set-MarathonApp web -Instances 1 -Wait
         $alive = @(Get-MarathonTask -AppId web)
         $alive.Count | Should -Be 1
-        Get-ShowcaseInstance web | Where-Object InstanceId -NotIn $alive.InstanceId | Unregister-ShowcaseInstance -Force
+        Get-ShowcaseInstance web | Where-Object InstanceId -NotIn $alive.InstanceId | Unregister-ShowcaseInstance -Confirm:$false
 
         @(Get-ShowcaseInstance web).Count | Should -Be 1
         $registered = Get-RegisteredWeb
