@@ -135,7 +135,7 @@ Describe 'Sync-ShowcaseService' {
     It 'rejects bad input at the parameter with zero remote calls' {
         $h.Log.Clear()
         { Sync-ShowcaseService -Watch -ResyncSeconds 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ShowcaseOps.Commands.Sync.SyncShowcaseServiceCommand'
-        { Sync-ShowcaseService -ResyncSeconds 10 } # -ResyncSeconds belongs to the -Watch set | Should -Throw -ErrorId 'MissingMandatoryParameter,ShowcaseOps.Commands.Sync.SyncShowcaseServiceCommand'
+        { Sync-ShowcaseService -ResyncSeconds 10 } | Should -Throw -ErrorId 'MissingMandatoryParameter,ShowcaseOps.Commands.Sync.SyncShowcaseServiceCommand'
         $h.Log.Count() | Should -Be 0
     }
 }

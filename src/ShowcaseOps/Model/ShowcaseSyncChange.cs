@@ -92,8 +92,11 @@ public sealed class ShowcaseSyncCycle
 
     public int Instances { get; init; }
 
-    /// <summary>Channel batches the read took (SSM commands on the SSM channel).</summary>
+    /// <summary>Channel batches the read took (SSM commands on the SSM channel); 0 when an event cycle read only Marathon, directly.</summary>
     public int ReadBatches { get; init; }
+
+    /// <summary>Write batches sent (one channel round trip; in -Watch it also carries the next platform read). 0 when nothing changed.</summary>
+    public int WriteBatches { get; init; }
 
     /// <summary>Time spent computing the plan.</summary>
     public TimeSpan PlanTime { get; init; }

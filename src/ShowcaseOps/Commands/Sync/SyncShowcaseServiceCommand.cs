@@ -28,6 +28,8 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
     private static readonly ConcurrentDictionary<string, SyncReadHints> SessionHints = new(StringComparer.Ordinal);
     private readonly HashSet<string> _notesShown = new(StringComparer.Ordinal);
     private SyncEngine? _engine;
+    private System.Net.Http.HttpClient? _marathonHttp;
+    private Uri? _marathonDirect;
     private int _cycle;
 
     /// <summary>Only services whose name (or Marathon app id) matches; others are neither added nor removed. Wildcards allowed.</summary>
@@ -64,7 +66,7 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
         var scope = Scope(Name);
         if (!Watch)
         {
-            RunCycle(new SyncTriggerInfo(SyncTriggerReason.Start, 0, null), scope, throwOnFailure: true);
+            RunCycle(new SyncTriggerInfo(SyncTriggerReason.Start, 0, null), scope, watching: false, out _);
             return;
         }
 
@@ -86,6 +88,8 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
                     RecommendedAction = "Pass -PlatformEndpoint @{ Marathon = 'http://<master>:8080' } (through a tunnel), or run without -Watch on a schedule.",
                 };
                 reporter.Verbose($"Watching Marathon's events at {marathon} (direct HTTP); writes go through the {connection.Channel.Name} channel; full resync every {ResyncSeconds.ToString(CultureInfo.InvariantCulture)} s.");
+                _marathonDirect = marathon;
+                _marathonHttp = new System.Net.Http.HttpClient { Timeout = TimeSpan.FromSeconds(30) };
                 var created = new SyncTrigger(marathon);
                 created.Start();
                 return created;
@@ -95,12 +99,19 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
             var retry = TimeSpan.FromSeconds(1);
             while (true)
             {
-                var ok = RunCycle(next, scope, throwOnFailure: false);
+                var ok = RunCycle(next, scope, watching: true, out var drift);
                 retry = ok ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(resync.Ticks, retry.Ticks * 2));
                 if (MaxCycles > 0 && _cycle >= MaxCycles)
                 {
                     WriteVerbose($"Stopping after {_cycle.ToString(CultureInfo.InvariantCulture)} cycle(s) (-MaxCycles).");
                     break;
+                }
+
+                // Once only: a change that keeps failing must not spin; it waits for the retry backoff instead.
+                if (drift && next.Reason != SyncTriggerReason.Drift)
+                {
+                    next = new SyncTriggerInfo(SyncTriggerReason.Drift, 0, null);
+                    continue;
                 }
 
                 var wait = ok ? resync : (retry < resync ? retry : resync);
@@ -127,6 +138,7 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
         finally
         {
             trigger?.Dispose();
+            _marathonHttp?.Dispose();
         }
     }
 
@@ -146,8 +158,13 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
 
     // One cycle: read + plan (worker), one ShouldProcess per change (pipeline thread), apply (worker), output.
     // Returns false when the cycle failed (in watch mode the error is written and the watch goes on).
-    private bool RunCycle(SyncTriggerInfo trigger, Func<string, bool>? scope, bool throwOnFailure)
+    // Watching, an event-triggered cycle reads only Marathon (directly) and plans against the platform state read right
+    // after the previous writes; its writes carry the next platform read in the same batch. So a Marathon change costs one
+    // channel round trip. Any doubt (no such state, a failed read, drift seen after the writes) falls back to a full read.
+    private bool RunCycle(SyncTriggerInfo trigger, Func<string, bool>? scope, bool watching, out bool drift)
     {
+        drift = false;
+        var throwOnFailure = !watching;
         _cycle++;
         var cycle = _cycle;
         var started = DateTime.UtcNow;
@@ -167,7 +184,22 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
                 }
 
                 reporter.Verbose($"Sync cycle {cycle.ToString(CultureInfo.InvariantCulture)} of cluster {connection.ClusterName} ({trigger.Reason}{(trigger.Events > 0 ? ", " + trigger.Events.ToString(CultureInfo.InvariantCulture) + " event(s)" : string.Empty)}).");
-                var read = await _engine.ReadAsync(reporter, ct).ConfigureAwait(false);
+                SyncSnapshot? read = null;
+                if (watching && trigger.Reason == SyncTriggerReason.Event && _engine.LastPlatform is not null && _marathonHttp is not null && _marathonDirect is not null)
+                {
+                    try
+                    {
+                        var apps = await SyncEngine.ReadMarathonDirectAsync(_marathonHttp, _marathonDirect, ct).ConfigureAwait(false);
+                        read = _engine.CachedSnapshot(apps);
+                        reporter.Verbose($"Read {apps.Count.ToString(CultureInfo.InvariantCulture)} app(s) directly from Marathon; planning against the platform state read after the last writes.");
+                    }
+                    catch (ShowcaseException ex)
+                    {
+                        reporter.Verbose($"Direct Marathon read failed ({ex.Message}); reading everything through the channel.");
+                    }
+                }
+
+                read ??= await _engine.ReadAsync(reporter, ct).ConfigureAwait(false);
                 var watch = Stopwatch.StartNew();
                 var planned = _engine.Plan(read, scope);
                 watch.Stop();
@@ -192,7 +224,10 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
         {
             try
             {
-                results = Run((reporter, ct) => _engine!.ApplyAsync(approved, reporter, ct));
+                var wanted = SyncDesiredState.FromApps(snapshot.Apps).Services.Select(x => x.Name).ToArray();
+                results = watching
+                    ? Run((reporter, ct) => _engine!.ApplyAndReadAsync(approved, wanted, reporter, ct))
+                    : Run((reporter, ct) => _engine!.ApplyAsync(approved, reporter, ct));
             }
             catch (ShowcaseException ex) when (!throwOnFailure && !ex.Terminating)
             {
@@ -214,6 +249,17 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
             }
         }
 
+        if (watching && approved.Length > 0 && !WhatIfMode())
+        {
+            // The state read right after the writes must match Marathon's; if not (drift, a failed change), resync at once.
+            var after = _engine!.CachedSnapshot(snapshot.Apps);
+            drift = after is null || !_engine.Plan(after, scope).IsEmpty;
+            if (drift)
+            {
+                WriteVerbose("The platform read after the writes still differs from Marathon: resyncing.");
+            }
+        }
+
         if (PassThru)
         {
             WriteObject(new ShowcaseSyncCycle
@@ -229,6 +275,7 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
                 Services = plan.DesiredServices,
                 Instances = plan.DesiredInstances,
                 ReadBatches = snapshot.ReadBatches,
+                WriteBatches = approved.Length > 0 ? 1 : 0,
                 PlanTime = planTime,
                 Planned = plan.Changes.Count,
                 Applied = results.Count(r => r.Succeeded),
@@ -239,4 +286,7 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
 
         return results.All(r => r.Succeeded);
     }
+
+    private bool WhatIfMode() =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && value is SwitchParameter { IsPresent: true };
 }

@@ -61,6 +61,82 @@ public sealed class SyncEngine
     public SyncReadHints Hints { get; }
 
     /// <summary>
+    /// The newest complete platform state this engine read (by <see cref="ReadAsync"/>, or after its own writes by
+    /// <see cref="ApplyAndReadAsync"/>); null when none, or when the last read was incomplete.
+    /// </summary>
+    public PlatformState? LastPlatform { get; private set; }
+
+    /// <summary>
+    /// Reads Marathon's apps with tasks directly over HTTP (the watch mode's fast path: Marathon is reachable directly
+    /// anyway for its event stream). Failures throw <c>MarathonUnreachable</c> / <c>MarathonRequestFailed</c>.
+    /// </summary>
+    public static async Task<IReadOnlyList<MarathonApp>> ReadMarathonDirectAsync(System.Net.Http.HttpClient http, Uri marathonBase, CancellationToken cancellationToken)
+    {
+        if (http is null)
+        {
+            throw new ArgumentNullException(nameof(http));
+        }
+
+        if (marathonBase is null)
+        {
+            throw new ArgumentNullException(nameof(marathonBase));
+        }
+
+        var uri = new Uri(marathonBase.ToString().TrimEnd('/') + MarathonAppsPath);
+        string body;
+        try
+        {
+            using var response = await http.GetAsync(uri, cancellationToken).ConfigureAwait(false);
+            body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new ShowcaseException(MarathonErrors.RequestFailed, ShowcaseErrorCategory.InvalidResult, uri.ToString(), $"Marathon answered {((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)} to {uri}.");
+            }
+        }
+        catch (System.Net.Http.HttpRequestException ex)
+        {
+            throw new ShowcaseException(MarathonErrors.Unreachable, ShowcaseErrorCategory.ConnectionError, uri.ToString(), $"Could not reach Marathon at {uri}: {ex.Message}", ex);
+        }
+
+        return TryParseApps(body, out var apps)
+            ? apps
+            : throw new ShowcaseException(MarathonErrors.RequestFailed, ShowcaseErrorCategory.InvalidResult, uri.ToString(), "Marathon's app list could not be read.");
+    }
+
+    /// <summary>A snapshot of <paramref name="apps"/> against <see cref="LastPlatform"/> (null when there is none): no platform read.</summary>
+    public SyncSnapshot? CachedSnapshot(IReadOnlyList<MarathonApp> apps) =>
+        LastPlatform is { } platform ? new SyncSnapshot(apps ?? throw new ArgumentNullException(nameof(apps)), platform, 0, TimeSpan.Zero) : null;
+
+    /// <summary>
+    /// Sends the changes' requests and then the platform reads in the same batch (one SSM command when it fits), so
+    /// <see cref="LastPlatform"/> is the state right after the writes. The watch mode plans its next event-triggered cycle
+    /// on it and only has to read Marathon: one channel round trip per change.
+    /// </summary>
+    public async Task<IReadOnlyList<SyncChangeResult>> ApplyAndReadAsync(IReadOnlyList<SyncChange> changes, IReadOnlyCollection<string> wantedServices, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        if (changes is null)
+        {
+            throw new ArgumentNullException(nameof(changes));
+        }
+
+        reporter ??= NullReporter.Instance;
+        var wanted = new HashSet<string>(wantedServices ?? Array.Empty<string>(), StringComparer.Ordinal);
+        var batch = SyncPlan.Batch(changes);
+        var responses = new List<PlatformResponse>(batch.Count);
+        var options = new PlatformReadOptions
+        {
+            FirstRoundRequests = batch.Select(b => b.Request).ToArray(),
+            OnFirstRoundResponse = responses.Add,
+            PrefetchServersOf = Hints.Backends.Concat(wanted).Concat(changes.Select(c => c.Service)).Distinct(StringComparer.Ordinal).ToArray(),
+            ReadServersOf = (backend, owned) => owned || wanted.Contains(backend),
+        };
+        reporter.Verbose($"Applying {changes.Count} change(s) ({batch.Count} request(s)) and reading the result in the same batch over {_channel.Name}.");
+        var state = await new PlatformStateReader(_channel).ReadAsync(options, reporter, cancellationToken).ConfigureAwait(false);
+        LastPlatform = state.IsComplete ? state : null;
+        return Outcomes(changes, batch, responses);
+    }
+
+    /// <summary>
     /// One batch: <c>GET /v2/apps?embed=apps.tasks</c>, the platform's lists, and the servers of the backends the hints
     /// name. A second batch only reads servers of relevant backends the hints did not know (the first sync, or a new owned
     /// backend). If Marathon's answer in the batch failed, it is read again on its own (with the client's retries and errors).
@@ -96,6 +172,7 @@ public sealed class SyncEngine
             batches++;
         }
 
+        LastPlatform = state.IsComplete ? state : null;
         state.ThrowIfIncomplete();
         var desired = SyncDesiredState.FromApps(apps);
         Hints.Update(desired.Services.Select(s => s.Name).Concat(state.Services.Where(SyncPlanner.IsOwned).Select(s => s.Name)));
@@ -131,6 +208,12 @@ public sealed class SyncEngine
         var batch = SyncPlan.Batch(changes);
         reporter.Verbose($"Applying {changes.Count} change(s) as one batch of {batch.Count} request(s) over {_channel.Name}.");
         var responses = await _channel.SendAsync(batch.Select(b => b.Request).ToArray(), reporter, cancellationToken).ConfigureAwait(false);
+        LastPlatform = null; // it changed: the next cycle reads again
+        return Outcomes(changes, batch, responses);
+    }
+
+    private SyncChangeResult[] Outcomes(IReadOnlyList<SyncChange> changes, IReadOnlyList<(SyncChange Change, PlatformRequest Request)> batch, IReadOnlyList<PlatformResponse> responses)
+    {
         var failures = new Dictionary<SyncChange, string>();
         for (var i = 0; i < batch.Count; i++)
         {

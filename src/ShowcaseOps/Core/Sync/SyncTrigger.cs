@@ -23,6 +23,9 @@ public enum SyncTriggerReason
 
     /// <summary>The periodic full resync.</summary>
     Timer,
+
+    /// <summary>The read that followed the last writes still differs from Marathon (drift, or a failed change): resync at once.</summary>
+    Drift,
 }
 
 /// <summary>One wake-up of the watch loop.</summary>
