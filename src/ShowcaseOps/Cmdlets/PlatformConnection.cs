@@ -25,6 +25,7 @@ internal sealed class PlatformConnection : IDisposable
     private PlatformConnection(ShowcaseCluster? cluster, string domain, IPlatformChannel channel, params IDisposable[] owned)
     {
         Cluster = cluster;
+        MarathonDirect = null;
         Domain = domain;
         Channel = channel;
         _owned = owned;
@@ -37,6 +38,12 @@ internal sealed class PlatformConnection : IDisposable
     public string Domain { get; }
 
     public IPlatformChannel Channel { get; }
+
+    /// <summary>
+    /// Marathon's URL as reached directly from this machine (for its event stream, which cannot travel over SSM):
+    /// -PlatformEndpoint Marathon, else the session's, else the sandbox's, else the cluster layout (master:8080, inside the VPC).
+    /// </summary>
+    public Uri? MarathonDirect { get; private set; }
 
     public string ClusterName => Cluster?.Name ?? "(no cluster)";
 
@@ -68,7 +75,7 @@ internal sealed class PlatformConnection : IDisposable
             var http = HttpEndpoints(endpoints, cluster);
             reporter.Verbose($"Platform channel: HTTP ({http}).");
             var channel = new HttpPlatformChannel(http);
-            return new PlatformConnection(cluster, cluster?.Domain ?? ClusterSpec.DefaultDomain, channel, channel);
+            return new PlatformConnection(cluster, cluster?.Domain ?? ClusterSpec.DefaultDomain, channel, channel) { MarathonDirect = http.Marathon };
         }
 
         var resolved = reference?.Cluster ?? await FindRequiredAsync(settings, reference?.Name, reporter, cancellationToken).ConfigureAwait(false);
@@ -88,36 +95,15 @@ internal sealed class PlatformConnection : IDisposable
         var gateway = new SsmTarget(resolved.Gateway.InstanceId, "gateway", resolved.Gateway.Name);
         var platform = PlatformEndpoints.ForCluster(resolved.Master.PrivateIpAddress, resolved.Gateway.PrivateIpAddress);
         reporter.Verbose($"Platform channel: SSM Run Command on {gateway} ({platform}).");
-        return new PlatformConnection(resolved, resolved.Domain ?? ClusterSpec.DefaultDomain, new SsmPlatformChannel(ssm, gateway, platform), ssm);
+        return new PlatformConnection(resolved, resolved.Domain ?? ClusterSpec.DefaultDomain, new SsmPlatformChannel(ssm, gateway, platform), ssm)
+        {
+            MarathonDirect = DirectEndpoint(endpoints, resolved, PlatformTarget.Marathon),
+        };
     }
 
     private static PlatformEndpoints HttpEndpoints(IReadOnlyDictionary<PlatformTarget, Uri>? given, ShowcaseCluster? cluster)
     {
-        Uri? For(PlatformTarget target)
-        {
-            if (given is not null && given.TryGetValue(target, out var explicitUri))
-            {
-                return explicitUri;
-            }
-
-            if (ShowcaseContext.HttpEndpoint(target) is { } sessionUri)
-            {
-                return sessionUri;
-            }
-
-            if (SandboxSession.Current is { } sandbox)
-            {
-                return sandbox.Endpoint(target.ToString().ToLowerInvariant());
-            }
-
-            // Inside the VPC: the cluster's own addresses (see PlatformEndpoints.ForCluster).
-            if (cluster?.Master?.PrivateIpAddress is { } master && cluster.Gateway?.PrivateIpAddress is { } gateway)
-            {
-                return PlatformEndpoints.ForCluster(master, gateway).For(target);
-            }
-
-            return null;
-        }
+        Uri? For(PlatformTarget target) => DirectEndpoint(given, cluster, target);
 
         var missing = new[] { PlatformTarget.Consul, PlatformTarget.Vulcand, PlatformTarget.Kong }.Where(t => For(t) is null).ToArray();
         if (missing.Length > 0)
@@ -134,6 +120,33 @@ internal sealed class PlatformConnection : IDisposable
         }
 
         return new PlatformEndpoints(For(PlatformTarget.Consul)!, For(PlatformTarget.Vulcand)!, For(PlatformTarget.Kong)!, For(PlatformTarget.Marathon));
+    }
+
+    /// <summary>The URL of one admin API from this machine: given, else the session's, else the sandbox's, else the cluster layout.</summary>
+    private static Uri? DirectEndpoint(IReadOnlyDictionary<PlatformTarget, Uri>? given, ShowcaseCluster? cluster, PlatformTarget target)
+    {
+        if (given is not null && given.TryGetValue(target, out var explicitUri))
+        {
+            return explicitUri;
+        }
+
+        if (ShowcaseContext.HttpEndpoint(target) is { } sessionUri)
+        {
+            return sessionUri;
+        }
+
+        if (SandboxSession.Current is { } sandbox)
+        {
+            return sandbox.Endpoint(target.ToString().ToLowerInvariant());
+        }
+
+        // Inside the VPC: the cluster's own addresses (see PlatformEndpoints.ForCluster).
+        if (cluster?.Master?.PrivateIpAddress is { } master && cluster.Gateway?.PrivateIpAddress is { } gateway)
+        {
+            return PlatformEndpoints.ForCluster(master, gateway).For(target);
+        }
+
+        return null;
     }
 
     private static async Task<ShowcaseCluster> FindRequiredAsync(AwsConnectionSettings settings, string? name, IOperationReporter reporter, CancellationToken cancellationToken)

@@ -175,6 +175,12 @@ public sealed class PlatformState
 
     public bool IsComplete => Problems.Count == 0;
 
+    /// <summary>How many batches (rounds) the read took: one SSM command each on the SSM channel.</summary>
+    public int Rounds { get; internal set; }
+
+    /// <summary>Backends whose server lists were deliberately not read (see <see cref="PlatformReadOptions.ReadServersOf"/>): their Servers are unknown, not empty.</summary>
+    public IReadOnlyList<string> UnreadServerLists { get; internal set; } = Array.Empty<string>();
+
     public PlatformServiceState? Service(string name) => Services.FirstOrDefault(s => s.Name == name);
 
     /// <summary>Throws <c>PlatformReadFailed</c> when a read failed, so nothing acts on a partial view.</summary>

@@ -40,6 +40,27 @@ public static class PlatformReadPlan
         new(PlatformTarget.Vulcand, "GET", "/v2/backends/" + PlatformPath.Segment(backendId) + "/servers", null, $"Vulcand servers of {backendId}");
 }
 
+/// <summary>Options of <see cref="PlatformStateReader.ReadAsync(PlatformReadOptions, IOperationReporter, CancellationToken)"/>.</summary>
+public sealed class PlatformReadOptions
+{
+    internal static readonly PlatformReadOptions Default = new();
+
+    /// <summary>Requests sent first in the first round (for example <c>GET /v2/apps?embed=apps.tasks</c>), answered through <see cref="OnFirstRoundResponse"/>.</summary>
+    public IReadOnlyList<PlatformRequest> FirstRoundRequests { get; init; } = Array.Empty<PlatformRequest>();
+
+    /// <summary>Called once per <see cref="FirstRoundRequests"/> response, in order, before the reader decides which servers to read.</summary>
+    public Action<PlatformResponse>? OnFirstRoundResponse { get; init; }
+
+    /// <summary>Backends whose servers are read in the first round already (a missing one reads as nothing, not as a problem).</summary>
+    public IReadOnlyCollection<string> PrefetchServersOf { get; init; } = Array.Empty<string>();
+
+    /// <summary>
+    /// Which of the other listed backends get their servers read (backend id, whether Consul or Kong marks a service of that
+    /// name as ShowcaseOps's). Null: all of them. Backends left out are listed in <see cref="PlatformState.UnreadServerLists"/>.
+    /// </summary>
+    public Func<string, bool, bool>? ReadServersOf { get; init; }
+}
+
 /// <summary>
 /// Reads Consul, Vulcand and Kong through a channel and builds a <see cref="PlatformState"/>. Rounds, each one batch
 /// (one SSM command on the SSM channel): the lists; then every backend's servers and the next Kong pages; then more
@@ -57,9 +78,21 @@ public sealed class PlatformStateReader
         _kongPageSize = kongPageSize;
     }
 
-    public async Task<PlatformState> ReadAsync(IOperationReporter reporter, CancellationToken cancellationToken)
+    public Task<PlatformState> ReadAsync(IOperationReporter reporter, CancellationToken cancellationToken) =>
+        ReadAsync(null, reporter, cancellationToken);
+
+    /// <summary>
+    /// Reads with <paramref name="options"/>: other requests carried in the first round (for example Marathon's apps, so
+    /// desired and actual state come from one SSM command), backends whose servers are read in the first round, and which
+    /// of the other backends' servers to read at all.
+    /// </summary>
+    public async Task<PlatformState> ReadAsync(PlatformReadOptions? options, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         reporter ??= NullReporter.Instance;
+        options ??= PlatformReadOptions.Default;
+        var prefetched = new HashSet<string>(options.PrefetchServersOf, StringComparer.Ordinal);
+        var extraCount = options.FirstRoundRequests.Count;
+        var rounds = 0;
         var problems = new List<PlatformReadProblem>();
         var consul = new List<ConsulServiceRecord>();
         var hosts = new List<string>();
@@ -69,10 +102,13 @@ public sealed class PlatformStateReader
         var listeners = new List<VulcandListenerRecord>();
         var kongServices = new List<JObject>();
         var kongRoutes = new List<JObject>();
+        var unread = new List<string>();
 
-        var pending = PlatformReadPlan.Lists(_kongPageSize).ToList();
+        var pending = options.FirstRoundRequests.Concat(PlatformReadPlan.Lists(_kongPageSize)).Concat(prefetched.OrderBy(b => b, StringComparer.Ordinal).Select(PlatformReadPlan.VulcandServers)).ToList();
+        var listedBackends = new List<string>();
         for (var round = 1; pending.Count > 0; round++)
         {
+            rounds = round;
             if (round > MaxRounds)
             {
                 problems.Add(new PlatformReadProblem(PlatformTarget.Kong, "Kong pages", 0, $"Kong kept answering a next page after {MaxRounds} rounds; stopped reading."));
@@ -82,9 +118,22 @@ public sealed class PlatformStateReader
             reporter.Verbose($"Reading the platform, round {round}: {pending.Count} request(s) over {_channel.Name}.");
             var responses = await _channel.SendAsync(pending, reporter, cancellationToken).ConfigureAwait(false);
             pending = new List<PlatformRequest>();
+            var index = 0;
             foreach (var response in responses)
             {
                 var request = response.Request;
+                if (round == 1 && index++ < extraCount)
+                {
+                    options.OnFirstRoundResponse?.Invoke(response);
+                    continue;
+                }
+
+                if (round == 1 && response.Status == 404 && request.Target == PlatformTarget.Vulcand && IsServersRead(request, out var prefetchedId) && prefetched.Contains(prefetchedId))
+                {
+                    // A prefetched backend that does not exist: nothing to read.
+                    continue;
+                }
+
                 if (!response.Succeeded)
                 {
                     problems.Add(new PlatformReadProblem(request.Target, request.Description, response.Status, Shorten(response.Body)));
@@ -106,7 +155,7 @@ public sealed class PlatformStateReader
                             foreach (var b in Items(json, "Backends"))
                             {
                                 backends.Add((Str(b, "Id"), Str(b, "Type")));
-                                pending.Add(PlatformReadPlan.VulcandServers(Str(b, "Id")));
+                                listedBackends.Add(Str(b, "Id"));
                             }
 
                             break;
@@ -136,6 +185,24 @@ public sealed class PlatformStateReader
                     problems.Add(new PlatformReadProblem(request.Target, request.Description, response.Status, "The answer is not the JSON expected: " + ex.Message));
                 }
             }
+
+            if (round == 1)
+            {
+                // Servers: of every listed backend not read yet, unless the caller narrows it down (after seeing round one).
+                var consulOwned = new HashSet<string>(consul.Where(c => c.IsOwned).Select(c => c.Name), StringComparer.Ordinal);
+                foreach (var id in listedBackends.Where(id => !prefetched.Contains(id)))
+                {
+                    var owned = consulOwned.Contains(id) || kongServices.Concat(kongRoutes).Any(k => (string?)k["name"] == id && Strings(k["tags"]).Contains(PlatformOwnership.Tag));
+                    if (options.ReadServersOf is null || options.ReadServersOf(id, owned))
+                    {
+                        pending.Add(PlatformReadPlan.VulcandServers(id));
+                    }
+                    else
+                    {
+                        unread.Add(id);
+                    }
+                }
+            }
         }
 
         foreach (var problem in problems)
@@ -143,7 +210,17 @@ public sealed class PlatformStateReader
             reporter.Warning($"Could not read {problem.Target} ({problem.Description}): {(problem.Status == 0 ? "no response" : problem.Status.ToString(CultureInfo.InvariantCulture))} {problem.Message}");
         }
 
-        return Build(consul, hosts, backends, servers, frontends, listeners, kongServices, kongRoutes, problems);
+        var state = Build(consul, hosts, backends, servers, frontends, listeners, kongServices, kongRoutes, problems);
+        state.Rounds = rounds;
+        state.UnreadServerLists = unread;
+        return state;
+    }
+
+    private static bool IsServersRead(PlatformRequest request, out string backendId)
+    {
+        var parts = request.PathAndQuery.Split('/');
+        backendId = parts.Length == 5 && parts[2] == "backends" && parts[4] == "servers" ? Uri.UnescapeDataString(parts[3]) : string.Empty;
+        return backendId.Length > 0;
     }
 
     private static PlatformState Build(

@@ -1,0 +1,141 @@
+# Sync-ShowcaseService against the sandbox, as users run it.
+BeforeAll {
+    Import-Module $env:SHOWCASE_MODULE_PATH -Force
+    $script:sandbox = Start-ShowcaseSandbox -Force
+    $null = New-ShowcaseCluster -Name demo -InstanceProfileName showcase-ssm -SkipBootstrap
+    $script:h = $sandbox.Host
+    $h.Marathon.DeploymentDuration = [TimeSpan]::FromMilliseconds(20)
+    $h.Marathon.TaskStartTime = [TimeSpan]::FromMilliseconds(10)
+    $script:marathonUrl = $h.Endpoint('marathon').ToString()
+    $script:appJson = Get-Content (Join-Path $env:SHOWCASE_REPO_ROOT 'examples/specs/app.json') -Raw
+
+    function Reset-Platform {
+        foreach ($s in 'consul', 'vulcand', 'kong', 'marathon') { $h.StandIn($s).Reset() }
+        $h.Marathon.DeploymentDuration = [TimeSpan]::FromMilliseconds(20)
+        $h.Marathon.TaskStartTime = [TimeSpan]::FromMilliseconds(10)
+    }
+    function Invoke-Api([string] $Service, [string] $Method, [string] $Path, $Body) {
+        $uri = $h.Endpoint($Service).ToString().TrimEnd('/') + $Path
+        if ($null -ne $Body) { Invoke-RestMethod -Method $Method -Uri $uri -Body ($Body | ConvertTo-Json -Depth 5) -ContentType 'application/json' }
+        else { Invoke-RestMethod -Method $Method -Uri $uri }
+    }
+    function Get-PlatformWrites([datetime] $Since) {
+        @($h.Log.Entries | Where-Object { $_.Time -ge $Since -and $_.Service -in 'consul', 'vulcand', 'kong' -and [ShowcaseOps.Sandbox.Hosting.RequestLog]::IsWrite($_.Operation) })
+    }
+    # What Marathon says should be registered vs what Consul and Vulcand hold, per service.
+    function Test-Converged {
+        $apps = (Invoke-Api marathon GET '/v2/apps?embed=apps.tasks').apps | Where-Object { $_.labels.'showcaseops.expose' -eq 'true' }
+        $services = @(Get-ShowcaseService -Channel Http -ErrorAction SilentlyContinue | Where-Object Owned)
+        if (@($apps).Count -ne $services.Count) { return $false }
+        foreach ($app in $apps) {
+            $name = $app.id.Trim('/')
+            $svc = $services | Where-Object Name -EQ $name
+            if (-not $svc -or $svc.Status -ne 'Registered') { return $false }
+            $running = @($app.tasks | Where-Object state -EQ 'TASK_RUNNING').Count
+            if ($svc.InstanceCount -ne $running) { return $false }
+        }
+        return $true
+    }
+}
+
+AfterAll {
+    Stop-ShowcaseSandbox -Confirm:$false
+}
+
+Describe 'Sync-ShowcaseService' {
+    BeforeEach { Reset-Platform }
+
+    It '-WhatIf prints one line per change and writes nothing' {
+        $h.Marathon.SeedApp($appJson)
+        $start = [DateTime]::UtcNow
+        $out = Sync-ShowcaseService -Channel Http -WhatIf
+        $out | Should -BeNullOrEmpty -Because '-WhatIf only prints the plan (the "What if:" lines go to the host)'
+        (Get-PlatformWrites $start).Count | Should -Be 0
+        @($h.Log.Entries | Where-Object { $_.Time -ge $start -and $_.Service -in 'consul', 'vulcand', 'kong' }).Count | Should -BeGreaterThan 0 -Because 'the plan reads the platform'
+    }
+
+    It 'registers a fresh app everywhere over SSM: one command to read, one to write; a second sync is one read command and zero writes' {
+        $h.Marathon.SeedApp($appJson)
+        $h.Log.Clear()
+        $changes = Sync-ShowcaseService -Channel Ssm
+        $changes | Should -BeOfType ShowcaseOps.Model.ShowcaseSyncChange
+        @($changes | Where-Object Status -NE Done).Count | Should -Be 0
+        @($changes.Target | Sort-Object -Unique) | Should -Be @('Consul', 'Kong', 'Vulcand')
+        $h.Log.Count('ssm', 'SendCommand') | Should -Be 2
+        (Get-ShowcaseService web -Channel Http).Status | Should -Be 'Registered'
+
+        $start = [DateTime]::UtcNow
+        $again = Sync-ShowcaseService -Channel Ssm -PassThru
+        @($again | Where-Object { $_ -is [ShowcaseOps.Model.ShowcaseSyncChange] }).Count | Should -Be 0
+        ($again | Where-Object { $_ -is [ShowcaseOps.Model.ShowcaseSyncCycle] }).ReadBatches | Should -Be 1
+        (Get-PlatformWrites $start).Count | Should -Be 0
+        @($h.Log.Entries | Where-Object { $_.Time -ge $start -and $_.Operation -eq 'SendCommand' }).Count | Should -Be 1
+    }
+
+    It 'leaves a manual Consul entry alone and repairs a drifted Kong route' {
+        $h.Marathon.SeedApp($appJson)
+        $null = Sync-ShowcaseService -Channel Http
+        $null = Invoke-Api consul PUT '/v1/agent/service/register' @{ ID = 'legacy-db'; Name = 'legacy-db'; Port = 5432 }
+        $null = Invoke-Api kong PUT '/services/web/routes/web' @{ name = 'web'; hosts = @('wrong.example.org'); preserve_host = $false; tags = @('showcaseops') }
+
+        $changes = Sync-ShowcaseService -Channel Http
+        @($changes).Count | Should -Be 1
+        $changes.Target | Should -Be 'Kong'
+        $changes.Action | Should -Be 'Update'
+        $changes.Detail | Should -Match 'preserve_host false → true'
+        (Invoke-Api kong GET '/routes/web').hosts | Should -Be @('web.service.consul')
+        (Invoke-Api consul GET '/v1/agent/services').'legacy-db' | Should -Not -BeNullOrEmpty
+    }
+
+    It 'removes what it owns when the app goes away' {
+        $h.Marathon.SeedApp($appJson)
+        $null = Sync-ShowcaseService -Channel Http
+        $null = Invoke-Api marathon DELETE '/v2/apps/web'
+        Start-Sleep -Milliseconds 100
+        $changes = Sync-ShowcaseService -Channel Http
+        @($changes | Where-Object Action -EQ Remove).Count | Should -Be @($changes).Count
+        Get-ShowcaseService web -Channel Http -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It '-Watch converges through shuffled, duplicated and dropped events, a killed stream and killed tasks, and stops cleanly' {
+        $h.Marathon.SeedApp($appJson)
+        $chaos = $h.Marathon.EventChaos
+        $chaos.Shuffle = $true; $chaos.DuplicateRate = 0.3; $chaos.DropRate = 0.4; $chaos.Seed = 7
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$env:SHOWCASE_MODULE_PATH'; Sync-ShowcaseService -Channel Http -Watch -ResyncSeconds 2 -TimeoutSeconds 60 -PassThru")
+        $async = $ps.BeginInvoke()
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(10)
+            while ($h.Marathon.EventStreamCount -eq 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            $h.Marathon.EventStreamCount | Should -BeGreaterThan 0
+            $null = Invoke-Api marathon PATCH '/v2/apps/web?force=true' @{ instances = 4 }
+            Start-Sleep -Milliseconds 150
+            $null = $h.Marathon.KillTask($h.Marathon.TaskIds('/web')[0])
+            $null = $h.Marathon.KillEventStreams()
+            $null = Invoke-Api marathon PATCH '/v2/apps/web?force=true' @{ instances = 2 }
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            do { Start-Sleep -Milliseconds 200 } until ((Test-Converged) -or [DateTime]::UtcNow -gt $deadline)
+            Test-Converged | Should -BeTrue
+        }
+        finally {
+            $ps.Stop()   # what Ctrl+C does
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $ps.Dispose()
+        }
+        $chaos.Shuffle = $false; $chaos.DuplicateRate = 0; $chaos.DropRate = 0
+    }
+
+    It '-Watch -MaxCycles ends on its own and reports each cycle' {
+        $cycles = @(Sync-ShowcaseService -Channel Http -Watch -MaxCycles 2 -ResyncSeconds 1 -PassThru | Where-Object { $_ -is [ShowcaseOps.Model.ShowcaseSyncCycle] })
+        $cycles.Count | Should -Be 2
+        $cycles[0].Trigger | Should -Be 'Start'
+        $cycles[1].Trigger | Should -BeIn 'Timer', 'Event', 'Reconnect'
+    }
+
+    It 'rejects bad input at the parameter with zero remote calls' {
+        $h.Log.Clear()
+        { Sync-ShowcaseService -Watch -ResyncSeconds 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ShowcaseOps.Commands.Sync.SyncShowcaseServiceCommand'
+        { Sync-ShowcaseService -ResyncSeconds 10 } | Should -Throw -ErrorId 'MissingMandatoryParameter,ShowcaseOps.Commands.Sync.SyncShowcaseServiceCommand'
+        $h.Log.Count() | Should -Be 0
+    }
+}
