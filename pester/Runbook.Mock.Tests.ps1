@@ -23,7 +23,7 @@ Describe 'Set-ShowcaseAppScale.ps1 (mocked)' {
 
     It 'passes -Force through and changes nothing else under -WhatIf' {
         & $runbook -Cluster demo -AppId web -Instances 2 -Force -WhatIf
-        Should -Invoke Set-MarathonApp -Times 1 -Exactly -ParameterFilter { $Force -and $WhatIfPreference -or $WhatIf }
+        Should -Invoke Set-MarathonApp -Times 1 -Exactly -ParameterFilter { $Force }
         Should -Invoke Sync-ShowcaseService -Times 0 -Exactly
     }
 

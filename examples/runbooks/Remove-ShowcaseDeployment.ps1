@@ -2,7 +2,7 @@
 .SYNOPSIS
     Tears a cluster down: unregisters its services, removes its Marathon apps, then deletes every AWS resource.
 .DESCRIPTION
-    Unregisters every service ShowcaseOps owns (Consul, Vulcand, Kong), removes the Marathon apps, and removes the
+    Unregisters every instance and service ShowcaseOps owns (Consul, Vulcand, Kong), removes the Marathon apps, and removes the
     cluster with Remove-ShowcaseCluster (everything tagged with it, in the order AWS requires). -KeepCluster stops after
     the platform clean-up. Safe to re-run from any partial state. Asks for confirmation unless -Force; -WhatIf shows
     what would go.
@@ -19,9 +19,10 @@ $ErrorActionPreference = 'Stop'
 if (-not (Get-Module ShowcaseOps)) { Import-Module (Join-Path $PSScriptRoot '../../out/ShowcaseOps') }
 if ($Force -and -not $WhatIfPreference) { $ConfirmPreference = 'None' }
 
-$cluster = Get-ShowcaseCluster -Name $Cluster -ErrorAction SilentlyContinue
-if (-not $cluster) { Write-Verbose "Cluster '$Cluster' does not exist: nothing to remove."; return }
-if ($cluster.Gateway -and $cluster.Master) {
+$existing = Get-ShowcaseCluster -Name $Cluster -ErrorAction SilentlyContinue
+if (-not $existing) { Write-Verbose "Cluster '$Cluster' does not exist: nothing to remove."; return }
+if ($existing.Gateway -and $existing.Master) {
+    Get-ShowcaseInstance -Cluster $Cluster | Where-Object Owned | Unregister-ShowcaseInstance -Cluster $Cluster
     Get-ShowcaseService -Cluster $Cluster | Where-Object Owned | Unregister-ShowcaseService -Cluster $Cluster -Force:$Force
     Get-MarathonApp -Cluster $Cluster | Remove-MarathonApp -Cluster $Cluster -Force:$Force
 }

@@ -353,7 +353,8 @@ public sealed class PlatformStateReader
         return new PlatformState(states.Values.ToArray(), consul, hosts, backends, frontends, listeners, kongServices, kongRoutes, problems);
     }
 
-    private static IEnumerable<ConsulServiceRecord> ParseConsul(JToken json)
+    /// <summary>Consul's <c>GET /v1/agent/services</c> map (id → service) as records.</summary>
+    internal static IEnumerable<ConsulServiceRecord> ParseConsul(JToken json)
     {
         if (json is not JObject map)
         {

@@ -307,25 +307,9 @@ public static class InstanceRegistrar
 
         public void AddConsul(JToken json)
         {
-            if (json is not JObject map)
+            foreach (var record in PlatformStateReader.ParseConsul(json))
             {
-                throw new JsonReaderException("not a JSON object");
-            }
-
-            foreach (var property in map.Properties())
-            {
-                if (property.Value is not JObject s)
-                {
-                    continue;
-                }
-
-                var meta = s["Meta"] is JObject m
-                    ? m.Properties().Where(p => p.Value.Type == JTokenType.String).ToDictionary(p => p.Name, p => (string)p.Value!, StringComparer.Ordinal)
-                    : new Dictionary<string, string>(StringComparer.Ordinal);
-                var tags = s["Tags"] is JArray t ? t.Where(x => x.Type == JTokenType.String).Select(x => (string)x!).ToArray() : Array.Empty<string>();
-                var id = Str(s, "ID") ?? property.Name;
-                var port = s["Port"] is JValue { Type: JTokenType.Integer } p2 ? (int)(long)p2 : 0;
-                _consul[id] = new ConsulServiceRecord(id, Str(s, "Service") ?? string.Empty, tags, meta, Str(s, "Address") ?? string.Empty, port);
+                _consul[record.Id] = record;
             }
         }
 
