@@ -84,7 +84,8 @@ public static class SyncPlanner
     {
         var name = service.Name;
         var spec = new PlatformServiceSpec(name, domain, service.ServicePort);
-        var register = ServiceRegistrationPlan.RegisterService(spec);
+        IReadOnlyList<PlatformRequest>? built = null;
+        IReadOnlyList<PlatformRequest> Registration() => built ??= ServiceRegistrationPlan.RegisterService(spec); // only when a change needs it
         if (state is not null && !IsOwned(state) && (state.Consul is not null || state.KongService is not null || state.KongRoute is not null))
         {
             notes.Add($"Service '{name}' is exposed by {service.AppId} but its name is taken by entries ShowcaseOps does not own (in {string.Join(", ", state.RegisteredIn)}); left alone.");
@@ -96,12 +97,12 @@ public static class SyncPlanner
         var vulcandDetail = new List<string>();
         if (state?.VulcandBackend is not { } backend)
         {
-            vulcandRequests.Add(Pick(register, PlatformTarget.Vulcand, "/v2/backends"));
+            vulcandRequests.Add(Pick(Registration(), PlatformTarget.Vulcand, "/v2/backends"));
             vulcandDetail.Add("missing backend");
         }
         else if (!string.Equals(backend.Type, "http", StringComparison.Ordinal))
         {
-            vulcandRequests.Add(Pick(register, PlatformTarget.Vulcand, "/v2/backends"));
+            vulcandRequests.Add(Pick(Registration(), PlatformTarget.Vulcand, "/v2/backends"));
             vulcandDetail.Add($"backend type {Show(backend.Type)} → http");
         }
 
@@ -111,7 +112,7 @@ public static class SyncPlanner
             // The service's host under this domain may exist even when the state saw another one.
             if (!actual.VulcandHosts.Contains(spec.HostName))
             {
-                vulcandRequests.Add(Pick(register, PlatformTarget.Vulcand, "/v2/hosts"));
+                vulcandRequests.Add(Pick(Registration(), PlatformTarget.Vulcand, "/v2/hosts"));
                 vulcandDetail.Add(oldHost is null ? "missing host " + spec.HostName : $"host {oldHost} → {spec.HostName}");
             }
 
@@ -124,24 +125,24 @@ public static class SyncPlanner
         var route = ServiceRegistrationPlan.VulcandRoute(spec.HostName);
         if (state?.VulcandFrontend is not { } frontend)
         {
-            vulcandRequests.Add(Pick(register, PlatformTarget.Vulcand, "/v2/frontends"));
+            vulcandRequests.Add(Pick(Registration(), PlatformTarget.Vulcand, "/v2/frontends"));
             vulcandDetail.Add("missing frontend");
         }
         else if (frontend.Route != route || frontend.BackendId != name)
         {
-            vulcandRequests.Add(Pick(register, PlatformTarget.Vulcand, "/v2/frontends"));
+            vulcandRequests.Add(Pick(Registration(), PlatformTarget.Vulcand, "/v2/frontends"));
             vulcandDetail.Add(frontend.Route != route ? $"frontend route {Show(frontend.Route)} → {route}" : $"frontend backend {Show(frontend.BackendId)} → {name}");
         }
 
         var listenAddress = "0.0.0.0:" + service.ServicePort.ToString(CultureInfo.InvariantCulture);
         if (state?.VulcandListener is not { } listener)
         {
-            vulcandRequests.Add(Pick(register, PlatformTarget.Vulcand, "/v2/listeners"));
+            vulcandRequests.Add(Pick(Registration(), PlatformTarget.Vulcand, "/v2/listeners"));
             vulcandDetail.Add("missing listener on port " + service.ServicePort.ToString(CultureInfo.InvariantCulture));
         }
         else if (listener.Address != listenAddress || !string.Equals(listener.Protocol, "http", StringComparison.Ordinal))
         {
-            vulcandRequests.Add(Pick(register, PlatformTarget.Vulcand, "/v2/listeners"));
+            vulcandRequests.Add(Pick(Registration(), PlatformTarget.Vulcand, "/v2/listeners"));
             vulcandDetail.Add($"listener {Show(listener.Protocol)} {Show(listener.Address)} → http {listenAddress}");
         }
 
@@ -167,7 +168,7 @@ public static class SyncPlanner
         {
             if (state?.KongService is not { } kongService)
             {
-                kongRequests.Add(Pick(register, PlatformTarget.Kong, "/services/", route: false));
+                kongRequests.Add(Pick(Registration(), PlatformTarget.Kong, "/services/", route: false));
                 kongDetail.Add("service");
             }
             else
@@ -175,14 +176,14 @@ public static class SyncPlanner
                 var actualUrl = string.Format(CultureInfo.InvariantCulture, "{0}://{1}:{2}{3}", kongService.Protocol, kongService.Host, kongService.Port, kongService.Path ?? string.Empty);
                 if (actualUrl != upstream)
                 {
-                    kongRequests.Add(Pick(register, PlatformTarget.Kong, "/services/", route: false));
+                    kongRequests.Add(Pick(Registration(), PlatformTarget.Kong, "/services/", route: false));
                     kongDetail.Add($"service url {actualUrl} → {upstream}");
                 }
             }
 
             if (state?.KongRoute is not { } kongRoute)
             {
-                kongRequests.Add(Pick(register, PlatformTarget.Kong, "/services/", route: true));
+                kongRequests.Add(Pick(Registration(), PlatformTarget.Kong, "/services/", route: true));
                 kongDetail.Add("route");
             }
             else
@@ -215,7 +216,7 @@ public static class SyncPlanner
 
                 if (drift.Count > 0)
                 {
-                    kongRequests.Add(Pick(register, PlatformTarget.Kong, "/services/", route: true));
+                    kongRequests.Add(Pick(Registration(), PlatformTarget.Kong, "/services/", route: true));
                     kongDetail.Add("route " + string.Join(", ", drift));
                 }
             }
@@ -234,7 +235,7 @@ public static class SyncPlanner
         }
         else
         {
-            var consulRequest = Pick(register, PlatformTarget.Consul, "/v1/agent/service/register");
+            var consulRequest = Pick(Registration(), PlatformTarget.Consul, "/v1/agent/service/register");
             var address = "vulcand." + domain;
             if (state?.Consul is not { } consul)
             {
@@ -280,7 +281,8 @@ public static class SyncPlanner
         {
             wantedIds.Add(instance.InstanceId);
             var spec = new PlatformInstanceSpec(name, instance.InstanceId, instance.Address, instance.Port);
-            var register = ServiceRegistrationPlan.RegisterInstance(spec);
+            IReadOnlyList<PlatformRequest>? built = null;
+            IReadOnlyList<PlatformRequest> Register() => built ??= ServiceRegistrationPlan.RegisterInstance(spec); // only when a change needs it
             existing.TryGetValue(instance.InstanceId, out var current);
             var endpoint = string.Format(CultureInfo.InvariantCulture, "{0}:{1}", instance.Address, instance.Port);
 
@@ -288,18 +290,18 @@ public static class SyncPlanner
             {
                 if (current?.VulcandServer is not { } server)
                 {
-                    changes.Add(new SyncChange(name, instance.InstanceId, PlatformTarget.Vulcand, SyncAction.Add, "server " + spec.Url, PhaseAddInstances, new[] { Pick(register, PlatformTarget.Vulcand, "/servers") }));
+                    changes.Add(new SyncChange(name, instance.InstanceId, PlatformTarget.Vulcand, SyncAction.Add, "server " + spec.Url, PhaseAddInstances, new[] { Pick(Register(), PlatformTarget.Vulcand, "/servers") }));
                 }
                 else if (server.Url != spec.Url)
                 {
-                    changes.Add(new SyncChange(name, instance.InstanceId, PlatformTarget.Vulcand, SyncAction.Update, $"server {server.Url} → {spec.Url}", PhaseAddInstances, new[] { Pick(register, PlatformTarget.Vulcand, "/servers") }));
+                    changes.Add(new SyncChange(name, instance.InstanceId, PlatformTarget.Vulcand, SyncAction.Update, $"server {server.Url} → {spec.Url}", PhaseAddInstances, new[] { Pick(Register(), PlatformTarget.Vulcand, "/servers") }));
                 }
             }
 
             var consulId = ServiceRegistrationPlan.ConsulInstanceId(name, instance.InstanceId);
             if (current?.Consul is not { } consul)
             {
-                changes.Add(new SyncChange(name, instance.InstanceId, PlatformTarget.Consul, SyncAction.Add, endpoint, PhaseAddInstances, new[] { Pick(register, PlatformTarget.Consul, "/v1/agent/service/register") }));
+                changes.Add(new SyncChange(name, instance.InstanceId, PlatformTarget.Consul, SyncAction.Add, endpoint, PhaseAddInstances, new[] { Pick(Register(), PlatformTarget.Consul, "/v1/agent/service/register") }));
             }
             else if (!consul.IsOwned)
             {
@@ -307,7 +309,7 @@ public static class SyncPlanner
             }
             else if (consul.Address != instance.Address || consul.Port != instance.Port || consul.Id != consulId || consul.Name != name)
             {
-                var requests = new List<PlatformRequest> { Pick(register, PlatformTarget.Consul, "/v1/agent/service/register") };
+                var requests = new List<PlatformRequest> { Pick(Register(), PlatformTarget.Consul, "/v1/agent/service/register") };
                 if (consul.Id != consulId)
                 {
                     requests.Insert(0, ConsulDeregister(consul.Id, $"Consul instance {consul.Id}"));
