@@ -29,7 +29,18 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
     /// <summary>Cancelled when the user presses Ctrl+C (<see cref="StopProcessing"/>).</summary>
     protected CancellationToken CancellationToken => _cancellation.Token;
 
-    protected sealed override void BeginProcessing() => Guard(BeginProcessingCore, null);
+    protected sealed override void BeginProcessing() => Guard(
+        () =>
+        {
+            AnnounceScope();
+            BeginProcessingCore();
+        },
+        null);
+
+    /// <summary>Says, before any work, where the command's calls will go (AWS cmdlets: account, region, credential source).</summary>
+    private protected virtual void AnnounceScope()
+    {
+    }
 
     protected sealed override void ProcessRecord() => Guard(ProcessRecordCore, null);
 
