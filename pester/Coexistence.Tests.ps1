@@ -36,7 +36,7 @@ BeforeAll {
     ModuleVersion = '1.0.0'
     GUID = '0c6e3f36-3c8e-4c1f-8a4e-2b8f0f6f9a11'
     RequiredAssemblies = @('AWSSDK.Core.dll')
-    FunctionsToExport = @('Set-AWSCredential', 'Set-DefaultAWSRegion', 'Test-FakeAwsSdk')
+    FunctionsToExport = @('Set-AWSCredential', 'Set-DefaultAWSRegion', 'Test-FakeAwsSdk', 'New-FakeAwsCredential')
 }
 "@
         Set-Content (Join-Path $module 'FakeAwsTools.psm1') @'
@@ -48,6 +48,9 @@ namespace Amazon.PowerShell.Common {
         internal Amazon.Runtime.AWSCredentials Credentials { get; private set; }
         internal string Name { get; private set; }
         public override string ToString() { return Name; }
+        public static Amazon.Runtime.AWSCredentials SessionCredentials(string accessKey) {
+            return new Amazon.Runtime.SessionAWSCredentials(accessKey, "param-secret", "param-token");
+        }
         public static AWSPSCredentials FromKeys(string accessKey, string secretKey) {
             return new AWSPSCredentials(new Amazon.Runtime.BasicAWSCredentials(accessKey, secretKey), "Supplied Key Parameters");
         }
@@ -56,7 +59,8 @@ namespace Amazon.PowerShell.Common {
 "@
 function Set-AWSCredential { param($AccessKey, $SecretKey) $global:StoredAWSCredentials = [Amazon.PowerShell.Common.AWSPSCredentials]::FromKeys($AccessKey, $SecretKey) }
 function Set-DefaultAWSRegion { param($Region) $global:StoredAWSRegion = $Region }
-function Test-FakeAwsSdk { [Amazon.Runtime.BasicAWSCredentials]::new('AKIAOTHERMODULE00001', 'x').GetCredentials().AccessKey }
+function New-FakeAwsCredential { param($AccessKey) [Amazon.PowerShell.Common.AWSPSCredentials]::SessionCredentials($AccessKey) }
+function Test-FakeAwsSdk { [Amazon.PowerShell.Common.AWSPSCredentials]::SessionCredentials('AKIAOTHERMODULE00001').GetCredentials().AccessKey }
 '@
         $folder
     }
@@ -80,6 +84,9 @@ Set-DefaultAWSRegion -Region ap-southeast-2
 `$scope = `$records | Where-Object { `$_ -is [Management.Automation.VerboseRecord] -and `$_.Message -like 'AWS:*' } | Select-Object -First 1
 `$result.Scope = `$scope.Message
 `$result.Keys = @(Get-ShowcaseSandboxRequest -Service ec2 | ForEach-Object AccessKeyId | Sort-Object -Unique)
+(Get-ShowcaseSandbox).Host.Log.Clear()
+`$null = Get-ShowcaseCluster -Credential (New-FakeAwsCredential AKIACREDENTIALPARAM1)
+`$result.CredentialKeys = @(Get-ShowcaseSandboxRequest -Service ec2 | ForEach-Object AccessKeyId | Sort-Object -Unique)
 `$result.OtherAfter = Test-FakeAwsSdk
 `$result.Cores = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'AWSSDK.Core' } | ForEach-Object { '{0}@{1}' -f `$_.GetName().Version, [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name })
 Stop-ShowcaseSandbox
@@ -93,6 +100,7 @@ Stop-ShowcaseSandbox
             $result.OtherAfter | Should -Be 'AKIAOTHERMODULE00001'
             $result.Clusters | Should -Be 0
             $result.Keys | Should -Be @('AKIASTOREDAWSTOOLS01')
+            $result.CredentialKeys | Should -Be @('AKIACREDENTIALPARAM1') -Because 'an AWS.Tools credential object passed to -Credential is read by its members'
             $result.Scope | Should -BeLike '*region ap-southeast-2 ($StoredAWSRegion)*AWS.Tools session credentials*'
             # Two copies of AWSSDK.Core side by side: the other module's in the default context, ours in ShowcaseOps'.
             $result.Cores | Should -HaveCount 2

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Management.Automation;
 using System.Net;
 using ShowcaseOps.Core.Aws;
@@ -13,7 +14,7 @@ public abstract class AwsCmdlet : ShowcaseCmdlet
     /// <summary>The AWS region (for example eu-west-1). Default: the session, the profile, AWS_REGION.</summary>
     [Parameter]
     [Alias("RegionToCall")]
-    [ValidatePattern(@"\A[a-z]{2,4}(-[a-z]+)+-\d{1,2}\z")]
+    [ValidatePattern(@"\A[a-z]{2,4}(-[a-z]+)+-\d{1,2}\z", Options = RegexOptions.None)]
     public string? Region { get; set; }
 
     /// <summary>A named profile from ~/.aws/credentials or ~/.aws/config.</summary>
@@ -100,8 +101,13 @@ public abstract class AwsCmdlet : ShowcaseCmdlet
     /// </summary>
     private protected override void AnnounceScope()
     {
-        var verbose = MyInvocation.BoundParameters.ContainsKey("Verbose") || Unwrap(GetVariableValue("VerbosePreference")) is ActionPreference.Continue;
-        var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound) ? bound is SwitchParameter { IsPresent: true } : Unwrap(GetVariableValue("WhatIfPreference")) is true or SwitchParameter { IsPresent: true };
+        // Preference variables set in a script scope can hold strings ('Continue'), so they are converted as PowerShell does.
+        var verbose = MyInvocation.BoundParameters.TryGetValue("Verbose", out var boundVerbose)
+            ? boundVerbose is SwitchParameter { IsPresent: true }
+            : LanguagePrimitives.TryConvertTo<ActionPreference>(GetVariableValue("VerbosePreference"), out var preference) && preference == ActionPreference.Continue;
+        var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)
+            ? bound is SwitchParameter { IsPresent: true }
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
         if (!verbose && !whatIf)
         {
             return;

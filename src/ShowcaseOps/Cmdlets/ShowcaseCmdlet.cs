@@ -114,6 +114,16 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
             return true;
         });
 
+    /// <summary>The cluster this command touched, stamped on the outputs that carry one (platform cmdlets know it).</summary>
+    private protected virtual string? OutputCluster => null;
+
+    /// <summary>Writes engine results as the output types users see (<see cref="Model.OutputMapper"/>); lists are enumerated.</summary>
+    protected void WriteOutput(object? value)
+    {
+        var mapped = Model.OutputMapper.Map(value, OutputCluster);
+        WriteObject(mapped, enumerateCollection: mapped is System.Collections.Generic.List<object?>);
+    }
+
     /// <summary>Builds the error record for a <see cref="ShowcaseException"/>: id, category, target, recommended action.</summary>
     protected static ErrorRecord ToErrorRecord(ShowcaseException exception)
     {
@@ -196,7 +206,7 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
                 WriteWarning((string)message.Payload);
                 break;
             case PipelineMessageKind.Output:
-                WriteObject(message.Payload);
+                WriteOutput(message.Payload);
                 break;
             case PipelineMessageKind.Error:
                 WriteShowcaseError((ShowcaseException)message.Payload);

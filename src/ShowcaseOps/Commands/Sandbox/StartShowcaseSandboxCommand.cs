@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System;
 using System.Management.Automation;
 using ShowcaseOps.Cmdlets;
@@ -17,7 +18,7 @@ public sealed class StartShowcaseSandboxCommand : ShowcaseCmdlet
 {
     /// <summary>The region the sandbox pretends to be (default eu-west-1, the 2016 showcase's region).</summary>
     [Parameter]
-    [ValidatePattern(@"\A[a-z]{2,4}(-[a-z]+)+-\d{1,2}\z")]
+    [ValidatePattern(@"\A[a-z]{2,4}(-[a-z]+)+-\d{1,2}\z", Options = RegexOptions.None)]
     public string Region { get; set; } = "eu-west-1";
 
     /// <summary>Seconds a new instance stays pending before it runs (default 0.15; real EC2 takes about 30).</summary>
