@@ -53,7 +53,7 @@ public sealed class InvokeShowcaseBootstrapCommand : ClusterHostCmdlet
         var planned = plan.ToRun.Count;
         foreach (var host in plan.ToRun.ToList())
         {
-            if (!ShouldProcess(Describe(host), $"Bootstrap the {host.Role} (install the platform, scripts version {plan.VersionOf(host.Role)})"))
+            if (!ShouldChange(Describe(host), $"Bootstrap the {host.Role} (install the platform, scripts version {plan.VersionOf(host.Role)})"))
             {
                 plan.ToRun.Remove(host);
             }

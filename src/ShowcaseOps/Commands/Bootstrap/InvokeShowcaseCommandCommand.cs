@@ -72,7 +72,7 @@ public sealed class InvokeShowcaseCommandCommand : ClusterHostCmdlet
         ClusterHostSelection.Validate(roles, instanceIds);
         var cluster = Discover(session, clusterName);
         var hosts = Run((reporter, ct) => System.Threading.Tasks.Task.FromResult(ClusterHostSelection.Select(cluster, roles, instanceIds, reporter)))
-            .Where(h => ShouldProcess(Describe(h), $"Run a script ({Script.Length} characters)"))
+            .Where(h => ShouldChange(Describe(h), $"Run a script ({Script.Length} characters)"))
             .ToList();
         if (hosts.Count == 0)
         {

@@ -111,13 +111,16 @@ public sealed class NewShowcaseClusterCommand : AwsCmdlet
     {
         using var session = new ClusterSession(ConnectionSettings);
         var plan = Run((reporter, ct) => session.PlanAsync(spec, reporter, ct));
-        var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf") || (GetVariableValue("WhatIfPreference") is bool w && w)
-                     || (GetVariableValue("WhatIfPreference") is SwitchParameter s && s.IsPresent);
-        if (plan.ChangesNothing && !whatIf)
+        if (plan.ChangesNothing)
         {
+            // Nothing to create; the bootstrap of hosts not yet bootstrapped is still a change to confirm.
             WriteVerbose($"Cluster '{spec.Name}' is complete: nothing to create.");
+            if (!SkipBootstrap && !ShouldChange($"cluster '{spec.Name}'", "Bootstrap the hosts not yet bootstrapped with the current scripts"))
+            {
+                return;
+            }
         }
-        else if (!ShouldProcess(plan.Describe(), $"Create or complete cluster '{spec.Name}' (about ${plan.EstimatedHourlyCost:0.00} per hour while it runs)?", "New-ShowcaseCluster"))
+        else if (!ShouldChange(plan.Describe(), $"Create or complete cluster '{spec.Name}' (about ${plan.EstimatedHourlyCost:0.00} per hour while it runs)"))
         {
             return;
         }

@@ -30,7 +30,7 @@ public sealed class RemoveShowcaseAgentCommand : AwsCmdlet
     [ValidatePattern("^i-[0-9a-f]{8,17}$")]
     public string[] InstanceId { get; set; } = System.Array.Empty<string>();
 
-    /// <summary>Skips the confirmation prompt (-WhatIf still only shows what would happen).</summary>
+    /// <summary>Skips the confirmation prompt; -WhatIf, given or inherited, still only shows what would happen.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -60,7 +60,7 @@ public sealed class RemoveShowcaseAgentCommand : AwsCmdlet
             }
 
             var host = new ShowcaseClusterHost(Cluster, agent);
-            if ((Force && !WhatIfRequested()) || ShouldProcess($"{agent.Name} ({id})", "Terminate the agent (Set-ShowcaseCluster relaunches its index)"))
+            if (ShouldChange($"{agent.Name} ({id})", "Terminate the agent (Set-ShowcaseCluster relaunches its index)", Force))
             {
                 _hosts.Add(host);
             }
@@ -80,7 +80,4 @@ public sealed class RemoveShowcaseAgentCommand : AwsCmdlet
 
         _hosts.Clear();
     }
-
-    private bool WhatIfRequested() =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && value is SwitchParameter { IsPresent: true };
 }

@@ -6,8 +6,11 @@ using ShowcaseOps.Model;
 
 namespace ShowcaseOps.Commands.Cluster;
 
-/// <summary>Scales a cluster's agents up or down.</summary>
-[Cmdlet(VerbsCommon.Set, "ShowcaseCluster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByName)]
+/// <summary>
+/// Scales a cluster's agents up or down. Scaling down terminates agents (and the tasks on them), so the cmdlet declares
+/// ConfirmImpact High and asks before a scale-down unless -Force; a scale-up is a Medium change.
+/// </summary>
+[Cmdlet(VerbsCommon.Set, "ShowcaseCluster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByName)]
 [OutputType(typeof(ShowcaseCluster))]
 public sealed class SetShowcaseClusterCommand : AwsCmdlet
 {
@@ -33,6 +36,10 @@ public sealed class SetShowcaseClusterCommand : AwsCmdlet
     [Parameter]
     public SwitchParameter SkipBootstrap { get; set; }
 
+    /// <summary>Skips the confirmation prompt of a scale-down; -WhatIf, given or inherited, still only shows what would happen.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecordCore()
     {
         var name = InputObject?.Name ?? Name;
@@ -52,7 +59,9 @@ public sealed class SetShowcaseClusterCommand : AwsCmdlet
             return;
         }
 
-        if (!ShouldProcess($"cluster '{name}' ({current} agents)", $"Scale agents to {AgentCount}"))
+        var scaleDown = info.Agents.Count(a => a.Index > AgentCount);
+        var action = scaleDown > 0 ? $"Scale agents to {AgentCount} (terminates {scaleDown} agent(s) and the tasks on them)" : $"Scale agents to {AgentCount}";
+        if (!ShouldChange($"cluster '{name}' ({current} agents)", action, scaleDown > 0 ? ConfirmImpact.High : ConfirmImpact.Medium, Force))
         {
             return;
         }

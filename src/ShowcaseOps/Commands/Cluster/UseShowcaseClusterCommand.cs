@@ -43,7 +43,7 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
     protected override void ProcessRecordCore()
     {
         var name = InputObject?.Name ?? Name;
-        if (!ShouldProcess(name, "Make it the session's current ShowcaseOps cluster"))
+        if (!ShouldChange(name, "Make it the session's current ShowcaseOps cluster"))
         {
             return;
         }

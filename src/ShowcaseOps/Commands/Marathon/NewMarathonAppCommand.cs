@@ -46,7 +46,7 @@ public sealed class NewMarathonAppCommand : MarathonCmdlet
         foreach (var (source, definition) in Definitions())
         {
             var id = definition["id"] is { Type: JTokenType.String } idToken ? MarathonClient.NormalizeAppId((string)idToken!) : null;
-            if (!ShouldProcess(id is null ? $"Marathon app from {source}" : DescribeApp(id), "Create"))
+            if (!ShouldChange(id is null ? $"Marathon app from {source}" : DescribeApp(id), "Create"))
             {
                 continue;
             }

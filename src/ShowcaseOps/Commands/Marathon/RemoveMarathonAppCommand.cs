@@ -15,7 +15,7 @@ public sealed class RemoveMarathonAppCommand : MarathonCmdlet
     [ArgumentCompleter(typeof(MarathonAppIdCompleter))]
     public string Id { get; set; } = string.Empty;
 
-    /// <summary>Removes without asking for confirmation (-WhatIf still only shows what would be removed).</summary>
+    /// <summary>Skips the confirmation prompt; -WhatIf, given or inherited, still only shows what would be removed.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -30,7 +30,7 @@ public sealed class RemoveMarathonAppCommand : MarathonCmdlet
 
     protected override void ProcessRecordCore()
     {
-        if (!(Force && !WhatIfRequested) && !ShouldProcess(DescribeApp(Id), "Destroy the app and all its tasks"))
+        if (!ShouldChange(DescribeApp(Id), "Destroy the app and all its tasks", Force))
         {
             return;
         }

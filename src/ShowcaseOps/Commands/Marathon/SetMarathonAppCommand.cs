@@ -37,7 +37,7 @@ public sealed class SetMarathonAppCommand : MarathonCmdlet
     protected override void ProcessRecordCore()
     {
         var action = "Scale to " + Instances.ToString(CultureInfo.InvariantCulture) + " instance(s)" + (Force ? ", overriding running deployments" : string.Empty);
-        if (!ShouldProcess(DescribeApp(Id), action))
+        if (!ShouldChange(DescribeApp(Id), action))
         {
             return;
         }

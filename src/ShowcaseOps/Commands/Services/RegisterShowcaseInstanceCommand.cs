@@ -1,3 +1,4 @@
+using ShowcaseOps.Cmdlets;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -14,7 +15,7 @@ namespace ShowcaseOps.Commands.Services;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Register, "ShowcaseInstance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ShowcaseInstance))]
-public sealed class RegisterShowcaseInstanceCommand : RegistrationCmdlet
+public sealed class RegisterShowcaseInstanceCommand : PlatformCmdlet
 {
     private readonly List<PlatformInstanceSpec> _instances = new();
 
@@ -43,7 +44,7 @@ public sealed class RegisterShowcaseInstanceCommand : RegistrationCmdlet
 
     protected override void ProcessRecordCore()
     {
-        if (ShouldProcess($"{ServiceName}/{InstanceId} ({HostAddress}:{HostPort.ToString(CultureInfo.InvariantCulture)})", "Register in Consul and Vulcand"))
+        if (ShouldChange($"{ServiceName}/{InstanceId} ({HostAddress}:{HostPort.ToString(CultureInfo.InvariantCulture)})", "Register in Consul and Vulcand"))
         {
             _instances.Add(new PlatformInstanceSpec(ServiceName, InstanceId, HostAddress, HostPort));
         }
