@@ -18,10 +18,29 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
     private readonly CancellationTokenSource _cancellation = new();
     private bool _disposed;
 
+    private ShowcaseRunspaceState? _runspaceState;
+
+    /// <summary>This runspace's ShowcaseOps state ($ShowcaseOpsSession): sandbox, current cluster, channel.</summary>
+    internal ShowcaseRunspaceState RunspaceState => _runspaceState ??= ShowcaseRunspaceState.For(SessionState);
+
+    /// <summary>The engine's view of this runspace's session.</summary>
+    internal Core.Session.ShowcaseSession Session => RunspaceState.Session;
+
     /// <summary>Cancelled when the user presses Ctrl+C (<see cref="StopProcessing"/>).</summary>
     protected CancellationToken CancellationToken => _cancellation.Token;
 
-    protected sealed override void BeginProcessing() => Guard(BeginProcessingCore, null);
+    protected sealed override void BeginProcessing() => Guard(
+        () =>
+        {
+            AnnounceScope();
+            BeginProcessingCore();
+        },
+        null);
+
+    /// <summary>Says, before any work, where the command's calls will go (AWS cmdlets: account, region, credential source).</summary>
+    private protected virtual void AnnounceScope()
+    {
+    }
 
     protected sealed override void ProcessRecord() => Guard(ProcessRecordCore, null);
 

@@ -26,7 +26,7 @@ public abstract class MarathonCmdlet : PlatformCmdlet
 
     /// <summary>How the target of a change reads in -WhatIf and -Confirm: <c>Marathon app /web (cluster demo)</c>.</summary>
     internal string DescribeApp(string appId) =>
-        $"Marathon app {MarathonClient.NormalizeAppId(appId)} (cluster {Cluster?.Name ?? ShowcaseContext.CurrentCluster ?? "(none)"})";
+        $"Marathon app {MarathonClient.NormalizeAppId(appId)} (cluster {Cluster?.Name ?? Session.CurrentCluster ?? "(none)"})";
 
     /// <summary>Waits for the app's deployments (or one deployment), then reads the app again.</summary>
     internal static async Task<MarathonApp> WaitAndReadAsync(MarathonClient client, string appId, string? deploymentId, int timeoutSeconds, IOperationReporter reporter, CancellationToken cancellationToken)

@@ -1,7 +1,10 @@
 using System;
 using System.Management.Automation;
 using ShowcaseOps.Cmdlets;
-using ShowcaseOps.Core;
+using System.Collections.Generic;
+using System.Linq;
+using ShowcaseOps.Core.Aws;
+using ShowcaseOps.Core.Platform;
 using ShowcaseOps.Model;
 using ShowcaseOps.Sandbox;
 
@@ -14,7 +17,7 @@ public sealed class StartShowcaseSandboxCommand : ShowcaseCmdlet
 {
     /// <summary>The region the sandbox pretends to be (default eu-west-1, the 2016 showcase's region).</summary>
     [Parameter]
-    [ValidatePattern(@"^[a-z]{2}(-[a-z]+)+-\d$")]
+    [ValidatePattern(@"\A[a-z]{2,4}(-[a-z]+)+-\d{1,2}\z")]
     public string Region { get; set; } = "eu-west-1";
 
     /// <summary>Seconds a new instance stays pending before it runs (default 0.15; real EC2 takes about 30).</summary>
@@ -27,13 +30,21 @@ public sealed class StartShowcaseSandboxCommand : ShowcaseCmdlet
     [ValidateRange(0, 600)]
     public double SsmOnlineSeconds { get; set; } = 0.2;
 
+    /// <summary>
+    /// Keeps the session's own AWS credentials and region (profiles, $StoredAWSCredentials, $StoredAWSRegion, AWS_*
+    /// variables; -Region still sets one) instead of the sandbox's dummy ones: calls still go to the sandbox, which records the access key each was signed with
+    /// (Get-ShowcaseSandboxRequest), so you can check which credentials a command would use.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter KeepCredentials { get; set; }
+
     /// <summary>Replaces a sandbox that is already running (its state is lost).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
     protected override void EndProcessingCore()
     {
-        var running = SandboxSession.Current;
+        var running = RunspaceState.Sandbox;
         if (running is not null && !Force)
         {
             WriteWarning("The sandbox is already running; use -Force to replace it with an empty one.");
@@ -53,7 +64,20 @@ public sealed class StartShowcaseSandboxCommand : ShowcaseCmdlet
             InstanceShutdownTime = TimeSpan.FromSeconds(InstanceBootSeconds),
             SsmOnlineDelay = TimeSpan.FromSeconds(SsmOnlineSeconds),
         };
-        var host = SandboxSession.Start(options);
+        RunspaceState.StopSandbox();
+        var host = SandboxHost.Start(options);
+        RunspaceState.Sandbox = host;
+        Session.UseSandbox(
+            new AwsSessionDefaults(
+                KeepCredentials && !MyInvocation.BoundParameters.ContainsKey(nameof(Region)) ? null : options.Region,
+                KeepCredentials ? null : "AKIASANDBOXSHOWCASE0",
+                KeepCredentials ? null : "sandbox-secret-key-not-used-for-anything",
+                new Dictionary<string, string>
+                {
+                    ["ec2"] = host.Endpoint("ec2").ToString(),
+                    ["ssm"] = host.Endpoint("ssm").ToString(),
+                }),
+            Enum.GetValues<PlatformTarget>().ToDictionary(t => t, t => host.Endpoint(t.ToString().ToLowerInvariant())));
         foreach (var endpoint in host.Endpoints)
         {
             WriteVerbose($"Sandbox {endpoint.Key} stand-in listening on {endpoint.Value}");

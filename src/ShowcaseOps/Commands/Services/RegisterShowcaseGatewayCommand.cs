@@ -65,7 +65,7 @@ public sealed class RegisterShowcaseGatewayCommand : PlatformCmdlet
             AllowCidr is { Length: > 0 } ? "ip-restriction " + string.Join(", ", AllowCidr) : null,
             KeyAuth ? "key-auth" : null,
         }.Where(p => p is not null));
-        var target = (Cluster?.Name ?? Core.Session.ShowcaseContext.CurrentCluster ?? "current cluster") + " gateway";
+        var target = (Cluster?.Name ?? Session.CurrentCluster ?? "current cluster") + " gateway";
         if (!ShouldChange(target, $"Expose the Mesos and Marathon UIs through Kong ({protection})"))
         {
             return;
@@ -75,7 +75,7 @@ public sealed class RegisterShowcaseGatewayCommand : PlatformCmdlet
         {
             var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
             var cluster = connection.Cluster;
-            if (cluster?.Master?.PrivateIpAddress is not { } master || cluster.GatewayPublicIpAddress is not { } publicIp || cluster.Gateway is null)
+            if (cluster?.Master?.PrivateIpAddress is not { } master || cluster.GatewayAddress?.PublicIp is not { } publicIp || cluster.Gateway is null)
             {
                 throw new ShowcaseException("ShowcaseClusterIncomplete", ShowcaseErrorCategory.ResourceUnavailable, connection.ClusterName,
                     $"Cluster '{connection.ClusterName}' has no running master and public gateway to expose.")
@@ -86,14 +86,9 @@ public sealed class RegisterShowcaseGatewayCommand : PlatformCmdlet
             }
 
             var spec = new GatewaySpec(cluster.Name, connection.Domain, master, AllowCidr ?? System.Array.Empty<string>(), KeyAuth, AllowAnonymous);
-            GatewayKeyTransport? keys = null;
-            using var ssm = KeyAuth ? AwsClientFactory.CreateSsm(ConnectionSettings) : null;
-            if (ssm is not null)
-            {
-                var overSsm = connection.Channel.Name == "ssm";
-                var kong = PlatformEndpoints.ForCluster(master, cluster.Gateway.PrivateIpAddress ?? master).Kong;
-                keys = new GatewayKeyTransport(ssm, overSsm ? new SsmTarget(cluster.Gateway.InstanceId, "gateway", cluster.Gateway.Name) : null, kong);
-            }
+            var overSsm = connection.Channel.Name == "ssm";
+            var kong = PlatformEndpoints.ForCluster(master, cluster.Gateway.PrivateIpAddress ?? master).Kong;
+            using var keys = KeyAuth ? GatewayKeyTransport.Open(ConnectionSettings, overSsm ? new SsmTarget(cluster.Gateway.InstanceId, "gateway", cluster.Gateway.Name) : null, kong) : null;
 
             var (created, parameter) = await GatewayInstaller.InstallAsync(connection.Channel, spec, keys, NewApiKey, reporter, ct).ConfigureAwait(false);
             if (created)
