@@ -28,10 +28,11 @@ BeforeAll {
     # What counts as a write, per stand-in: EC2 and SSM actions other than Describe*/Get*/List*, except that a platform
     # batch (an SSM command run for real against the stand-ins) is judged by the HTTP calls it makes; every ordinary
     # SSM command (bootstrap, Invoke-ShowcaseCommand) is a write; any HTTP call but GET/HEAD to Consul, Vulcand, Kong, Marathon.
+    $script:requestLog = $sandbox.Host.Log.GetType()   # the sandbox's types live in the module's load context: no type literal
     function script:Get-WriteRequest([long] $AfterSequence, [datetime] $Since) {
         foreach ($entry in $sandbox.Host.Log.Entries | Where-Object Sequence -GT $AfterSequence) {
             if ($entry.Service -eq 'ssm' -and $entry.Operation -eq 'SendCommand') { continue }
-            if ([ShowcaseOps.Sandbox.Hosting.RequestLog]::IsWrite($entry.Operation)) { "$entry" }
+            if ($requestLog::IsWrite($entry.Operation)) { "$entry" }
         }
         foreach ($command in $sandbox.Host.Ssm.Commands | Where-Object { $_.RequestedAt -ge $Since -and -not $_.IsPlatformOperation }) {
             "ssm SendCommand $($command.CommandId) '$($command.Comment)'"
