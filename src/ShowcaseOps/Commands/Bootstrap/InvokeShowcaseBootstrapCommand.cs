@@ -1,3 +1,4 @@
+using ShowcaseOps.Cmdlets;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -23,7 +24,7 @@ public sealed class InvokeShowcaseBootstrapCommand : ClusterHostCmdlet
 
     /// <summary>Only these instances (also bound from the pipeline's InstanceId property).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern(ClusterHostSelection.InstanceIdPattern)]
+    [ValidateEc2InstanceId]
     public string[]? InstanceId { get; set; }
 
     /// <summary>Runs on every selected host, also those already bootstrapped with the current scripts.</summary>

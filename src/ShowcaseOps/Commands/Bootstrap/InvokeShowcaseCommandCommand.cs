@@ -1,3 +1,4 @@
+using ShowcaseOps.Cmdlets;
 using System;
 using System.Collections;
 using System.Collections.Generic;
@@ -29,7 +30,7 @@ public sealed class InvokeShowcaseCommandCommand : ClusterHostCmdlet
 
     /// <summary>Run on these instances (also bound from the pipeline's InstanceId property).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern(ClusterHostSelection.InstanceIdPattern)]
+    [ValidateEc2InstanceId]
     public string[]? InstanceId { get; set; }
 
     /// <summary>The POSIX sh script to run (as root, by AWS-RunShellScript).</summary>

@@ -21,13 +21,13 @@ public sealed class RemoveShowcaseAgentCommand : AwsCmdlet
     /// <summary>The cluster the agents belong to.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ClusterName")]
-    [ValidatePattern(ClusterSpec.NamePattern)]
+    [ValidateClusterName]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public string Cluster { get; set; } = string.Empty;
 
     /// <summary>The agents' instance ids (a ShowcaseClusterHost from the pipeline binds by property name).</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern("^i-[0-9a-f]{8,17}$")]
+    [ValidateEc2InstanceId]
     public string[] InstanceId { get; set; } = System.Array.Empty<string>();
 
     /// <summary>Skips the confirmation prompt; -WhatIf, given or inherited, still only shows what would happen.</summary>

@@ -15,7 +15,7 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
 
     /// <summary>The cluster's name.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByName, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern(ClusterSpec.NamePattern)]
+    [ValidateClusterName]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public string Name { get; set; } = string.Empty;
 

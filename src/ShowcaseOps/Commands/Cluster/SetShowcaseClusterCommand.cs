@@ -19,7 +19,7 @@ public sealed class SetShowcaseClusterCommand : AwsCmdlet
 
     /// <summary>The cluster's name.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByName, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern(ClusterSpec.NamePattern)]
+    [ValidateClusterName]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public string Name { get; set; } = string.Empty;
 

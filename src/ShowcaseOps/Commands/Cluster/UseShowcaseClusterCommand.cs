@@ -23,7 +23,7 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
     /// <summary>The cluster to make current.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByName)]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
-    [ValidatePattern(ClusterSpec.NamePattern)]
+    [ValidateClusterName]
     public string Name { get; set; } = string.Empty;
 
     /// <summary>A cluster from Get-ShowcaseCluster or New-ShowcaseCluster.</summary>

@@ -1,3 +1,4 @@
+using ShowcaseOps.Cmdlets;
 using System.Management.Automation;
 using ShowcaseOps.Core.Marathon;
 
@@ -12,6 +13,7 @@ public sealed class RemoveMarathonAppCommand : MarathonCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("AppId")]
     [ValidateNotNullOrEmpty]
+    [ValidateMarathonAppId]
     [ArgumentCompleter(typeof(MarathonAppIdCompleter))]
     public string Id { get; set; } = string.Empty;
 

@@ -24,6 +24,7 @@ public sealed class GetShowcaseEndpointCommand : PlatformCmdlet
     [Alias("ServiceName")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ValidateServiceNamePattern]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecordCore()

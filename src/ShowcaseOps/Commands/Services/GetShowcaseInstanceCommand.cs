@@ -19,12 +19,14 @@ public sealed class GetShowcaseInstanceCommand : PlatformCmdlet
     [Alias("Name")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ValidateServiceNamePattern]
     public string[]? ServiceName { get; set; }
 
     /// <summary>Only instances whose id matches (wildcards allowed).</summary>
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ValidateInstanceIdPattern]
     public string[]? InstanceId { get; set; }
 
     protected override void ProcessRecordCore()

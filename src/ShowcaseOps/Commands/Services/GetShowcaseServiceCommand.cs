@@ -17,6 +17,7 @@ public sealed class GetShowcaseServiceCommand : PlatformCmdlet
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ValidateServiceNamePattern]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecordCore()

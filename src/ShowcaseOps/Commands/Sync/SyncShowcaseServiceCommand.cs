@@ -36,6 +36,7 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ValidateMarathonAppIdPattern]
     public string[]? Name { get; set; }
 
     /// <summary>Keep running: resync on Marathon events (coalesced) and every -ResyncSeconds, until Ctrl+C, -TimeoutSeconds or -MaxCycles.</summary>
