@@ -182,6 +182,17 @@ public abstract class ShowcaseValidationAttribute : ValidateArgumentsAttribute
     }
 }
 
+/// <summary>
+/// Refuses control characters. Put it next to [ValidateSet]: that check compares culture-aware, which ignores NUL and
+/// other zero-weight characters, so <c>"gat`0eway"</c> would pass as <c>gateway</c>.
+/// </summary>
+public sealed class ValidateNoControlCharacterAttribute : ShowcaseValidationAttribute
+{
+    protected override string Rule => "the value cannot hold control characters (CR, LF, NUL, ESC, …).";
+
+    protected override bool IsValid(string text) => !text.Any(char.IsControl);
+}
+
 /// <summary>A check by one of <see cref="ShowcaseInputPatterns"/>.</summary>
 public abstract class ShowcasePatternValidationAttribute : ShowcaseValidationAttribute
 {

@@ -20,6 +20,7 @@ public sealed class InvokeShowcaseBootstrapCommand : ClusterHostCmdlet
     /// <summary>Only hosts of these roles: gateway, master, agent (default: all).</summary>
     [Parameter]
     [ValidateSet("gateway", "master", "agent")]
+    [ValidateNoControlCharacter]
     public string[]? Role { get; set; }
 
     /// <summary>Only these instances (also bound from the pipeline's InstanceId property).</summary>

@@ -26,6 +26,7 @@ public sealed class InvokeShowcaseCommandCommand : ClusterHostCmdlet
     /// <summary>Run on every host of these roles: gateway, master, agent.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ByRole)]
     [ValidateSet("gateway", "master", "agent")]
+    [ValidateNoControlCharacter]
     public string[]? Role { get; set; }
 
     /// <summary>Run on these instances (also bound from the pipeline's InstanceId property).</summary>
