@@ -138,6 +138,33 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
     /// <summary>Stops the command with a terminating error.</summary>
     protected void ThrowShowcaseError(ShowcaseException exception) => ThrowTerminatingError(ToErrorRecord(exception));
 
+    // ---- Output remembered for tab completion (CompletionCache) ----
+
+    /// <summary>The cluster this command works on, for output objects that do not name theirs (set once connected).</summary>
+    private protected string? OutputCluster { get; set; }
+
+    /// <summary>WriteObject, remembering the names the objects carry so that tab completion never has to ask AWS.</summary>
+    protected void WriteOutput(object? value, bool enumerateCollection = false)
+    {
+        var cache = CompletionCache.For(SessionState);
+        if (enumerateCollection && value is System.Collections.IEnumerable many and not string)
+        {
+            foreach (var item in many)
+            {
+                cache.Remember(item, OutputCluster);
+            }
+        }
+        else
+        {
+            cache.Remember(value, OutputCluster);
+        }
+
+        WriteObject(value, enumerateCollection);
+    }
+
+    /// <summary>Forgets a name this command has removed, so completion no longer offers it.</summary>
+    private protected void ForgetForCompletion(CompletionKind kind, string name) => CompletionCache.For(SessionState).Forget(kind, name);
+
     // ---- Confirmation: the one way every ShowcaseOps change asks before it is made ----
 
     private const string ConfirmPreferenceVariable = "local:ConfirmPreference";
@@ -300,7 +327,7 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
                 WriteWarning((string)message.Payload);
                 break;
             case PipelineMessageKind.Output:
-                WriteObject(message.Payload);
+                WriteOutput(message.Payload);
                 break;
             case PipelineMessageKind.Error:
                 WriteShowcaseError((ShowcaseException)message.Payload);

@@ -26,6 +26,7 @@ public sealed class InvokeShowcaseBootstrapCommand : ClusterHostCmdlet
     /// <summary>Only these instances (also bound from the pipeline's InstanceId property).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateEc2InstanceId]
+    [ArgumentCompleter(typeof(AgentInstanceIdCompleter))]
     public string[]? InstanceId { get; set; }
 
     /// <summary>Runs on every selected host, also those already bootstrapped with the current scripts.</summary>

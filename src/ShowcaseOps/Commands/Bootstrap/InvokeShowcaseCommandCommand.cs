@@ -32,6 +32,7 @@ public sealed class InvokeShowcaseCommandCommand : ClusterHostCmdlet
     /// <summary>Run on these instances (also bound from the pipeline's InstanceId property).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
     [ValidateEc2InstanceId]
+    [ArgumentCompleter(typeof(AgentInstanceIdCompleter))]
     public string[]? InstanceId { get; set; }
 
     /// <summary>The POSIX sh script to run (as root, by AWS-RunShellScript).</summary>

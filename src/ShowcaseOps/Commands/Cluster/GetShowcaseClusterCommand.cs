@@ -23,7 +23,7 @@ public sealed class GetShowcaseClusterCommand : AwsCmdlet
         var clusters = Run((reporter, ct) => session.GetAsync(Name, reporter, ct));
         foreach (var cluster in clusters)
         {
-            WriteObject(new ShowcaseCluster(cluster));
+            WriteOutput(new ShowcaseCluster(cluster));
         }
     }
 }

@@ -133,7 +133,7 @@ public sealed class NewShowcaseClusterCommand : AwsCmdlet
         }
 
         Session.CurrentCluster = cluster.Name;
-        WriteObject(cluster);
+        WriteOutput(cluster);
     }
 
     private void Bootstrap(ClusterSession session, ClusterInfo info, System.Collections.Generic.IReadOnlyList<string>? onlyInstanceIds)

@@ -28,6 +28,7 @@ public sealed class RemoveShowcaseAgentCommand : AwsCmdlet
     /// <summary>The agents' instance ids (a ShowcaseClusterHost from the pipeline binds by property name).</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateEc2InstanceId]
+    [ArgumentCompleter(typeof(AgentInstanceIdCompleter))]
     public string[] InstanceId { get; set; } = System.Array.Empty<string>();
 
     /// <summary>Skips the confirmation prompt; -WhatIf, given or inherited, still only shows what would happen.</summary>
@@ -73,6 +74,11 @@ public sealed class RemoveShowcaseAgentCommand : AwsCmdlet
 
         var ids = _hosts.Select(h => h.InstanceId).ToList();
         Run((reporter, ct) => session.TerminateAsync(ids, string.Join(", ", _hosts.Select(h => h.Name)), reporter, ct));
+        foreach (var id in ids)
+        {
+            ForgetForCompletion(CompletionKind.AgentInstanceId, id);
+        }
+
         if (PassThru)
         {
             WriteObject(_hosts, enumerateCollection: true);

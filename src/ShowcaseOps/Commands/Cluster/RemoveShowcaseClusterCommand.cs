@@ -51,6 +51,7 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
         }
 
         var result = Run((reporter, ct) => session.RemoveAsync(info, reporter, ct));
+        ForgetForCompletion(CompletionKind.Cluster, name);
         WriteVerbose($"Removed cluster '{name}': {result.Deleted.Count} resources deleted.");
     }
 

@@ -55,7 +55,7 @@ public sealed class SetShowcaseClusterCommand : AwsCmdlet
         if (current == AgentCount && Enumerable.Range(1, AgentCount).All(i => info.Agents.Any(a => a.Index == i)))
         {
             WriteVerbose($"Cluster '{name}' already has {current} agent(s).");
-            WriteObject(new ShowcaseCluster(info));
+            WriteOutput(new ShowcaseCluster(info));
             return;
         }
 
@@ -86,6 +86,6 @@ public sealed class SetShowcaseClusterCommand : AwsCmdlet
             }
         }
 
-        WriteObject(cluster);
+        WriteOutput(cluster);
     }
 }

@@ -74,7 +74,7 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
         if (PassThru)
         {
             var cluster = InputObject ?? Run((reporter, ct) => FindAsync(name, reporter, ct));
-            WriteObject(cluster);
+            WriteOutput(cluster);
         }
     }
 

@@ -43,7 +43,7 @@ public sealed class GetMarathonTaskCommand : MarathonCmdlet
                 .ThenBy(t => t.Id, StringComparer.Ordinal)
                 .ToList();
         });
-        WriteObject(tasks, enumerateCollection: true);
+        WriteOutput(tasks, enumerateCollection: true);
     }
 }
 

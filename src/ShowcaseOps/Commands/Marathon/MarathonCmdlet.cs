@@ -20,6 +20,7 @@ public abstract class MarathonCmdlet : PlatformCmdlet
     internal async Task<MarathonClient> ConnectMarathonAsync(IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var connection = await ConnectAsync(reporter, cancellationToken).ConfigureAwait(false);
+        OutputCluster = connection.ClusterName;
         reporter.Verbose($"Marathon of cluster {connection.ClusterName} through the {connection.Channel.Name} channel.");
         return new MarathonClient(connection.Channel) { PollInterval = PollInterval };
     }

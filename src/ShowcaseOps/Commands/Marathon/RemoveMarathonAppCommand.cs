@@ -48,5 +48,6 @@ public sealed class RemoveMarathonAppCommand : MarathonCmdlet
                 reporter.Verbose($"Marathon app {MarathonClient.NormalizeAppId(Id)} is gone.");
             }
         });
+        ForgetForCompletion(CompletionKind.MarathonApp, Id);
     }
 }

@@ -25,6 +25,7 @@ public sealed class GetShowcaseEndpointCommand : PlatformCmdlet
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ValidateServiceNamePattern]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecordCore()
@@ -64,6 +65,6 @@ public sealed class GetShowcaseEndpointCommand : PlatformCmdlet
 
             return result.OrderBy(e => e.Kind).ThenBy(e => e.Name, System.StringComparer.Ordinal).ToList();
         });
-        WriteObject(endpoints, enumerateCollection: true);
+        WriteOutput(endpoints, enumerateCollection: true);
     }
 }

@@ -18,6 +18,7 @@ public sealed class GetShowcaseServiceCommand : PlatformCmdlet
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ValidateServiceNamePattern]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecordCore()
@@ -46,6 +47,6 @@ public sealed class GetShowcaseServiceCommand : PlatformCmdlet
             }
         }
 
-        WriteObject(services, enumerateCollection: true);
+        WriteOutput(services, enumerateCollection: true);
     }
 }

@@ -23,11 +23,13 @@ public sealed class RegisterShowcaseInstanceCommand : PlatformCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Service")]
     [ValidateServiceName]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
     public string ServiceName { get; set; } = string.Empty;
 
     /// <summary>The instance id (binds from MarathonTask.InstanceId).</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateInstanceId]
+    [ArgumentCompleter(typeof(InstanceIdCompleter))]
     public string InstanceId { get; set; } = string.Empty;
 
     /// <summary>The IPv4 address or host name the instance listens on (binds from MarathonTask.HostAddress).</summary>
@@ -68,6 +70,6 @@ public sealed class RegisterShowcaseInstanceCommand : PlatformCmdlet
             WriteShowcaseError(outcome.Error!);
         }
 
-        WriteObject(outcomes.Select(o => new ShowcaseInstance(cluster, o)), enumerateCollection: true);
+        WriteOutput(outcomes.Select(o => new ShowcaseInstance(cluster, o)), enumerateCollection: true);
     }
 }

@@ -17,6 +17,7 @@ public sealed class RegisterShowcaseServiceCommand : PlatformCmdlet
     /// <summary>The service name, a DNS label (<c>web</c>); binds from MarathonApp.Name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateServiceName]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
     /// <summary>The port Vulcand listens on for the service (Marathon's service port); binds from MarathonApp.ServicePort.</summary>
@@ -42,7 +43,7 @@ public sealed class RegisterShowcaseServiceCommand : PlatformCmdlet
         });
         if (output is not null)
         {
-            WriteObject(output);
+            WriteOutput(output);
         }
     }
 }

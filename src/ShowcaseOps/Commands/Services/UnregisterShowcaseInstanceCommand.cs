@@ -21,11 +21,13 @@ public sealed class UnregisterShowcaseInstanceCommand : PlatformCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Service")]
     [ValidateServiceName]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
     public string ServiceName { get; set; } = string.Empty;
 
     /// <summary>The instance id (binds from MarathonTask.InstanceId or ShowcaseInstance.InstanceId).</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateInstanceId]
+    [ArgumentCompleter(typeof(InstanceIdCompleter))]
     public string InstanceId { get; set; } = string.Empty;
 
     /// <summary>Skips the confirmation prompt; -WhatIf, given or inherited, still only shows what would be removed.</summary>
@@ -58,6 +60,6 @@ public sealed class UnregisterShowcaseInstanceCommand : PlatformCmdlet
             WriteShowcaseError(outcome.Error!);
         }
 
-        WriteObject(outcomes.Select(o => new ShowcaseInstance(cluster, o)), enumerateCollection: true);
+        WriteOutput(outcomes.Select(o => new ShowcaseInstance(cluster, o)), enumerateCollection: true);
     }
 }

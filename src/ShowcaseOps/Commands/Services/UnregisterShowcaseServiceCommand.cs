@@ -15,6 +15,7 @@ public sealed class UnregisterShowcaseServiceCommand : PlatformCmdlet
     /// <summary>The service name (binds from ShowcaseService.Name or MarathonApp.Name).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateServiceName]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
     /// <summary>Skips the confirmation prompt; -WhatIf, given or inherited, still only shows what would be removed.</summary>
@@ -34,5 +35,6 @@ public sealed class UnregisterShowcaseServiceCommand : PlatformCmdlet
             reporter.Verbose($"Unregistering {Name} from cluster {connection.ClusterName} through the {connection.Channel.Name} channel.");
             await ServiceRegistrar.UnregisterAsync(connection.Channel, Name, connection.Domain, reporter, ct).ConfigureAwait(false);
         });
+        ForgetForCompletion(CompletionKind.Service, Name);
     }
 }

@@ -1,3 +1,4 @@
+using ShowcaseOps.Commands.Services;
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
@@ -37,6 +38,7 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ValidateMarathonAppIdPattern]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Keep running: resync on Marathon events (coalesced) and every -ResyncSeconds, until Ctrl+C, -TimeoutSeconds or -MaxCycles.</summary>
