@@ -49,10 +49,9 @@ public abstract class PlatformCmdlet : AwsCmdlet
 
         var endpoints = ParseEndpoints(PlatformEndpoint);
         _connection = await PlatformConnection.OpenAsync(ConnectionSettings, Session, Cluster?.Name, Cluster?.Cluster?.Info, Channel, endpoints, reporter, cancellationToken).ConfigureAwait(false);
+        OutputCluster ??= _connection.Cluster?.Name;
         return _connection;
     }
-
-    private protected override string? OutputCluster => _connection?.Cluster?.Name;
 
     protected override void Dispose(bool disposing)
     {
