@@ -73,6 +73,8 @@ public sealed partial class Ec2StandIn : StandIn
             ["DescribeSecurityGroups"] = DescribeSecurityGroups,
             ["AuthorizeSecurityGroupIngress"] = AuthorizeSecurityGroupIngress,
             ["RevokeSecurityGroupIngress"] = RevokeSecurityGroupIngress,
+            ["AuthorizeSecurityGroupEgress"] = AuthorizeSecurityGroupEgress,
+            ["RevokeSecurityGroupEgress"] = RevokeSecurityGroupEgress,
             ["DeleteSecurityGroup"] = DeleteSecurityGroup,
             ["AllocateAddress"] = AllocateAddress,
             ["DescribeAddresses"] = DescribeAddresses,
