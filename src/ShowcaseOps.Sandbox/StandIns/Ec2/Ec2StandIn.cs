@@ -297,6 +297,7 @@ public sealed partial class Ec2StandIn : StandIn
             _internetGateways.Clear();
             _routeTables.Clear();
             _securityGroups.Clear();
+            _deniedConnections.Clear();
             _addresses.Clear();
             _natGateways.Clear();
             _instances.Clear();
