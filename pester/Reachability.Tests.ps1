@@ -2,17 +2,11 @@
 BeforeAll {
     Import-Module $env:SHOWCASE_MODULE_PATH -Force
     $script:sandbox = Start-ShowcaseSandbox -Force -InstanceBootSeconds 0.03
-    $fast = [ShowcaseOps.Core.Execution.RetryPolicy]::new([TimeSpan]::FromMilliseconds(10), [TimeSpan]::FromMilliseconds(100), [TimeSpan]::FromSeconds(3))
-    [ShowcaseOps.Core.Cluster.ClusterInternalHooks]::Options = [ShowcaseOps.Core.Cluster.ClusterEngineOptions]@{
-        Retry = $fast; DependencyRetry = $fast; InstanceProfileRetryBudget = [TimeSpan]::FromMilliseconds(300)
-        PollInitial = [TimeSpan]::FromMilliseconds(10); PollMax = [TimeSpan]::FromMilliseconds(50); WaitTimeout = [TimeSpan]::FromSeconds(20)
-    }
     $script:common = @{ InstanceProfileName = 'showcase-ssm'; ImageId = 'ami-0123456789abcdef0'; SkipBootstrap = $true; Confirm = $false }
     $script:cluster = New-ShowcaseCluster -Name demo @common
 }
 
 AfterAll {
-    [ShowcaseOps.Core.Cluster.ClusterInternalHooks]::Options = $null
     Stop-ShowcaseSandbox -Confirm:$false
 }
 
