@@ -58,7 +58,7 @@ public sealed class SsmRunner
         var commands = SsmCommandEncoder.Encode(SsmCommandEncoder.BuildScript(script, capture), options.MaxCommandLineLength, options.MaxCommandsLength);
         var comment = SsmCommandEncoder.Comment(options.Comment, options.PlatformOperation);
 
-        using var run = new Run(this, options, reporter, targets.Count);
+        using var run = new Run(this, options, reporter, targets.Count, cancellationToken);
         var results = new SsmHostResult?[targets.Count];
         try
         {
@@ -97,8 +97,9 @@ public sealed class SsmRunner
 
             await Task.WhenAll(polls).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception)
         {
+            // A stop (or any failure) after a SendCommand: what was sent must not keep running unobserved on the hosts.
             await run.CancelOutstandingAsync().ConfigureAwait(false);
             throw;
         }
@@ -180,21 +181,33 @@ public sealed class SsmRunner
         private readonly IOperationReporter _reporter;
         private readonly SemaphoreSlim _calls;
         private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _outstanding = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Lazy<Task>> _cancels = new(StringComparer.Ordinal);
+        private readonly CancellationToken _stop;
+        private readonly CancellationTokenRegistration _onStop;
         private readonly int _total;
         private int _done;
 
-        public Run(SsmRunner runner, SsmRunOptions options, IOperationReporter reporter, int total)
+        public Run(SsmRunner runner, SsmRunOptions options, IOperationReporter reporter, int total, CancellationToken stop)
         {
             _runner = runner;
             _options = options;
             _reporter = reporter;
             _total = total;
             _calls = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentCalls));
+            _stop = stop;
+
+            // CancelCommand starts at the moment of the stop, on the thread that stops (Ctrl+C, a pipeline stop), not when
+            // the worker next notices: by then the caller may have disposed the SSM client.
+            _onStop = stop.Register(StartCancellingOutstanding);
         }
 
         private IAmazonSimpleSystemsManagement Ssm => _runner._ssm;
 
-        public void Dispose() => _calls.Dispose();
+        public void Dispose()
+        {
+            _onStop.Dispose();
+            _calls.Dispose();
+        }
 
         public void Report(string status, string? current = null) =>
             _reporter.Progress(new ProgressUpdate(_options.ProgressActivityId, "Running a command through SSM", status)
@@ -250,6 +263,12 @@ public sealed class SsmRunner
 
             _outstanding[commandId] = pending;
             _reporter.Verbose($"SSM command {commandId} sent to {string.Join(", ", instanceIds)} ({comment}).");
+            if (_stop.IsCancellationRequested)
+            {
+                // The stop came while SendCommand was on the wire: the stop's callback could not know this command.
+                StartCancelling(commandId, pending);
+            }
+
             return commandId;
         }
 
@@ -260,7 +279,7 @@ public sealed class SsmRunner
             var invocation = await PollAsync(target, commandId, cancellationToken).ConfigureAwait(false);
             if (invocation is null)
             {
-                await CancelAsync(commandId, new[] { target.InstanceId }, CancellationToken.None).ConfigureAwait(false);
+                await CancelAsync(commandId, new[] { target.InstanceId }, TimeSpan.FromSeconds(15)).ConfigureAwait(false);
                 var result = new SsmHostResult
                 {
                     InstanceId = target.InstanceId,
@@ -313,25 +332,38 @@ public sealed class SsmRunner
             return hostResult;
         }
 
-        /// <summary>Sends CancelCommand for every command that may still run (on Ctrl+C); never throws.</summary>
+        /// <summary>Sends CancelCommand (once per command) for every command that may still run, and waits for the answers; never throws.</summary>
         public async Task CancelOutstandingAsync()
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            var tasks = _outstanding
-                .Where(pair => !pair.Value.IsEmpty)
-                .Select(pair => CancelAsync(pair.Key, pair.Value.Keys.ToList(), timeout.Token))
-                .ToList();
-            await Task.WhenAll(tasks).ConfigureAwait(false);
+            StartCancellingOutstanding();
+            await Task.WhenAll(_cancels.Values.Select(c => c.Value)).ConfigureAwait(false);
         }
 
-        private async Task CancelAsync(string commandId, IReadOnlyList<string> instanceIds, CancellationToken cancellationToken)
+        private void StartCancellingOutstanding()
         {
+            foreach (var pair in _outstanding)
+            {
+                StartCancelling(pair.Key, pair.Value);
+            }
+        }
+
+        private void StartCancelling(string commandId, ConcurrentDictionary<string, byte> pending)
+        {
+            if (!pending.IsEmpty)
+            {
+                _ = _cancels.GetOrAdd(commandId, id => new Lazy<Task>(() => CancelAsync(id, pending.Keys.ToList(), TimeSpan.FromSeconds(15)))).Value;
+            }
+        }
+
+        private async Task CancelAsync(string commandId, IReadOnlyList<string> instanceIds, TimeSpan timeout)
+        {
+            using var expiry = new CancellationTokenSource(timeout);
             try
             {
                 _reporter.Verbose($"Cancelling SSM command {commandId} on {string.Join(", ", instanceIds)}.");
-                await ((Task)Ssm.CancelCommandAsync(new CancelCommandRequest { CommandId = commandId, InstanceIds = instanceIds.ToList() }, cancellationToken)).ConfigureAwait(false);
+                await ((Task)Ssm.CancelCommandAsync(new CancelCommandRequest { CommandId = commandId, InstanceIds = instanceIds.ToList() }, expiry.Token)).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or OperationCanceledException or System.Net.Http.HttpRequestException)
+            catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or OperationCanceledException or System.Net.Http.HttpRequestException or ObjectDisposedException)
             {
                 _reporter.Warning($"Could not cancel SSM command {commandId}: {ex.Message}");
             }
