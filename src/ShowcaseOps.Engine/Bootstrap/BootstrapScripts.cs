@@ -72,9 +72,20 @@ fi
     /// <summary>The folder the scripts were read from.</summary>
     public string Directory { get; }
 
-    /// <summary>The module's own scripts: <c>bootstrap/</c> next to ShowcaseOps.dll.</summary>
-    public static string DefaultDirectory =>
-        Path.Combine(Path.GetDirectoryName(typeof(BootstrapScripts).Assembly.Location) ?? ".", "bootstrap");
+    /// <summary>
+    /// The module's own scripts: <c>bootstrap/</c> in the module folder, which is the engine assembly's folder's parent
+    /// (the engine loads from <c>dependencies/</c>), or the engine's own folder (builds and tests).
+    /// </summary>
+    public static string DefaultDirectory
+    {
+        get
+        {
+            var engine = Path.GetDirectoryName(typeof(BootstrapScripts).Assembly.Location) ?? ".";
+            var beside = Path.Combine(engine, "bootstrap");
+            var module = Path.Combine(Path.GetDirectoryName(engine) ?? engine, "bootstrap");
+            return System.IO.Directory.Exists(beside) || !System.IO.Directory.Exists(module) ? beside : module;
+        }
+    }
 
     /// <summary>Reads the scripts from <paramref name="directory"/> (default <see cref="DefaultDirectory"/>).</summary>
     public static BootstrapScripts Load(string? directory = null)
