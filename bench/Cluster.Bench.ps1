@@ -7,7 +7,7 @@ param([int] $LatencyMs = 100, [int] $AgentCount = 3)
 $ErrorActionPreference = 'Stop'
 Import-Module $env:SHOWCASE_MODULE_PATH
 $sandbox = Start-ShowcaseSandbox -Force -InstanceBootSeconds 0.5
-$hooks = [ShowcaseOps.Core.Cluster.ClusterInternalHooks]
+$hooks = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterInternalHooks'))
 $common = @{ InstanceProfileName = 'showcase-ssm'; ImageId = 'ami-0123456789abcdef0'; AgentCount = $AgentCount; SkipBootstrap = $true }
 
 function Measure-Create([string] $name, [int] $concurrency) {

@@ -15,7 +15,8 @@ BeforeAll {
 Describe 'Module manifest' {
     It 'is valid and exports exactly the cmdlets the assembly defines' {
         $manifest = Test-ModuleManifest -Path (Join-Path $env:SHOWCASE_MODULE_PATH 'ShowcaseOps.psd1')
-        $manifest.CompatiblePSEditions | Should -Be @('Core', 'Desktop')
+        $manifest.CompatiblePSEditions | Should -Be @('Core') -Because 'only PowerShell 7.4+ is tested (docs/architecture.md)'
+        $manifest.PowerShellVersion | Should -Be ([version]'7.4')
         $manifest.ExportedCmdlets.Keys | Sort-Object | Should -Be (Get-Command -Module ShowcaseOps -CommandType Cmdlet | ForEach-Object Name | Sort-Object)
         $manifest.ExportedFunctions.Count | Should -Be 0
         $manifest.ExportedAliases.Count | Should -Be 0

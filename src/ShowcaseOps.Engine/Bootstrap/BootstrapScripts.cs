@@ -73,17 +73,16 @@ fi
     public string Directory { get; }
 
     /// <summary>
-    /// The module's own scripts: <c>bootstrap/</c> in the module folder, which is the engine assembly's folder's parent
-    /// (the engine loads from <c>dependencies/</c>), or the engine's own folder (builds and tests).
+    /// The module's own scripts: <c>bootstrap/</c> in the module folder, next to ShowcaseOps.dll (this assembly sits in
+    /// its <c>dependencies/</c> subfolder; in a build or test output, next to it).
     /// </summary>
     public static string DefaultDirectory
     {
         get
         {
-            var engine = Path.GetDirectoryName(typeof(BootstrapScripts).Assembly.Location) ?? ".";
-            var beside = Path.Combine(engine, "bootstrap");
-            var module = Path.Combine(Path.GetDirectoryName(engine) ?? engine, "bootstrap");
-            return System.IO.Directory.Exists(beside) || !System.IO.Directory.Exists(module) ? beside : module;
+            var here = Path.GetDirectoryName(typeof(BootstrapScripts).Assembly.Location) ?? ".";
+            var moduleFolder = string.Equals(Path.GetFileName(here), "dependencies", StringComparison.Ordinal) ? Path.GetDirectoryName(here) ?? here : here;
+            return Path.Combine(moduleFolder, "bootstrap");
         }
     }
 

@@ -52,6 +52,8 @@ public abstract class PlatformCmdlet : AwsCmdlet
         return _connection;
     }
 
+    private protected override string? OutputCluster => _connection?.Cluster?.Name;
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)

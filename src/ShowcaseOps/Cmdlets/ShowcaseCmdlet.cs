@@ -29,7 +29,18 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
     /// <summary>Cancelled when the user presses Ctrl+C (<see cref="StopProcessing"/>).</summary>
     protected CancellationToken CancellationToken => _cancellation.Token;
 
-    protected sealed override void BeginProcessing() => Guard(BeginProcessingCore, null);
+    protected sealed override void BeginProcessing() => Guard(
+        () =>
+        {
+            AnnounceScope();
+            BeginProcessingCore();
+        },
+        null);
+
+    /// <summary>Says, before any work, where the command's calls will go (AWS cmdlets: account, region, credential source).</summary>
+    private protected virtual void AnnounceScope()
+    {
+    }
 
     protected sealed override void ProcessRecord() => Guard(ProcessRecordCore, null);
 
@@ -105,6 +116,16 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
             await work(reporter, token).ConfigureAwait(false);
             return true;
         });
+
+    /// <summary>The cluster this command touched, stamped on the outputs that carry one (platform cmdlets know it).</summary>
+    private protected virtual string? OutputCluster => null;
+
+    /// <summary>Writes engine results as the output types users see (<see cref="Model.OutputMapper"/>); lists are enumerated.</summary>
+    protected void WriteOutput(object? value)
+    {
+        var mapped = Model.OutputMapper.Map(value, OutputCluster);
+        WriteObject(mapped, enumerateCollection: mapped is System.Collections.Generic.List<object?>);
+    }
 
     /// <summary>Builds the error record for a <see cref="ShowcaseException"/>: id, category, target, recommended action.</summary>
     protected static ErrorRecord ToErrorRecord(ShowcaseException exception)
@@ -188,7 +209,7 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
                 WriteWarning((string)message.Payload);
                 break;
             case PipelineMessageKind.Output:
-                WriteObject(message.Payload);
+                WriteOutput(message.Payload);
                 break;
             case PipelineMessageKind.Error:
                 WriteShowcaseError((ShowcaseException)message.Payload);

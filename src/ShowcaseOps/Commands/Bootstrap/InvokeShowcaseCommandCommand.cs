@@ -91,6 +91,6 @@ public sealed class InvokeShowcaseCommandCommand : ClusterHostCmdlet
         var runner = session.CreateClusterCommand();
         runner.OnlinePollInterval = BootstrapInternalHooks.Effective.OnlinePollInterval;
         var results = Run((reporter, ct) => runner.RunAsync(cluster.Name, hosts, _script!, options, reporter, ct));
-        WriteObject(results, enumerateCollection: true);
+        WriteOutput(results);
     }
 }

@@ -41,7 +41,7 @@ public sealed class GetMarathonTaskCommand : MarathonCmdlet
                 .ThenBy(t => t.Id, StringComparer.Ordinal)
                 .ToList();
         });
-        WriteObject(tasks, enumerateCollection: true);
+        WriteOutput(tasks);
     }
 }
 

@@ -33,7 +33,7 @@ public abstract class MarathonCmdlet : PlatformCmdlet
         MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) ? IsSet(value) : IsSet(GetVariableValue("WhatIfPreference"));
 
     /// <summary>Waits for the app's deployments (or one deployment), then reads the app again.</summary>
-    internal static async Task<MarathonApp> WaitAndReadAsync(MarathonClient client, string appId, string? deploymentId, int timeoutSeconds, IOperationReporter reporter, CancellationToken cancellationToken)
+    internal static async Task<MarathonAppInfo> WaitAndReadAsync(MarathonClient client, string appId, string? deploymentId, int timeoutSeconds, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         await client.WaitForDeploymentsAsync(deploymentId ?? appId, TimeSpan.FromSeconds(timeoutSeconds), reporter, cancellationToken).ConfigureAwait(false);
         return await client.GetAppAsync(appId, reporter, cancellationToken).ConfigureAwait(false);

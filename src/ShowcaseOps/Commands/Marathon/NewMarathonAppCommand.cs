@@ -56,7 +56,7 @@ public sealed class NewMarathonAppCommand : MarathonCmdlet
                 reporter.Verbose($"Created Marathon app {app.Id} ({app.Instances} instance(s)).");
                 return Wait ? await WaitAndReadAsync(client, app.Id, null, TimeoutSeconds, reporter, ct).ConfigureAwait(false) : app;
             });
-            WriteObject(created);
+            WriteOutput(created);
         }
     }
 

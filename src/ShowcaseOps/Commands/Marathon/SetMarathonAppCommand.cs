@@ -54,6 +54,6 @@ public sealed class SetMarathonAppCommand : MarathonCmdlet
 
             return deployment;
         });
-        WriteObject(result);
+        WriteOutput(result);
     }
 }

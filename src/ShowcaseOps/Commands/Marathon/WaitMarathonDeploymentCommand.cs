@@ -33,6 +33,6 @@ public sealed class WaitMarathonDeploymentCommand : MarathonCmdlet
             var client = await ConnectMarathonAsync(reporter, ct).ConfigureAwait(false);
             return await WaitAndReadAsync(client, Id, DeploymentId, TimeoutSeconds, reporter, ct).ConfigureAwait(false);
         });
-        WriteObject(app);
+        WriteOutput(app);
     }
 }

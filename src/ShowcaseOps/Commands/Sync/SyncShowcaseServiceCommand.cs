@@ -9,6 +9,7 @@ using ShowcaseOps.Cmdlets;
 using ShowcaseOps.Core;
 using ShowcaseOps.Core.Sync;
 using ShowcaseOps.Model;
+using ShowcaseOps.Core.Marathon;
 
 namespace ShowcaseOps.Commands.Sync;
 
