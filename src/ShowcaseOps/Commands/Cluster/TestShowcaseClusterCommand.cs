@@ -22,7 +22,7 @@ public sealed class TestShowcaseClusterCommand : AwsCmdlet
     /// </summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "ClusterName")]
-    [ValidatePattern(ClusterSpec.NamePattern)]
+    [ValidateClusterName]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public string? Cluster { get; set; }
 
