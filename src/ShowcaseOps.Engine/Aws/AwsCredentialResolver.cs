@@ -68,8 +68,7 @@ public static class AwsCredentialResolver
             if (!chain.TryGetProfile(name, out profile))
             {
                 throw new ShowcaseException(
-                    "AwsProfileNotFound",
-                    ShowcaseErrorCategory.ObjectNotFound,
+                    ShowcaseErrors.AwsProfileNotFound,
                     name,
                     $"No AWS profile named '{name}' was found in {settings.ProfileLocation ?? "~/.aws/credentials or ~/.aws/config"}.")
                 {
@@ -108,8 +107,7 @@ public static class AwsCredentialResolver
             if (!ForeignAwsCredentials.TryWrap(settings.Credentials, out var given) || given is null)
             {
                 throw new ShowcaseException(
-                    "AwsCredentialTypeInvalid",
-                    ShowcaseErrorCategory.InvalidArgument,
+                    ShowcaseErrors.AwsCredentialTypeInvalid,
                     settings.Credentials,
                     $"-Credential takes an AWSCredentials object (for example from AWS.Tools' Get-AWSCredential) or a PSCredential (access key as user name), not {settings.Credentials.GetType().Name}.")
                 {
@@ -168,7 +166,7 @@ public static class AwsCredentialResolver
             return (fallback, "the default profile or instance metadata");
         }
 
-        throw new ShowcaseException("AwsRegionNotSet", ShowcaseErrorCategory.InvalidArgument, null, "No AWS region is set.")
+        throw new ShowcaseException(ShowcaseErrors.AwsRegionNotSet, null, "No AWS region is set.")
         {
             Terminating = true,
             RecommendedAction = "Pass -Region (for example eu-west-1), run Set-DefaultAWSRegion, set $env:AWS_REGION, or set a region in your AWS profile.",
@@ -264,7 +262,7 @@ public static class AwsCredentialResolver
             }
         }
 
-        throw new ShowcaseException("AwsCredentialsNotFound", ShowcaseErrorCategory.AuthenticationError, null, "No AWS credentials were found (no parameters, profile, session credentials, AWS_* variables, container or instance role): " + why)
+        throw new ShowcaseException(ShowcaseErrors.AwsCredentialsNotFound, null, "No AWS credentials were found (no parameters, profile, session credentials, AWS_* variables, container or instance role): " + why)
         {
             Terminating = true,
             RecommendedAction = "Pass -ProfileName or -AccessKey/-SecretKey, run Set-AWSCredential, set AWS_PROFILE, or run Start-ShowcaseSandbox to use the local sandbox.",
@@ -283,7 +281,7 @@ public static class AwsCredentialResolver
     }
 
     private static ShowcaseException ProfileUnusable(string name, string why, Exception? inner) =>
-        new("AwsProfileInvalid", ShowcaseErrorCategory.InvalidData, name, $"The AWS profile '{name}' cannot give credentials: {why}", inner)
+        new(ShowcaseErrors.AwsProfileInvalid, name, $"The AWS profile '{name}' cannot give credentials: {why}", inner)
         {
             Terminating = true,
             RecommendedAction = "Check the profile with 'aws configure list --profile " + name + "' and fix ~/.aws/config.",

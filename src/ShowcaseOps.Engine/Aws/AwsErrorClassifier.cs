@@ -94,7 +94,7 @@ public static class AwsErrorClassifier
 
         if (UnreachableReason(exception) is { } unreachable)
         {
-            return new ShowcaseException("AwsEndpointUnreachable", ShowcaseErrorCategory.ConnectionError, target, $"{doing} failed: the AWS endpoint cannot be reached ({unreachable}: {Innermost(exception).Message}).", exception)
+            return new ShowcaseException(ShowcaseErrors.AwsEndpointUnreachable, target, $"{doing} failed: the AWS endpoint cannot be reached ({unreachable}: {Innermost(exception).Message}).", exception)
             {
                 Terminating = true,
                 RecommendedAction = "Check -EndpointUrl (or $env:AWS_ENDPOINT_URL*) and the network; for the sandbox, run Start-ShowcaseSandbox in this session.",
@@ -114,14 +114,14 @@ public static class AwsErrorClassifier
                 _ => ShowcaseErrorCategory.InvalidOperation,
             };
             return new ShowcaseException(
-                errorIdPrefix + "RequestFailed",
+                RequestFailed(errorIdPrefix),
                 category,
                 target,
                 $"{doing} failed: AWS answered {service.ErrorCode ?? ((int)service.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}: {service.Message}",
                 exception);
         }
 
-        return new ShowcaseException(errorIdPrefix + "RequestFailed", ShowcaseErrorCategory.ConnectionError, target, $"{doing} failed: {exception.Message}", exception);
+        return new ShowcaseException(RequestFailed(errorIdPrefix), ShowcaseErrorCategory.ConnectionError, target, $"{doing} failed: {exception.Message}", exception);
     }
 
     private static Exception Innermost(Exception exception)
@@ -134,4 +134,11 @@ public static class AwsErrorClassifier
 
         return e;
     }
+
+    private static ShowcaseError RequestFailed(string errorIdPrefix) => errorIdPrefix switch
+    {
+        "Ssm" => ShowcaseErrors.SsmRequestFailed,
+        "Ec2" => ShowcaseErrors.Ec2RequestFailed,
+        _ => throw new ArgumentException($"No catalog entry for '{errorIdPrefix}RequestFailed'.", nameof(errorIdPrefix)),
+    };
 }

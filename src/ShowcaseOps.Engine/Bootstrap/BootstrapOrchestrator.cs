@@ -257,7 +257,7 @@ public sealed class BootstrapOrchestrator
         var masterIp = cluster.Master?.PrivateIpAddress;
         if (masterIp is null || cluster.VpcCidr is null)
         {
-            throw new ShowcaseException("ShowcaseBootstrapClusterIncomplete", ShowcaseErrorCategory.ResourceUnavailable, cluster.Name, $"Cluster '{cluster.Name}' has no master with a private address (or no VPC): every host's bootstrap needs the master's address.")
+            throw new ShowcaseException(ShowcaseErrors.ShowcaseBootstrapClusterIncomplete, cluster.Name, $"Cluster '{cluster.Name}' has no master with a private address (or no VPC): every host's bootstrap needs the master's address.")
             {
                 RecommendedAction = $"Complete the cluster first: New-ShowcaseCluster -Name {cluster.Name} adopts what exists and creates the rest.",
             };
@@ -326,17 +326,16 @@ public sealed class BootstrapOrchestrator
         var stderr = tail.Length == 0 ? string.Empty : " stderr: " + tail;
         return result.Status switch
         {
-            HostRunStatus.TimedOut => new ShowcaseException("ShowcaseBootstrapTimedOut", ShowcaseErrorCategory.OperationTimeout, result.InstanceId, $"The bootstrap of {host} timed out.{stderr}")
+            HostRunStatus.TimedOut => new ShowcaseException(ShowcaseErrors.ShowcaseBootstrapTimedOut, result.InstanceId, $"The bootstrap of {host} timed out.{stderr}")
             {
                 RecommendedAction = $"Look at /var/log/showcaseops/bootstrap.log on the host (Invoke-ShowcaseCommand -Name {result.Cluster} -InstanceId {result.InstanceId} -Script 'tail -n 50 /var/log/showcaseops/bootstrap.log'), then run Invoke-ShowcaseBootstrap again.",
             },
-            HostRunStatus.NotSent => new ShowcaseException("ShowcaseBootstrapNotSent", ShowcaseErrorCategory.ResourceUnavailable, result.InstanceId, $"The bootstrap could not be sent to {host}: {result.Message}")
+            HostRunStatus.NotSent => new ShowcaseException(ShowcaseErrors.ShowcaseBootstrapNotSent, result.InstanceId, $"The bootstrap could not be sent to {host}: {result.Message}")
             {
                 RecommendedAction = "Check that the instance is running and Online in SSM, then run Invoke-ShowcaseBootstrap again.",
             },
             _ => new ShowcaseException(
-                "ShowcaseBootstrapFailed",
-                ShowcaseErrorCategory.InvalidResult,
+                ShowcaseErrors.ShowcaseBootstrapFailed,
                 result.InstanceId,
                 $"The bootstrap of {host} failed{(result.FailedStep is null ? string.Empty : " at step " + result.FailedStep)} with exit code {result.ExitCode}.{stderr}")
             {

@@ -95,7 +95,7 @@ fi
             var path = Path.Combine(dir, file);
             if (!File.Exists(path))
             {
-                throw new ShowcaseException("ShowcaseBootstrapScriptMissing", ShowcaseErrorCategory.ObjectNotFound, path, $"The bootstrap script '{path}' is missing from the module folder.")
+                throw new ShowcaseException(ShowcaseErrors.ShowcaseBootstrapScriptMissing, path, $"The bootstrap script '{path}' is missing from the module folder.")
                 {
                     Terminating = true,
                     RecommendedAction = "Reinstall the module: its bootstrap folder must hold versions.sh, common.sh, gateway.sh, master.sh and agent.sh.",

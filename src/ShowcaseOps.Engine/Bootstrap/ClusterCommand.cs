@@ -61,7 +61,7 @@ public sealed class ClusterCommand
 
             var skipped = ClusterHostSelection.NotSent(cluster, host, $"{host.Name} ({host.InstanceId}) is {host.State}.");
             results[host.InstanceId] = skipped;
-            reporter.Failure(new ShowcaseException("SsmCommandNotSent", ShowcaseErrorCategory.ResourceUnavailable, host.InstanceId, $"The command was not sent to {host.Name} ({host.Role}, {host.InstanceId}): the instance is {host.State}."));
+            reporter.Failure(new ShowcaseException(ShowcaseErrors.SsmCommandNotSent, host.InstanceId, $"The command was not sent to {host.Name} ({host.Role}, {host.InstanceId}): the instance is {host.State}."));
         }
 
         if (runnable.Count > 0)

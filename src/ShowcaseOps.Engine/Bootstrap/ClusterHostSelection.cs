@@ -28,7 +28,7 @@ public static class ClusterHostSelection
         {
             if (!Roles.Contains(role, StringComparer.Ordinal))
             {
-                throw new ShowcaseException("ShowcaseHostRoleInvalid", ShowcaseErrorCategory.InvalidArgument, role, $"'{role}' is not a host role: use gateway, master or agent.") { Terminating = true };
+                throw new ShowcaseException(ShowcaseErrors.ShowcaseHostRoleInvalid, role, $"'{role}' is not a host role: use gateway, master or agent.") { Terminating = true };
             }
         }
 
@@ -36,7 +36,7 @@ public static class ClusterHostSelection
         {
             if (id is null || !InstanceId.IsMatch(id))
             {
-                throw new ShowcaseException("ShowcaseHostInstanceIdInvalid", ShowcaseErrorCategory.InvalidArgument, id, $"'{id}' is not an EC2 instance id (i- followed by 8 or 17 hex digits).") { Terminating = true };
+                throw new ShowcaseException(ShowcaseErrors.ShowcaseHostInstanceIdInvalid, id, $"'{id}' is not an EC2 instance id (i- followed by 8 or 17 hex digits).") { Terminating = true };
             }
         }
     }
@@ -65,7 +65,7 @@ public static class ClusterHostSelection
             var known = new HashSet<string>(cluster.Hosts.Select(h => h.InstanceId), StringComparer.Ordinal);
             foreach (var id in instanceIds.Distinct(StringComparer.Ordinal).Where(id => !known.Contains(id)))
             {
-                reporter.Failure(new ShowcaseException("ShowcaseHostNotFound", ShowcaseErrorCategory.ObjectNotFound, id, $"The instance {id} is not a live host of cluster '{cluster.Name}'.")
+                reporter.Failure(new ShowcaseException(ShowcaseErrors.ShowcaseHostNotFound, id, $"The instance {id} is not a live host of cluster '{cluster.Name}'.")
                 {
                     RecommendedAction = $"List the hosts with (Get-ShowcaseCluster {cluster.Name}).Hosts.",
                 });

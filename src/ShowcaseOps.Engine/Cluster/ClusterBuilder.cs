@@ -305,7 +305,7 @@ internal sealed partial class ClusterBuilder
         var attached = existing.InternetGatewayId is not null && existing.VpcId is not null && existing.InternetGatewayVpcId == existing.VpcId;
         if (existing.InternetGatewayVpcId is not null && existing.InternetGatewayVpcId != existing.VpcId)
         {
-            throw new ShowcaseException("ShowcaseClusterConflict", ShowcaseErrorCategory.InvalidOperation, existing.InternetGatewayId, $"The internet gateway {existing.InternetGatewayId} of cluster '{name}' is attached to {existing.InternetGatewayVpcId}, not to the cluster's VPC {existing.VpcId}.")
+            throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterConflict, existing.InternetGatewayId, $"The internet gateway {existing.InternetGatewayId} of cluster '{name}' is attached to {existing.InternetGatewayVpcId}, not to the cluster's VPC {existing.VpcId}.")
             {
                 Terminating = true,
                 RecommendedAction = "Remove the cluster with Remove-ShowcaseCluster and create it again.",
@@ -512,7 +512,7 @@ internal sealed partial class ClusterBuilder
         {
             if (_ssm is null)
             {
-                throw new ShowcaseException("ShowcaseClusterImageNotFound", ShowcaseErrorCategory.InvalidOperation, spec.ImageParameter, "No SSM client to read the image parameter; pass -ImageId.") { Terminating = true };
+                throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterImageNotFound, spec.ImageParameter, "No SSM client to read the image parameter; pass -ImageId.") { Terminating = true };
             }
 
             try
@@ -522,12 +522,12 @@ internal sealed partial class ClusterBuilder
             }
             catch (ShowcaseException ex) when (ex.InnerException is Amazon.SimpleSystemsManagement.Model.ParameterNotFoundException or Amazon.Runtime.AmazonServiceException { ErrorCode: "ParameterNotFound" })
             {
-                throw new ShowcaseException("ShowcaseClusterImageNotFound", ShowcaseErrorCategory.ObjectNotFound, spec.ImageParameter, $"The SSM parameter {spec.ImageParameter} does not exist in this region.", ex) { Terminating = true, RecommendedAction = "Pass -ImageId with an AMI id of this region." };
+                throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterImageNotFound, ShowcaseErrorCategory.ObjectNotFound, spec.ImageParameter, $"The SSM parameter {spec.ImageParameter} does not exist in this region.", ex) { Terminating = true, RecommendedAction = "Pass -ImageId with an AMI id of this region." };
             }
 
             if (string.IsNullOrEmpty(imageId))
             {
-                throw new ShowcaseException("ShowcaseClusterImageNotFound", ShowcaseErrorCategory.InvalidResult, spec.ImageParameter, $"The SSM parameter {spec.ImageParameter} has no value.") { Terminating = true };
+                throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterImageNotFound, ShowcaseErrorCategory.InvalidResult, spec.ImageParameter, $"The SSM parameter {spec.ImageParameter} has no value.") { Terminating = true };
             }
 
             Reporter.Verbose($"Image {imageId} (from {spec.ImageParameter}).");
@@ -540,13 +540,13 @@ internal sealed partial class ClusterBuilder
         }
         catch (ShowcaseException ex) when (ex.Category == ShowcaseErrorCategory.ObjectNotFound || (ex.InnerException as Amazon.Runtime.AmazonServiceException)?.ErrorCode?.StartsWith("InvalidAMIID", StringComparison.Ordinal) == true)
         {
-            throw new ShowcaseException("ShowcaseClusterImageNotFound", ShowcaseErrorCategory.ObjectNotFound, imageId, $"The image {imageId} does not exist in this region or is not available to this account.", ex) { Terminating = true, RecommendedAction = "Pass an AMI id of this region with -ImageId, or omit it to use the current Ubuntu 24.04 image." };
+            throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterImageNotFound, ShowcaseErrorCategory.ObjectNotFound, imageId, $"The image {imageId} does not exist in this region or is not available to this account.", ex) { Terminating = true, RecommendedAction = "Pass an AMI id of this region with -ImageId, or omit it to use the current Ubuntu 24.04 image." };
         }
 
         var image = (images.Images ?? new List<Image>()).FirstOrDefault();
         if (image is null)
         {
-            throw new ShowcaseException("ShowcaseClusterImageNotFound", ShowcaseErrorCategory.ObjectNotFound, imageId, $"The image {imageId} does not exist in this region or is not available to this account.") { Terminating = true };
+            throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterImageNotFound, ShowcaseErrorCategory.ObjectNotFound, imageId, $"The image {imageId} does not exist in this region or is not available to this account.") { Terminating = true };
         }
 
         ctx.ImageId = imageId;
@@ -561,7 +561,7 @@ internal sealed partial class ClusterBuilder
         };
         var response = await _calls.Ec2Async("DescribeAvailabilityZones", "available", c => _ec2.DescribeAvailabilityZonesAsync(request, c), ct).ConfigureAwait(false);
         ctx.Zone = (response.AvailabilityZones ?? new List<AvailabilityZone>()).Where(z => z.ZoneType is null or "availability-zone").Select(z => z.ZoneName).OrderBy(z => z, StringComparer.Ordinal).FirstOrDefault()
-                   ?? throw new ShowcaseException("ShowcaseClusterZoneNotFound", ShowcaseErrorCategory.ResourceUnavailable, null, "The region has no available availability zone.") { Terminating = true };
+                   ?? throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterZoneNotFound, null, "The region has no available availability zone.") { Terminating = true };
     }
 
     private async Task ImportKeyPairAsync(ClusterSpec spec, string keyName, CancellationToken ct)
@@ -578,7 +578,7 @@ internal sealed partial class ClusterBuilder
         }
         catch (ShowcaseException ex) when ((ex.InnerException as Amazon.Runtime.AmazonServiceException)?.ErrorCode == "InvalidKeyPair.Duplicate")
         {
-            throw new ShowcaseException("ShowcaseClusterKeyPairExists", ShowcaseErrorCategory.ResourceExists, keyName, $"A key pair named '{keyName}' already exists and does not belong to cluster '{spec.Name}'.", ex)
+            throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterKeyPairExists, keyName, $"A key pair named '{keyName}' already exists and does not belong to cluster '{spec.Name}'.", ex)
             {
                 Terminating = true,
                 RecommendedAction = "Pass -KeyName with another name, or -KeyName alone (without -PublicKeyPath) to use the existing key pair.",
@@ -691,7 +691,7 @@ internal sealed partial class ClusterBuilder
         }
         catch (ShowcaseException ex) when (ex.InnerException is not null && IsProfileError(ex.InnerException))
         {
-            throw new ShowcaseException("ShowcaseInstanceProfileNotFound", ShowcaseErrorCategory.ObjectNotFound, spec.InstanceProfileName, $"EC2 does not know the instance profile '{spec.InstanceProfileName}' (still refused after {Options.InstanceProfileRetryBudget.TotalSeconds:0} s).", ex)
+            throw new ShowcaseException(ShowcaseErrors.ShowcaseInstanceProfileNotFound, spec.InstanceProfileName, $"EC2 does not know the instance profile '{spec.InstanceProfileName}' (still refused after {Options.InstanceProfileRetryBudget.TotalSeconds:0} s).", ex)
             {
                 Terminating = true,
                 RecommendedAction = "Check the name ('aws iam list-instance-profiles'), or create one with terraform/iam.tf; then run New-ShowcaseCluster again: it continues from what exists.",
@@ -713,7 +713,7 @@ internal sealed partial class ClusterBuilder
             var state = instance?.State?.Name?.Value;
             if (state is "shutting-down" or "terminated")
             {
-                throw new ShowcaseException("ShowcaseClusterInstanceFailed", ShowcaseErrorCategory.InvalidResult, instanceId, $"{label} ({instanceId}) went to {state} while starting: {instance?.StateReason?.Message ?? "no reason given"}.")
+                throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterInstanceFailed, instanceId, $"{label} ({instanceId}) went to {state} while starting: {instance?.StateReason?.Message ?? "no reason given"}.")
                 {
                     RecommendedAction = "Check the instance type and image in this region, then run the command again.",
                 };
@@ -733,7 +733,7 @@ internal sealed partial class ClusterBuilder
             var state = nat?.State?.Value;
             if (state is "failed" or "deleting" or "deleted")
             {
-                throw new ShowcaseException("ShowcaseClusterNatGatewayFailed", ShowcaseErrorCategory.InvalidResult, natGatewayId, $"NAT gateway {natGatewayId} is {state}: {nat?.FailureCode} {nat?.FailureMessage}".TrimEnd())
+                throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterNatGatewayFailed, natGatewayId, $"NAT gateway {natGatewayId} is {state}: {nat?.FailureCode} {nat?.FailureMessage}".TrimEnd())
                 {
                     RecommendedAction = "Run the command again: a new NAT gateway is created (the failed one goes away by itself).",
                 };

@@ -57,7 +57,7 @@ internal sealed class ClusterScaler
                    ?? throw NotFound(name);
         if (info.VpcId is null || info.PrivateSubnet is null || info.AgentSecurityGroup is null || !info.Hosts.Any())
         {
-            throw new ShowcaseException("ShowcaseClusterIncomplete", ShowcaseErrorCategory.InvalidOperation, name, $"Cluster '{name}' is partial (missing: {string.Join(", ", info.Missing)}); it cannot be scaled.")
+            throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterNotScalable, name, $"Cluster '{name}' is partial (missing: {string.Join(", ", info.Missing)}); it cannot be scaled.")
             {
                 Terminating = true,
                 RecommendedAction = $"Complete it with New-ShowcaseCluster -Name {name} (same parameters as before), or remove it.",
@@ -77,7 +77,7 @@ internal sealed class ClusterScaler
 
         if (agentCount < 0 || agentCount > 100)
         {
-            throw new ShowcaseException("ShowcaseClusterAgentCountInvalid", ShowcaseErrorCategory.InvalidArgument, agentCount, $"AgentCount must be between 0 and 100, not {agentCount}.") { Terminating = true };
+            throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterAgentCountInvalid, agentCount, $"AgentCount must be between 0 and 100, not {agentCount}.") { Terminating = true };
         }
 
         var removed = new List<string>();
@@ -117,7 +117,7 @@ internal sealed class ClusterScaler
     }
 
     internal static ShowcaseException NotFound(string name) =>
-        new("ShowcaseClusterNotFound", ShowcaseErrorCategory.ObjectNotFound, name, $"No cluster named '{name}': no resource is tagged {ClusterTags.Cluster}={name} in this region.")
+        new(ShowcaseErrors.ShowcaseClusterNotFound, name, $"No cluster named '{name}': no resource is tagged {ClusterTags.Cluster}={name} in this region.")
         {
             RecommendedAction = "Check the name and -Region with Get-ShowcaseCluster, or create it with New-ShowcaseCluster.",
         };

@@ -62,13 +62,13 @@ public sealed class ClusterSpec
     {
         if (Name is null || !Regex.IsMatch(Name, NamePattern))
         {
-            throw Invalid("ShowcaseClusterNameInvalid", Name, $"'{Name}' is not a valid cluster name: use 1-32 lowercase letters, digits and '-', starting and ending with a letter or digit (a DNS label).");
+            throw Invalid(ShowcaseErrors.ShowcaseClusterNameInvalid, Name, $"'{Name}' is not a valid cluster name: use 1-32 lowercase letters, digits and '-', starting and ending with a letter or digit (a DNS label).");
         }
 
         var vpc = ParseCidr(VpcCidr, "VpcCidr");
         if (vpc.Prefix < 16 || vpc.Prefix > 28)
         {
-            throw Invalid("ShowcaseClusterCidrInvalid", VpcCidr, $"The VPC CIDR {VpcCidr} must be between /16 and /28.");
+            throw Invalid(ShowcaseErrors.ShowcaseClusterCidrInvalid, VpcCidr, $"The VPC CIDR {VpcCidr} must be between /16 and /28.");
         }
 
         var publicSubnet = ParseCidr(PublicSubnetCidr, "PublicSubnetCidr");
@@ -77,68 +77,68 @@ public sealed class ClusterSpec
         {
             if (subnet.Prefix > 28)
             {
-                throw Invalid("ShowcaseClusterCidrInvalid", text, $"The {label} subnet {text} is smaller than /28, the smallest subnet AWS allows.");
+                throw Invalid(ShowcaseErrors.ShowcaseClusterCidrInvalid, text, $"The {label} subnet {text} is smaller than /28, the smallest subnet AWS allows.");
             }
 
             if (!vpc.Contains(subnet))
             {
-                throw Invalid("ShowcaseClusterSubnetOutsideVpc", text, $"The {label} subnet {text} does not lie inside the VPC {VpcCidr}.");
+                throw Invalid(ShowcaseErrors.ShowcaseClusterSubnetOutsideVpc, text, $"The {label} subnet {text} does not lie inside the VPC {VpcCidr}.");
             }
         }
 
         if (publicSubnet.Overlaps(privateSubnet))
         {
-            throw Invalid("ShowcaseClusterSubnetsOverlap", PrivateSubnetCidr, $"The private subnet {PrivateSubnetCidr} overlaps the public subnet {PublicSubnetCidr}.");
+            throw Invalid(ShowcaseErrors.ShowcaseClusterSubnetsOverlap, PrivateSubnetCidr, $"The private subnet {PrivateSubnetCidr} overlaps the public subnet {PublicSubnetCidr}.");
         }
 
         if (AgentCount < 0 || AgentCount > 100)
         {
-            throw Invalid("ShowcaseClusterAgentCountInvalid", AgentCount, $"AgentCount must be between 0 and 100, not {AgentCount}.");
+            throw Invalid(ShowcaseErrors.ShowcaseClusterAgentCountInvalid, AgentCount, $"AgentCount must be between 0 and 100, not {AgentCount}.");
         }
 
         if (Domain is null || Domain.Length > 253 || !Regex.IsMatch(Domain, DomainPattern))
         {
-            throw Invalid("ShowcaseClusterDomainInvalid", Domain, $"'{Domain}' is not a valid domain: use a lowercase DNS name without a trailing dot, such as service.consul.");
+            throw Invalid(ShowcaseErrors.ShowcaseClusterDomainInvalid, Domain, $"'{Domain}' is not a valid domain: use a lowercase DNS name without a trailing dot, such as service.consul.");
         }
 
         if (string.IsNullOrEmpty(InstanceProfileName))
         {
-            throw Invalid("ShowcaseInstanceProfileRequired", null, "An instance profile is required: SSM manages the hosts, and it needs a role with AmazonSSMManagedInstanceCore.", "Pass -InstanceProfileName (terraform/iam.tf creates one).");
+            throw Invalid(ShowcaseErrors.ShowcaseInstanceProfileRequired, null, "An instance profile is required: SSM manages the hosts, and it needs a role with AmazonSSMManagedInstanceCore.", "Pass -InstanceProfileName (terraform/iam.tf creates one).");
         }
 
         if (!Regex.IsMatch(InstanceProfileName, InstanceProfilePattern))
         {
-            throw Invalid("ShowcaseInstanceProfileNameInvalid", InstanceProfileName, $"'{InstanceProfileName}' is not a valid instance profile name (1-128 letters, digits and +=,.@_-).");
+            throw Invalid(ShowcaseErrors.ShowcaseInstanceProfileNameInvalid, InstanceProfileName, $"'{InstanceProfileName}' is not a valid instance profile name (1-128 letters, digits and +=,.@_-).");
         }
 
         if (ImageId is not null && !Regex.IsMatch(ImageId, ImageIdPattern))
         {
-            throw Invalid("ShowcaseClusterImageIdInvalid", ImageId, $"'{ImageId}' is not an AMI id such as ami-0123456789abcdef0.");
+            throw Invalid(ShowcaseErrors.ShowcaseClusterImageIdInvalid, ImageId, $"'{ImageId}' is not an AMI id such as ami-0123456789abcdef0.");
         }
 
         if (!Regex.IsMatch(InstanceType ?? string.Empty, InstanceTypePattern))
         {
-            throw Invalid("ShowcaseClusterInstanceTypeInvalid", InstanceType, $"'{InstanceType}' is not an instance type such as t3.medium.");
+            throw Invalid(ShowcaseErrors.ShowcaseClusterInstanceTypeInvalid, InstanceType, $"'{InstanceType}' is not an instance type such as t3.medium.");
         }
 
         if (KeyName is not null && !Regex.IsMatch(KeyName, KeyNamePattern))
         {
-            throw Invalid("ShowcaseClusterKeyNameInvalid", KeyName, $"'{KeyName}' is not a valid key pair name (1-255 printable ASCII characters).");
+            throw Invalid(ShowcaseErrors.ShowcaseClusterKeyNameInvalid, KeyName, $"'{KeyName}' is not a valid key pair name (1-255 printable ASCII characters).");
         }
 
         if (PublicKey is not null && !Regex.IsMatch(PublicKey.Trim(), "^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$"))
         {
-            throw Invalid("ShowcaseClusterPublicKeyInvalid", null, "The public key is not an OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa-sha2-*).");
+            throw Invalid(ShowcaseErrors.ShowcaseClusterPublicKeyInvalid, null, "The public key is not an OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa-sha2-*).");
         }
 
         if (RootVolumeSizeGiB < 8 || RootVolumeSizeGiB > 16384)
         {
-            throw Invalid("ShowcaseClusterVolumeSizeInvalid", RootVolumeSizeGiB, "The root volume size must be between 8 and 16384 GiB.");
+            throw Invalid(ShowcaseErrors.ShowcaseClusterVolumeSizeInvalid, RootVolumeSizeGiB, "The root volume size must be between 8 and 16384 GiB.");
         }
 
         if (AvailabilityZone is not null && !Regex.IsMatch(AvailabilityZone, "^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$"))
         {
-            throw Invalid("ShowcaseClusterZoneInvalid", AvailabilityZone, $"'{AvailabilityZone}' is not an availability zone name such as eu-west-1a.");
+            throw Invalid(ShowcaseErrors.ShowcaseClusterZoneInvalid, AvailabilityZone, $"'{AvailabilityZone}' is not an availability zone name such as eu-west-1a.");
         }
     }
 
@@ -191,14 +191,14 @@ public sealed class ClusterSpec
     {
         if (!Ipv4Cidr.TryParse(text, out var cidr))
         {
-            throw Invalid("ShowcaseClusterCidrInvalid", text, $"-{parameter} '{text}' is not an IPv4 CIDR block with its network address (such as 10.0.5.0/24).");
+            throw Invalid(ShowcaseErrors.ShowcaseClusterCidrInvalid, text, $"-{parameter} '{text}' is not an IPv4 CIDR block with its network address (such as 10.0.5.0/24).");
         }
 
         return cidr;
     }
 
-    private static ShowcaseException Invalid(string errorId, object? target, string message, string? action = null) =>
-        new(errorId, ShowcaseErrorCategory.InvalidArgument, target, message) { Terminating = true, RecommendedAction = action };
+    private static ShowcaseException Invalid(ShowcaseError error, object? target, string message, string? action = null) =>
+        new(error, target, message) { Terminating = true, RecommendedAction = action };
 }
 
 /// <summary>One ingress rule the module wants on a security group.</summary>

@@ -66,7 +66,7 @@ internal sealed class Ec2Calls
         {
             if (DateTime.UtcNow - started > Options.WaitTimeout)
             {
-                throw new ShowcaseException("ShowcaseClusterTimeout", ShowcaseErrorCategory.OperationTimeout, what, $"Gave up waiting for {what} after {Options.WaitTimeout.TotalMinutes:0.#} minutes.")
+                throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterTimeout, what, $"Gave up waiting for {what} after {Options.WaitTimeout.TotalMinutes:0.#} minutes.")
                 {
                     RecommendedAction = "Run the command again: it continues from the resources that exist.",
                 };

@@ -21,7 +21,7 @@ public sealed class MarathonAppDefinition
     public string Json { get; }
 
     /// <summary>
-    /// Parses a spec file's text; a malformed file throws <see cref="MarathonErrors.AppInvalid"/> naming
+    /// Parses a spec file's text; a malformed file throws <see cref="ShowcaseErrors.MarathonAppInvalid"/> naming
     /// <paramref name="source"/> and the line and position of the problem.
     /// </summary>
     public static MarathonAppDefinition Parse(string text, string source)
@@ -29,12 +29,12 @@ public sealed class MarathonAppDefinition
         try
         {
             return new MarathonAppDefinition(MarathonClient.ParseJson(text) as JObject
-                ?? throw new ShowcaseException(MarathonErrors.AppInvalid, ShowcaseErrorCategory.InvalidData, source, $"The app spec file '{source}' does not hold a JSON object (an app definition starts with '{{')."));
+                ?? throw new ShowcaseException(ShowcaseErrors.MarathonAppInvalid, source, $"The app spec file '{source}' does not hold a JSON object (an app definition starts with '{{')."));
         }
         catch (JsonReaderException ex)
         {
             var where = ex.LineNumber > 0 ? $" (line {ex.LineNumber}, position {ex.LinePosition})" : string.Empty;
-            throw new ShowcaseException(MarathonErrors.AppInvalid, ShowcaseErrorCategory.InvalidData, source, $"The app spec file '{source}' is not valid JSON{where}: {StripLocation(ex.Message)}")
+            throw new ShowcaseException(ShowcaseErrors.MarathonAppInvalid, source, $"The app spec file '{source}' is not valid JSON{where}: {StripLocation(ex.Message)}")
             {
                 RecommendedAction = "Fix the JSON at that place (see examples/specs/app.json) and try again.",
             };

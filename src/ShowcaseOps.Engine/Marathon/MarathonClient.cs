@@ -53,7 +53,7 @@ public sealed class MarathonClient
         return (Parse(body, "apps")["apps"] as JArray ?? new JArray()).OfType<JObject>().Select(ToApp).ToArray();
     }
 
-    /// <summary>One app with its tasks (<c>GET /v2/apps/{id}</c>). Unknown → <see cref="MarathonErrors.AppNotFound"/>.</summary>
+    /// <summary>One app with its tasks (<c>GET /v2/apps/{id}</c>). Unknown → <see cref="ShowcaseErrors.MarathonAppNotFound"/>.</summary>
     public async Task<MarathonAppInfo> GetAppAsync(string appId, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var id = NormalizeAppId(appId);
@@ -89,7 +89,7 @@ public sealed class MarathonClient
 
     /// <summary>
     /// Creates an app from its JSON definition (<c>POST /v2/apps</c>). Malformed JSON fails here without a remote call;
-    /// Marathon's own 400/422 become <see cref="MarathonErrors.AppInvalid"/> with its details; an existing id <see cref="MarathonErrors.AppExists"/>.
+    /// Marathon's own 400/422 become <see cref="ShowcaseErrors.MarathonAppInvalid"/> with its details; an existing id <see cref="ShowcaseErrors.MarathonAppExists"/>.
     /// </summary>
     public async Task<MarathonAppInfo> CreateAppAsync(string appJson, IOperationReporter reporter, CancellationToken cancellationToken)
     {
@@ -100,7 +100,7 @@ public sealed class MarathonClient
         }
         catch (JsonReaderException ex)
         {
-            throw new ShowcaseException(MarathonErrors.AppInvalid, ShowcaseErrorCategory.InvalidData, appJson, "The app definition is not valid JSON: " + ex.Message)
+            throw new ShowcaseException(ShowcaseErrors.MarathonAppInvalid, appJson, "The app definition is not valid JSON: " + ex.Message)
             {
                 RecommendedAction = "Fix the JSON (see examples/specs/app.json) and try again.",
             };
@@ -111,7 +111,7 @@ public sealed class MarathonClient
         var response = await SendAsync(request, reporter, cancellationToken).ConfigureAwait(false);
         if (response.Status == 409)
         {
-            throw new ShowcaseException(MarathonErrors.AppExists, ShowcaseErrorCategory.ResourceExists, id, $"Marathon already has an app '{id}'. {MessageOf(response.Body)}")
+            throw new ShowcaseException(ShowcaseErrors.MarathonAppExists, id, $"Marathon already has an app '{id}'. {MessageOf(response.Body)}")
             {
                 RecommendedAction = "Scale or change the existing app, or remove it first.",
             };
@@ -123,14 +123,14 @@ public sealed class MarathonClient
 
     /// <summary>
     /// Sets the instance count (<c>PATCH /v2/apps/{id}</c> with <c>{"instances": n}</c>; PATCH, unlike PUT, never creates an app).
-    /// While a deployment runs Marathon answers 409 → <see cref="MarathonErrors.AppLocked"/> unless <paramref name="force"/>.
+    /// While a deployment runs Marathon answers 409 → <see cref="ShowcaseErrors.MarathonAppLocked"/> unless <paramref name="force"/>.
     /// </summary>
     public async Task<MarathonDeploymentStarted> ScaleAppAsync(string appId, int instances, bool force, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var id = NormalizeAppId(appId);
         if (instances < 0)
         {
-            throw new ShowcaseException(MarathonErrors.AppInvalid, ShowcaseErrorCategory.InvalidArgument, id, $"Cannot scale '{id}' to {instances.ToString(CultureInfo.InvariantCulture)} instances: the count must be 0 or more.");
+            throw new ShowcaseException(ShowcaseErrors.MarathonAppInvalid, ShowcaseErrorCategory.InvalidArgument, id, $"Cannot scale '{id}' to {instances.ToString(CultureInfo.InvariantCulture)} instances: the count must be 0 or more.");
         }
 
         var body = new JObject { ["instances"] = instances }.ToString(Formatting.None);
@@ -140,7 +140,7 @@ public sealed class MarathonClient
         return ToDeploymentResult(id, response.Body);
     }
 
-    /// <summary>Destroys an app and its tasks (<c>DELETE /v2/apps/{id}</c>). Unknown → <see cref="MarathonErrors.AppNotFound"/>.</summary>
+    /// <summary>Destroys an app and its tasks (<c>DELETE /v2/apps/{id}</c>). Unknown → <see cref="ShowcaseErrors.MarathonAppNotFound"/>.</summary>
     public async Task<MarathonDeploymentStarted> DeleteAppAsync(string appId, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var id = NormalizeAppId(appId);
@@ -161,7 +161,7 @@ public sealed class MarathonClient
         var response = await SendAsync(new PlatformRequest(PlatformTarget.Marathon, "DELETE", path, description: "Marathon kill task " + taskId), reporter, cancellationToken).ConfigureAwait(false);
         if (response.Status == 404 && MessageOf(response.Body).StartsWith("Task ", StringComparison.Ordinal))
         {
-            throw new ShowcaseException(MarathonErrors.TaskNotFound, ShowcaseErrorCategory.ObjectNotFound, taskId, $"Marathon has no task '{taskId}' in app '{id}'.");
+            throw new ShowcaseException(ShowcaseErrors.MarathonTaskNotFound, taskId, $"Marathon has no task '{taskId}' in app '{id}'.");
         }
 
         EnsureSuccess(response, id);
@@ -179,7 +179,7 @@ public sealed class MarathonClient
     /// <summary>
     /// Waits until no deployment matches <paramref name="appIdOrDeploymentId"/> (a deployment id, or an app id: every deployment
     /// that affects the app), polling <c>/v2/deployments</c>. Reports progress (always completed). Times out with
-    /// <see cref="MarathonErrors.DeploymentTimeout"/>.
+    /// <see cref="ShowcaseErrors.MarathonDeploymentTimeout"/>.
     /// </summary>
     public async Task WaitForDeploymentsAsync(string appIdOrDeploymentId, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken)
     {
@@ -205,7 +205,7 @@ public sealed class MarathonClient
                 var summary = string.Join("; ", pending.Select(p => p.ToString()));
                 if (elapsed >= timeout)
                 {
-                    throw new ShowcaseException(MarathonErrors.DeploymentTimeout, ShowcaseErrorCategory.OperationTimeout, appIdOrDeploymentId, $"Marathon {what} did not finish within {timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s. Still running: {summary}.")
+                    throw new ShowcaseException(ShowcaseErrors.MarathonDeploymentTimeout, appIdOrDeploymentId, $"Marathon {what} did not finish within {timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s. Still running: {summary}.")
                     {
                         RecommendedAction = "Check the app's tasks (Get-MarathonTask) and Marathon's deployments; wait longer with -TimeoutSeconds.",
                     };
@@ -234,14 +234,14 @@ public sealed class MarathonClient
         var responses = await _channel.SendAsync(new[] { request }, reporter, cancellationToken).ConfigureAwait(false);
         if (responses.Count != 1)
         {
-            throw new ShowcaseException(MarathonErrors.RequestFailed, ShowcaseErrorCategory.InvalidResult, request.Description, $"The {_channel.Name} channel answered {responses.Count.ToString(CultureInfo.InvariantCulture)} responses to 1 Marathon request.");
+            throw new ShowcaseException(ShowcaseErrors.MarathonRequestFailed, request.Description, $"The {_channel.Name} channel answered {responses.Count.ToString(CultureInfo.InvariantCulture)} responses to 1 Marathon request.");
         }
 
         var response = responses[0];
         reporter.Verbose($"{request.Description} -> {response.Status.ToString(CultureInfo.InvariantCulture)}");
         if (response.Status == 0)
         {
-            throw new ShowcaseException(MarathonErrors.Unreachable, ShowcaseErrorCategory.ConnectionError, request.Description, $"Could not reach Marathon through the {_channel.Name} channel ({request.Description}): {response.Body}")
+            throw new ShowcaseException(ShowcaseErrors.MarathonUnreachable, request.Description, $"Could not reach Marathon through the {_channel.Name} channel ({request.Description}): {response.Body}")
             {
                 RecommendedAction = "Check that the cluster is running and Marathon is up (port 8080 on the masters).",
             };
@@ -269,7 +269,7 @@ public sealed class MarathonClient
             ex => ex switch
             {
                 TransientMarathonException t => "Marathon answered " + t.Response.Status.ToString(CultureInfo.InvariantCulture),
-                ShowcaseException { ErrorId: MarathonErrors.Unreachable } => "Marathon unreachable",
+                ShowcaseException { Error: var e } when e == ShowcaseErrors.MarathonUnreachable => "Marathon unreachable",
                 _ => null,
             },
             ReadRetry,
@@ -299,24 +299,24 @@ public sealed class MarathonClient
         switch (response.Status)
         {
             case 404 when request.PathAndQuery.StartsWith("/v2/apps/", StringComparison.Ordinal):
-                throw new ShowcaseException(MarathonErrors.AppNotFound, ShowcaseErrorCategory.ObjectNotFound, target, $"Marathon has no app '{target}'. {message}".TrimEnd())
+                throw new ShowcaseException(ShowcaseErrors.MarathonAppNotFound, target, $"Marathon has no app '{target}'. {message}".TrimEnd())
                 {
                     RecommendedAction = "List the apps with Get-MarathonApp; app ids are lower-case and start with '/'.",
                 };
             case 409:
-                throw new ShowcaseException(MarathonErrors.AppLocked, ShowcaseErrorCategory.ResourceBusy, target, $"Marathon app '{target}' is locked by a running deployment ({DeploymentIdsOf(response.Body)}). {message}")
+                throw new ShowcaseException(ShowcaseErrors.MarathonAppLocked, target, $"Marathon app '{target}' is locked by a running deployment ({DeploymentIdsOf(response.Body)}). {message}")
                 {
                     RecommendedAction = "Wait for the deployment to finish (Wait-MarathonDeployment), or use -Force to override it.",
                 };
             case 400 or 422:
-                throw new ShowcaseException(MarathonErrors.AppInvalid, ShowcaseErrorCategory.InvalidData, target, $"Marathon rejected the app definition for '{target}': {DescribeValidation(response.Body)}")
+                throw new ShowcaseException(ShowcaseErrors.MarathonAppInvalid, target, $"Marathon rejected the app definition for '{target}': {DescribeValidation(response.Body)}")
                 {
                     RecommendedAction = "Fix the app definition (see examples/specs/app.json and docs/marathon.md) and try again.",
                 };
             case 401 or 403:
-                throw new ShowcaseException(MarathonErrors.AccessDenied, ShowcaseErrorCategory.PermissionDenied, target, $"Marathon refused {request.Description} ({response.Status.ToString(CultureInfo.InvariantCulture)}): {message}");
+                throw new ShowcaseException(ShowcaseErrors.MarathonAccessDenied, target, $"Marathon refused {request.Description} ({response.Status.ToString(CultureInfo.InvariantCulture)}): {message}");
             default:
-                throw new ShowcaseException(MarathonErrors.RequestFailed, ShowcaseErrorCategory.InvalidResult, target, $"{request.Description} failed: Marathon answered {response.Status.ToString(CultureInfo.InvariantCulture)}. {message}".TrimEnd());
+                throw new ShowcaseException(ShowcaseErrors.MarathonRequestFailed, target, $"{request.Description} failed: Marathon answered {response.Status.ToString(CultureInfo.InvariantCulture)}. {message}".TrimEnd());
         }
     }
 
@@ -392,7 +392,7 @@ public sealed class MarathonClient
     }
 
     private static ShowcaseException Unexpected(string what, string body) =>
-        new(MarathonErrors.RequestFailed, ShowcaseErrorCategory.InvalidResult, what, $"Marathon answered something unexpected for {what}: {(body.Length > 200 ? body.Substring(0, 200) + "…" : body)}");
+        new(ShowcaseErrors.MarathonRequestFailed, what, $"Marathon answered something unexpected for {what}: {(body.Length > 200 ? body.Substring(0, 200) + "…" : body)}");
 
     private static string EncodeId(string normalizedId) =>
         string.Join("/", normalizedId.Split('/').Select(Uri.EscapeDataString));

@@ -60,7 +60,7 @@ public sealed class MarathonEventStream : IDisposable
 
     /// <summary>
     /// Opens the stream over direct HTTP (<c>Accept: text/event-stream</c>). The returned reader owns the response; dispose it
-    /// to disconnect. A non-2xx answer throws <see cref="ShowcaseException"/> (<see cref="MarathonErrors.RequestFailed"/>).
+    /// to disconnect. A non-2xx answer throws <see cref="ShowcaseException"/> (<see cref="ShowcaseErrors.MarathonRequestFailed"/>).
     /// </summary>
     public static async Task<MarathonEventStream> OpenAsync(HttpClient http, Uri marathonBase, IEnumerable<string>? eventTypes, CancellationToken cancellationToken)
     {
@@ -74,14 +74,14 @@ public sealed class MarathonEventStream : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            throw new ShowcaseException(MarathonErrors.Unreachable, ShowcaseErrorCategory.ConnectionError, uri.ToString(), "Could not open Marathon's event stream at " + uri + ": " + ex.Message, ex);
+            throw new ShowcaseException(ShowcaseErrors.MarathonUnreachable, uri.ToString(), "Could not open Marathon's event stream at " + uri + ": " + ex.Message, ex);
         }
 
         if (!response.IsSuccessStatusCode)
         {
             var status = (int)response.StatusCode;
             response.Dispose();
-            throw new ShowcaseException(MarathonErrors.RequestFailed, ShowcaseErrorCategory.InvalidResult, uri.ToString(), "Marathon refused the event stream at " + uri + " (" + status.ToString(System.Globalization.CultureInfo.InvariantCulture) + ").");
+            throw new ShowcaseException(ShowcaseErrors.MarathonRequestFailed, uri.ToString(), "Marathon refused the event stream at " + uri + " (" + status.ToString(System.Globalization.CultureInfo.InvariantCulture) + ").");
         }
 
         var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);

@@ -145,8 +145,7 @@ public static class PlatformFailures
         if (response.Status == 0)
         {
             return new ShowcaseException(
-                "PlatformUnreachable",
-                ShowcaseErrorCategory.ConnectionError,
+                ShowcaseErrors.PlatformUnreachable,
                 request,
                 $"{request.Target} could not be reached for '{request.Description}' (channel {channel}): {Shorten(response.Body)}")
             {
@@ -155,7 +154,7 @@ public static class PlatformFailures
         }
 
         return new ShowcaseException(
-            "PlatformRequestFailed",
+            ShowcaseErrors.PlatformRequestFailed,
             response.Status == 409 ? ShowcaseErrorCategory.ResourceExists
                 : response.Status == 404 ? ShowcaseErrorCategory.ObjectNotFound
                 : response.Status is 400 or 405 or 422 ? ShowcaseErrorCategory.InvalidArgument

@@ -119,8 +119,7 @@ public static class PlatformBatchParser
                 : sawDone ? "the output is incomplete" : "the script stopped before the end (failed or was cut short)";
             var detail = string.IsNullOrWhiteSpace(errorOutput) ? string.Empty : " Error output: " + Tail(errorOutput!, 400);
             throw new ShowcaseException(
-                "PlatformResponseMissing",
-                ShowcaseErrorCategory.ProtocolError,
+                ShowcaseErrors.PlatformResponseMissing,
                 first,
                 $"No response for {missing.Length} of {batch.Count} platform request(s), first '{first.Description}' (#{missing[0]}): {why}.{detail}")
             {
@@ -154,8 +153,7 @@ public static class PlatformBatchParser
 
     private static ShowcaseException Malformed(PlatformRequest? request, string why, Exception? inner) =>
         new(
-            "PlatformResponseMalformed",
-            ShowcaseErrorCategory.InvalidData,
+            ShowcaseErrors.PlatformResponseMalformed,
             request,
             $"The platform batch output could not be decoded: {why}",
             inner);

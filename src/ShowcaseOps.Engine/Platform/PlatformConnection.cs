@@ -86,8 +86,7 @@ public sealed class PlatformConnection : IDisposable
         if (resolved.Gateway is null || resolved.Master is null || resolved.Gateway.PrivateIpAddress is null || resolved.Master.PrivateIpAddress is null)
         {
             throw new ShowcaseException(
-                "ShowcaseClusterIncomplete",
-                ShowcaseErrorCategory.ResourceUnavailable,
+                ShowcaseErrors.ShowcaseClusterIncomplete,
                 resolved.Name,
                 $"Cluster '{resolved.Name}' has no running gateway and master, so the SSM channel has nowhere to run.")
             {
@@ -113,8 +112,7 @@ public sealed class PlatformConnection : IDisposable
         if (missing.Length > 0)
         {
             throw new ShowcaseException(
-                "PlatformEndpointMissing",
-                ShowcaseErrorCategory.InvalidArgument,
+                ShowcaseErrors.PlatformEndpointMissing,
                 string.Join(", ", missing),
                 $"The HTTP channel has no URL for {string.Join(", ", missing)}.")
             {
@@ -163,8 +161,7 @@ public sealed class PlatformConnection : IDisposable
             if (names.Count != 1)
             {
                 throw new ShowcaseException(
-                    "ShowcaseClusterNotSpecified",
-                    ShowcaseErrorCategory.InvalidArgument,
+                    ShowcaseErrors.ShowcaseClusterNotSpecified,
                     null,
                     names.Count == 0
                         ? "No cluster was given and none exists in this region."
@@ -180,7 +177,7 @@ public sealed class PlatformConnection : IDisposable
 
         reporter.Verbose($"Looking up cluster '{name}' by its tags.");
         return await ClusterDiscovery.FindAsync(ec2, name, cancellationToken).ConfigureAwait(false)
-            ?? throw new ShowcaseException("ShowcaseClusterNotFound", ShowcaseErrorCategory.ObjectNotFound, name, $"No cluster named '{name}' was found in this region.")
+            ?? throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterNotFound, name, $"No cluster named '{name}' was found in this region.")
             {
                 Terminating = true,
                 RecommendedAction = "List clusters with Get-ShowcaseCluster, or check -Region.",
@@ -193,7 +190,7 @@ public sealed class PlatformConnection : IDisposable
         {
             return await FindRequiredAsync(settings, session, name, reporter, cancellationToken).ConfigureAwait(false);
         }
-        catch (ShowcaseException ex) when (ex.ErrorId is "ShowcaseClusterNotFound" or "AwsRegionNotSet" or "AwsCredentialsNotFound")
+        catch (ShowcaseException ex) when (ex.Error == ShowcaseErrors.ShowcaseClusterNotFound || ex.Error == ShowcaseErrors.AwsRegionNotSet || ex.Error == ShowcaseErrors.AwsCredentialsNotFound)
         {
             reporter.Verbose($"Cluster '{name}' not found ({ex.ErrorId}); the HTTP channel goes on without it (domain {ClusterSpec.DefaultDomain}).");
             return null;

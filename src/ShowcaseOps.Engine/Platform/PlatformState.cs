@@ -193,7 +193,7 @@ public sealed class PlatformState
 
         var first = Problems[0];
         throw new ShowcaseException(
-            "PlatformReadFailed",
+            ShowcaseErrors.PlatformReadFailed,
             first.Status == 0 ? ShowcaseErrorCategory.ConnectionError : ShowcaseErrorCategory.InvalidResult,
             first.Target,
             $"{Problems.Count} platform read(s) failed, first {first.Target} '{first.Description}' ({(first.Status == 0 ? "no response" : first.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))}): {first.Message}")

@@ -57,7 +57,7 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
             CommandsSent++;
             if (!result.Succeeded && result.ExitCode != 0)
             {
-                throw result.ToException() ?? new ShowcaseException("PlatformChannelFailed", ShowcaseErrorCategory.InvalidResult, _gateway.InstanceId, $"The platform batch on {_gateway} ended {result.Status}.");
+                throw result.ToException() ?? new ShowcaseException(ShowcaseErrors.PlatformChannelFailed, _gateway.InstanceId, $"The platform batch on {_gateway} ended {result.Status}.");
             }
 
             responses.AddRange(script.ParseOutput(result.StandardOutput, result.StandardError));

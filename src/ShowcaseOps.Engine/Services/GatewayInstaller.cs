@@ -59,7 +59,7 @@ internal static class GatewayInstaller
         if (failed is not null)
         {
             throw new ShowcaseException(
-                "ShowcaseGatewayRegistrationFailed",
+                ShowcaseErrors.ShowcaseGatewayRegistrationFailed,
                 failed.Status == 0 ? ShowcaseErrorCategory.ConnectionError : ShowcaseErrorCategory.InvalidResult,
                 spec.Cluster,
                 $"{failed.Request.Description}: {(failed.Status == 0 ? "no response" : failed.Status.ToString(CultureInfo.InvariantCulture))} {Shorten(failed.Body)}")
@@ -115,7 +115,7 @@ internal static class GatewayInstaller
         return (created, parameter);
     }
 
-    private static ShowcaseException KeyFailed(string cluster, string message) => new("ShowcaseGatewayKeyInstallFailed", ShowcaseErrorCategory.InvalidResult, cluster, message)
+    private static ShowcaseException KeyFailed(string cluster, string message) => new(ShowcaseErrors.ShowcaseGatewayKeyInstallFailed, cluster, message)
     {
         RecommendedAction = "Over SSM the gateway reads the key with its instance role (IMDSv2, ssm:GetParameter with decryption, curl 7.75+ for SigV4): "
             + "check the role allows it, or install the key through a tunnel with -Channel Http -PlatformEndpoint @{ Kong = 'http://localhost:8001' }. See docs/gateway.md.",

@@ -73,7 +73,7 @@ internal static class GatewayKeyStore
     }
 
     private static ShowcaseException Invalid(string name) => new(
-        "ShowcaseGatewayKeyInvalid", ShowcaseErrorCategory.InvalidData, name,
+        ShowcaseErrors.ShowcaseGatewayKeyInvalid, name,
         $"The parameter {name} does not hold a usable key (16 to 256 characters of A-Z a-z 0-9 - _).")
     {
         Terminating = true,

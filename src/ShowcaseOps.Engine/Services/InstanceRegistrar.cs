@@ -207,7 +207,7 @@ public static class InstanceRegistrar
             var status = response?.Status ?? 0;
             var message = response is null ? "no response" : (status == 0 ? "no response: " : status.ToString(CultureInfo.InvariantCulture) + " ") + Shorten(response.Body);
             var error = new ShowcaseException(
-                registering ? "ShowcaseInstanceRegistrationFailed" : "ShowcaseInstanceUnregistrationFailed",
+                registering ? ShowcaseErrors.ShowcaseInstanceRegistrationFailed : ShowcaseErrors.ShowcaseInstanceUnregistrationFailed,
                 status == 0 ? ShowcaseErrorCategory.ConnectionError : ShowcaseErrorCategory.InvalidResult,
                 outcome.Service + "/" + outcome.InstanceId,
                 $"{request.Description}: {message}")
@@ -238,7 +238,7 @@ public static class InstanceRegistrar
         }
         catch (JsonException ex)
         {
-            throw new ShowcaseException("PlatformReadFailed", ShowcaseErrorCategory.InvalidResult, PlatformTarget.Consul, "Consul's agent services are not the JSON expected: " + ex.Message);
+            throw new ShowcaseException(ShowcaseErrors.PlatformReadFailed, ShowcaseErrorCategory.InvalidResult, PlatformTarget.Consul, "Consul's agent services are not the JSON expected: " + ex.Message);
         }
 
         for (var i = 0; i < names.Length; i++)
@@ -248,7 +248,7 @@ public static class InstanceRegistrar
             if (response.Status == 404)
             {
                 view.SetProblem(service, target => new ShowcaseException(
-                    "ShowcaseServiceNotRegistered", ShowcaseErrorCategory.ObjectNotFound, target,
+                    ShowcaseErrors.ShowcaseServiceNotRegistered, target,
                     $"Service '{service}' has no Vulcand backend, so its instances have nowhere to go.")
                 {
                     RecommendedAction = $"Register the service first: Register-ShowcaseService -Name {service} -ServicePort <port>.",
@@ -259,7 +259,7 @@ public static class InstanceRegistrar
             if (!response.Succeeded)
             {
                 var failure = ReadFailed(response);
-                view.SetProblem(service, target => new ShowcaseException(failure.ErrorId, failure.Category, target, failure.Message) { RecommendedAction = failure.RecommendedAction });
+                view.SetProblem(service, target => new ShowcaseException(failure.Error, failure.Category, target, failure.Message) { RecommendedAction = failure.RecommendedAction });
                 continue;
             }
 
@@ -269,7 +269,7 @@ public static class InstanceRegistrar
             }
             catch (JsonException ex)
             {
-                view.SetProblem(service, target => new ShowcaseException("PlatformReadFailed", ShowcaseErrorCategory.InvalidResult, target, $"Vulcand's servers of '{service}' are not the JSON expected: {ex.Message}"));
+                view.SetProblem(service, target => new ShowcaseException(ShowcaseErrors.PlatformReadFailed, ShowcaseErrorCategory.InvalidResult, target, $"Vulcand's servers of '{service}' are not the JSON expected: {ex.Message}"));
             }
         }
 
@@ -277,7 +277,7 @@ public static class InstanceRegistrar
     }
 
     private static ShowcaseException ReadFailed(PlatformResponse response) => new(
-        "PlatformReadFailed",
+        ShowcaseErrors.PlatformReadFailed,
         response.Status == 0 ? ShowcaseErrorCategory.ConnectionError : ShowcaseErrorCategory.InvalidResult,
         response.Request.Target,
         $"Could not read {response.Request.Description} ({(response.Status == 0 ? "no response" : response.Status.ToString(CultureInfo.InvariantCulture))}): {Shorten(response.Body)}")

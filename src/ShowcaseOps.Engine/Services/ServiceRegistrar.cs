@@ -93,7 +93,7 @@ public static class ServiceRegistrar
         }
 
         reporter.Verbose($"Registering {spec.Name}: {string.Join(", ", missing.Select(r => r.Description))}.");
-        await SendAsync(channel, missing, spec.Name, "ShowcaseServiceRegistrationFailed", reporter, cancellationToken).ConfigureAwait(false);
+        await SendAsync(channel, missing, spec.Name, ShowcaseErrors.ShowcaseServiceRegistrationFailed, reporter, cancellationToken).ConfigureAwait(false);
         var after = (await ReadAsync(channel, reporter, cancellationToken).ConfigureAwait(false)).Service(spec.Name);
         return new ServiceChangeResult(before, after, missing);
     }
@@ -120,7 +120,7 @@ public static class ServiceRegistrar
 
         var domain = before.Domain ?? defaultDomain;
         var plan = ServiceRegistrationPlan.UnregisterService(name, domain, before.Instances.Select(i => i.InstanceId));
-        await SendAsync(channel, plan, name, "ShowcaseServiceUnregistrationFailed", reporter, cancellationToken).ConfigureAwait(false);
+        await SendAsync(channel, plan, name, ShowcaseErrors.ShowcaseServiceUnregistrationFailed, reporter, cancellationToken).ConfigureAwait(false);
         return new ServiceChangeResult(before, null, plan);
     }
 
@@ -131,7 +131,7 @@ public static class ServiceRegistrar
         return state;
     }
 
-    private static async Task SendAsync(IPlatformChannel channel, IReadOnlyList<PlatformRequest> batch, string name, string errorId, IOperationReporter reporter, CancellationToken cancellationToken)
+    private static async Task SendAsync(IPlatformChannel channel, IReadOnlyList<PlatformRequest> batch, string name, ShowcaseError error, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var responses = await channel.SendAsync(batch, reporter, cancellationToken).ConfigureAwait(false);
         var failed = responses.Where(r => !r.Succeeded).ToArray();
@@ -143,7 +143,7 @@ public static class ServiceRegistrar
         var first = failed[0];
         var body = (first.Body ?? string.Empty).Trim();
         throw new ShowcaseException(
-            errorId,
+            error,
             first.Status == 0 ? ShowcaseErrorCategory.ConnectionError : first.Status == 409 ? ShowcaseErrorCategory.ResourceExists : ShowcaseErrorCategory.InvalidResult,
             name,
             $"{failed.Length.ToString(CultureInfo.InvariantCulture)} of {responses.Count.ToString(CultureInfo.InvariantCulture)} request(s) failed; first {first.Request.Description}: "

@@ -35,8 +35,7 @@ public static class SsmCommandEncoder
         if (name is null || !NamePattern.IsMatch(name) || ReservedNames.Contains(name, StringComparer.Ordinal))
         {
             throw new ShowcaseException(
-                "SsmEnvironmentNameInvalid",
-                ShowcaseErrorCategory.InvalidArgument,
+                ShowcaseErrors.SsmEnvironmentNameInvalid,
                 name,
                 $"'{name}' cannot be a script variable: names must match ^[A-Z_][A-Z0-9_]*$ and not be one of {string.Join(", ", ReservedNames)}.")
             {
@@ -51,7 +50,7 @@ public static class SsmCommandEncoder
         ValidateName(name);
         if (value is null || value.IndexOf('\0') >= 0)
         {
-            throw new ShowcaseException("SsmEnvironmentValueInvalid", ShowcaseErrorCategory.InvalidArgument, name, $"The value of {name} contains a NUL character, which a shell variable cannot hold.")
+            throw new ShowcaseException(ShowcaseErrors.SsmEnvironmentValueInvalid, name, $"The value of {name} contains a NUL character, which a shell variable cannot hold.")
             {
                 Terminating = true,
             };
@@ -124,8 +123,7 @@ public static class SsmCommandEncoder
         if (total > maxTotalLength)
         {
             throw new ShowcaseException(
-                "SsmScriptTooLarge",
-                ShowcaseErrorCategory.LimitsExceeded,
+                ShowcaseErrors.SsmScriptTooLarge,
                 null,
                 $"The script is {Encoding.UTF8.GetByteCount(script)} bytes ({total} characters once compressed and encoded); one SSM command may carry at most {maxTotalLength}.")
             {

@@ -178,16 +178,16 @@ public sealed class SsmHostResult
         var host = Role.Length == 0 ? $"{Name} ({InstanceId})" : $"{Name} ({Role}, {InstanceId})";
         return Status switch
         {
-            SsmCommandStatus.TimedOut => new ShowcaseException("SsmCommandTimedOut", ShowcaseErrorCategory.OperationTimeout, InstanceId, $"The command timed out on {host} ({StatusDetails}).{Suffix(tail)}")
+            SsmCommandStatus.TimedOut => new ShowcaseException(ShowcaseErrors.SsmCommandTimedOut, InstanceId, $"The command timed out on {host} ({StatusDetails}).{Suffix(tail)}")
             {
                 RecommendedAction = "Check that the host is Online in SSM and raise the execution timeout if the work is legitimately long.",
             },
-            SsmCommandStatus.Cancelled or SsmCommandStatus.Cancelling => new ShowcaseException("SsmCommandCancelled", ShowcaseErrorCategory.OperationStopped, InstanceId, $"The command was cancelled on {host}."),
-            SsmCommandStatus.NotSent => new ShowcaseException("SsmCommandNotSent", ShowcaseErrorCategory.ResourceUnavailable, InstanceId, $"The command could not be sent to {host}: {Error}")
+            SsmCommandStatus.Cancelled or SsmCommandStatus.Cancelling => new ShowcaseException(ShowcaseErrors.SsmCommandCancelled, InstanceId, $"The command was cancelled on {host}."),
+            SsmCommandStatus.NotSent => new ShowcaseException(ShowcaseErrors.SsmCommandNotSent, InstanceId, $"The command could not be sent to {host}: {Error}")
             {
                 RecommendedAction = "Check that the instance exists, is running and is Online in SSM (Get-ShowcaseHost / DescribeInstanceInformation).",
             },
-            _ => new ShowcaseException("SsmCommandFailed", ShowcaseErrorCategory.InvalidResult, InstanceId, $"The command failed on {host} with exit code {ExitCode}.{Suffix(tail)}"),
+            _ => new ShowcaseException(ShowcaseErrors.SsmCommandFailed, InstanceId, $"The command failed on {host} with exit code {ExitCode}.{Suffix(tail)}"),
         };
 
         static string Suffix(string tail) => tail.Length == 0 ? string.Empty : " stderr: " + tail;

@@ -96,8 +96,7 @@ public static class SsmReadiness
 
     internal static ShowcaseException NotOnline(string[] instanceIds, TimeSpan timeout) =>
         new(
-            "SsmInstanceNotOnline",
-            ShowcaseErrorCategory.OperationTimeout,
+            ShowcaseErrors.SsmInstanceNotOnline,
             instanceIds,
             $"{instanceIds.Length} instance(s) did not come Online in SSM within {timeout.TotalSeconds:0} s: {string.Join(", ", instanceIds)}. "
             + "This usually means one of: the instance profile's role lacks the AmazonSSMManagedInstanceCore policy (and Default Host Management "

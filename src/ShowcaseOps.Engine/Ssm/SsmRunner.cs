@@ -118,25 +118,25 @@ public sealed class SsmRunner
     {
         if (targets is null || targets.Count == 0)
         {
-            throw new ShowcaseException("SsmNoTargets", ShowcaseErrorCategory.InvalidArgument, null, "No host to run the command on.") { Terminating = true };
+            throw new ShowcaseException(ShowcaseErrors.SsmNoTargets, null, "No host to run the command on.") { Terminating = true };
         }
 
         var duplicate = targets.GroupBy(t => t.InstanceId, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            throw new ShowcaseException("SsmDuplicateTarget", ShowcaseErrorCategory.InvalidArgument, duplicate.Key, $"The instance {duplicate.Key} is listed more than once.") { Terminating = true };
+            throw new ShowcaseException(ShowcaseErrors.SsmDuplicateTarget, duplicate.Key, $"The instance {duplicate.Key} is listed more than once.") { Terminating = true };
         }
 
         var execution = (int)Math.Ceiling(options.ExecutionTimeout.TotalSeconds);
         if (execution < 1 || execution > 172800)
         {
-            throw new ShowcaseException("SsmTimeoutInvalid", ShowcaseErrorCategory.InvalidArgument, options.ExecutionTimeout, "The execution timeout must be between 1 second and 48 hours.") { Terminating = true };
+            throw new ShowcaseException(ShowcaseErrors.SsmTimeoutInvalid, options.ExecutionTimeout, "The execution timeout must be between 1 second and 48 hours.") { Terminating = true };
         }
 
         var delivery = (int)Math.Ceiling(options.DeliveryTimeout.TotalSeconds);
         if (delivery < 30 || delivery > 2592000)
         {
-            throw new ShowcaseException("SsmTimeoutInvalid", ShowcaseErrorCategory.InvalidArgument, options.DeliveryTimeout, "The delivery timeout must be between 30 seconds and 30 days.") { Terminating = true };
+            throw new ShowcaseException(ShowcaseErrors.SsmTimeoutInvalid, options.DeliveryTimeout, "The delivery timeout must be between 30 seconds and 30 days.") { Terminating = true };
         }
     }
 
@@ -257,7 +257,7 @@ public sealed class SsmRunner
             // The SendCommand call itself is not cancelled: Ctrl+C during it would drop the command id of a command that
             // SSM may already have started, and CancelOutstandingAsync could not cancel it. (Backoff waits still are.)
             var sentId = await CallAsync(_ => SdkCall.MapAsync(Ssm.SendCommandAsync(request, CancellationToken.None), r => r.Command?.CommandId), $"SendCommand to {instanceIds.Count} instance(s)", cancellationToken).ConfigureAwait(false);
-            var commandId = sentId ?? throw new ShowcaseException("SsmRequestFailed", ShowcaseErrorCategory.ProtocolError, instanceIds, "SendCommand answered without a command id.");
+            var commandId = sentId ?? throw new ShowcaseException(ShowcaseErrors.SsmRequestFailed, ShowcaseErrorCategory.ProtocolError, instanceIds, "SendCommand answered without a command id.");
             var pending = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
             foreach (var id in instanceIds)
             {
@@ -333,7 +333,7 @@ public sealed class SsmRunner
                 {
                     foreach (var missing in waiting.Values.Where(w => !lastStatus.ContainsKey(w.Target.InstanceId)).ToList())
                     {
-                        throw new ShowcaseException("SsmRequestFailed", ShowcaseErrorCategory.InvalidResult, missing.Target.InstanceId, $"SSM lists no invocation of command {commandId} on {missing.Target} {_options.InvocationVisibilityTimeout.TotalSeconds:0} s after sending it.");
+                        throw new ShowcaseException(ShowcaseErrors.SsmRequestFailed, missing.Target.InstanceId, $"SSM lists no invocation of command {commandId} on {missing.Target} {_options.InvocationVisibilityTimeout.TotalSeconds:0} s after sending it.");
                     }
                 }
             }

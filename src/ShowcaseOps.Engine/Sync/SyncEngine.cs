@@ -90,17 +90,17 @@ public sealed class SyncEngine
             body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                throw new ShowcaseException(MarathonErrors.RequestFailed, ShowcaseErrorCategory.InvalidResult, uri.ToString(), $"Marathon answered {((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)} to {uri}.");
+                throw new ShowcaseException(ShowcaseErrors.MarathonRequestFailed, uri.ToString(), $"Marathon answered {((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)} to {uri}.");
             }
         }
         catch (System.Net.Http.HttpRequestException ex)
         {
-            throw new ShowcaseException(MarathonErrors.Unreachable, ShowcaseErrorCategory.ConnectionError, uri.ToString(), $"Could not reach Marathon at {uri}: {ex.Message}", ex);
+            throw new ShowcaseException(ShowcaseErrors.MarathonUnreachable, uri.ToString(), $"Could not reach Marathon at {uri}: {ex.Message}", ex);
         }
 
         return TryParseApps(body, out var apps)
             ? apps
-            : throw new ShowcaseException(MarathonErrors.RequestFailed, ShowcaseErrorCategory.InvalidResult, uri.ToString(), "Marathon's app list could not be read.");
+            : throw new ShowcaseException(ShowcaseErrors.MarathonRequestFailed, uri.ToString(), "Marathon's app list could not be read.");
     }
 
     /// <summary>A snapshot of <paramref name="apps"/> against <see cref="LastPlatform"/> (null when there is none): no platform read.</summary>

@@ -75,13 +75,13 @@ public abstract class PlatformCmdlet : AwsCmdlet
         {
             if (!Enum.TryParse<PlatformTarget>(entry.Key?.ToString(), true, out var target))
             {
-                throw new Core.ShowcaseException("PlatformEndpointInvalid", Core.ShowcaseErrorCategory.InvalidArgument, entry.Key, $"'{entry.Key}' is not a platform API; use Consul, Vulcand, Kong or Marathon.") { Terminating = true };
+                throw new Core.ShowcaseException(Core.ShowcaseErrors.PlatformEndpointInvalid, entry.Key, $"'{entry.Key}' is not a platform API; use Consul, Vulcand, Kong or Marathon.") { Terminating = true };
             }
 
             var value = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
             if (!Uri.TryCreate(value?.ToString(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
-                throw new Core.ShowcaseException("PlatformEndpointInvalid", Core.ShowcaseErrorCategory.InvalidArgument, value, $"The {target} endpoint '{value}' is not an http(s) URL.") { Terminating = true };
+                throw new Core.ShowcaseException(Core.ShowcaseErrors.PlatformEndpointInvalid, value, $"The {target} endpoint '{value}' is not an http(s) URL.") { Terminating = true };
             }
 
             result[target] = uri;

@@ -321,7 +321,7 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
         }
         catch (Exception ex) when (ex is not (ParameterBindingException or ActionPreferenceStopException or RuntimeException or OutOfMemoryException))
         {
-            ThrowTerminatingError(new ErrorRecord(ex, "ShowcaseUnexpectedError", ErrorCategory.NotSpecified, target));
+            ThrowTerminatingError(ToErrorRecord(new ShowcaseException(ShowcaseErrors.ShowcaseUnexpectedError, target, ex.Message, ex)));
         }
     }
 

@@ -108,7 +108,7 @@ public sealed class ClusterSpecTests
         var ran = new System.Collections.Concurrent.ConcurrentBag<string>();
         var failing = new[]
         {
-            new PlanStep("x", "x", "x", StepAction.Create, Array.Empty<string>(), _ => throw new ShowcaseException("Boom", ShowcaseErrorCategory.InvalidResult, null, "boom")),
+            new PlanStep("x", "x", "x", StepAction.Create, Array.Empty<string>(), _ => throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterInstanceFailed, null, "boom")),
             new PlanStep("y", "y", "y", StepAction.Create, new[] { "x" }, _ => { ran.Add("y"); return Task.CompletedTask; }),
         };
         var error = await Assert.ThrowsAsync<ShowcaseException>(() => PlanExecutor.RunAsync(failing, 4, NullReporter.Instance, "test", CancellationToken.None));

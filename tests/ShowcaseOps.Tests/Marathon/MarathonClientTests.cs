@@ -99,7 +99,7 @@ public sealed class MarathonClientTests : IDisposable
         await _client.CreateAppAsync(RepoPaths.ExampleAppSpec, _r, _ct);
 
         var locked = await Assert.ThrowsAsync<ShowcaseException>(() => _client.ScaleAppAsync("web", 3, force: false, _r, _ct));
-        Assert.Equal(MarathonErrors.AppLocked, locked.ErrorId);
+        Assert.Equal(ShowcaseErrors.MarathonAppLocked.Id, locked.ErrorId);
         Assert.Equal(ShowcaseErrorCategory.ResourceBusy, locked.Category);
         Assert.Contains("-Force", locked.RecommendedAction);
         var deployments = await _client.ListDeploymentsAsync(_r, _ct);
@@ -111,7 +111,7 @@ public sealed class MarathonClientTests : IDisposable
         Assert.Equal(new[] { "/web" }, now.AffectedApps);
 
         var timeout = await Assert.ThrowsAsync<ShowcaseException>(() => _client.WaitForDeploymentsAsync("web", TimeSpan.FromMilliseconds(200), _r, _ct));
-        Assert.Equal(MarathonErrors.DeploymentTimeout, timeout.ErrorId);
+        Assert.Equal(ShowcaseErrors.MarathonDeploymentTimeout.Id, timeout.ErrorId);
 
         _host.Marathon.HoldDeployments = false;
         await _client.WaitForDeploymentsAsync("web", Wait, _r, _ct);
@@ -124,24 +124,24 @@ public sealed class MarathonClientTests : IDisposable
     public async Task An_unknown_app_is_not_found_and_scaling_it_creates_nothing()
     {
         var get = await Assert.ThrowsAsync<ShowcaseException>(() => _client.GetAppAsync("nope", _r, _ct));
-        Assert.Equal(MarathonErrors.AppNotFound, get.ErrorId);
+        Assert.Equal(ShowcaseErrors.MarathonAppNotFound.Id, get.ErrorId);
         Assert.Equal(ShowcaseErrorCategory.ObjectNotFound, get.Category);
         Assert.Equal("/nope", get.Target);
         Assert.Contains("App '/nope' does not exist", get.Message);
 
         var scale = await Assert.ThrowsAsync<ShowcaseException>(() => _client.ScaleAppAsync("nope", 2, false, _r, _ct));
-        Assert.Equal(MarathonErrors.AppNotFound, scale.ErrorId);
+        Assert.Equal(ShowcaseErrors.MarathonAppNotFound.Id, scale.ErrorId);
         Assert.Equal(0, _host.Marathon.AppCount);
 
-        Assert.Equal(MarathonErrors.AppNotFound, (await Assert.ThrowsAsync<ShowcaseException>(() => _client.DeleteAppAsync("nope", _r, _ct))).ErrorId);
-        Assert.Equal(MarathonErrors.AppNotFound, (await Assert.ThrowsAsync<ShowcaseException>(() => _client.ListTasksAsync("nope", null, _r, _ct))).ErrorId);
+        Assert.Equal(ShowcaseErrors.MarathonAppNotFound.Id, (await Assert.ThrowsAsync<ShowcaseException>(() => _client.DeleteAppAsync("nope", _r, _ct))).ErrorId);
+        Assert.Equal(ShowcaseErrors.MarathonAppNotFound.Id, (await Assert.ThrowsAsync<ShowcaseException>(() => _client.ListTasksAsync("nope", null, _r, _ct))).ErrorId);
     }
 
     [Fact]
     public async Task Malformed_json_is_invalid_without_any_remote_call()
     {
         var ex = await Assert.ThrowsAsync<ShowcaseException>(() => _client.CreateAppAsync("{ \"id\": \"web\", ", _r, _ct));
-        Assert.Equal(MarathonErrors.AppInvalid, ex.ErrorId);
+        Assert.Equal(ShowcaseErrors.MarathonAppInvalid.Id, ex.ErrorId);
         Assert.Equal(ShowcaseErrorCategory.InvalidData, ex.Category);
         Assert.Contains("not valid JSON", ex.Message);
         Assert.Equal(0, _channel.Requests);
@@ -152,7 +152,7 @@ public sealed class MarathonClientTests : IDisposable
     public async Task Marathon_validation_errors_name_the_problem()
     {
         var badId = await Assert.ThrowsAsync<ShowcaseException>(() => _client.CreateAppAsync("{\"id\":\"/Web_App\",\"cmd\":\"sleep 1\"}", _r, _ct));
-        Assert.Equal(MarathonErrors.AppInvalid, badId.ErrorId);
+        Assert.Equal(ShowcaseErrors.MarathonAppInvalid.Id, badId.ErrorId);
         Assert.Contains("Object is not valid", badId.Message);
         Assert.Contains("/id: must fully match regular expression", badId.Message);
 
@@ -164,7 +164,7 @@ public sealed class MarathonClientTests : IDisposable
         Assert.Contains("/cpus: error.expected.jsnumber", noId.Message);
 
         var negative = await Assert.ThrowsAsync<ShowcaseException>(() => _client.ScaleAppAsync("web", -1, false, _r, _ct));
-        Assert.Equal(MarathonErrors.AppInvalid, negative.ErrorId);
+        Assert.Equal(ShowcaseErrors.MarathonAppInvalid.Id, negative.ErrorId);
         Assert.Equal(0, _host.Marathon.AppCount);
         Assert.Equal(3, _host.Log.Count("marathon", "POST /v2/apps"));
         Assert.Equal(0, _host.Log.Count("marathon", "PATCH /v2/apps/{id}"));
@@ -175,7 +175,7 @@ public sealed class MarathonClientTests : IDisposable
     {
         await _client.CreateAppAsync(RepoPaths.ExampleAppSpec, _r, _ct);
         var ex = await Assert.ThrowsAsync<ShowcaseException>(() => _client.CreateAppAsync(RepoPaths.ExampleAppSpec, _r, _ct));
-        Assert.Equal(MarathonErrors.AppExists, ex.ErrorId);
+        Assert.Equal(ShowcaseErrors.MarathonAppExists.Id, ex.ErrorId);
         Assert.Equal(ShowcaseErrorCategory.ResourceExists, ex.Category);
         Assert.Contains("An app with id [/web] already exists.", ex.Message);
     }
@@ -211,7 +211,7 @@ public sealed class MarathonClientTests : IDisposable
 
         var deleted = await _client.DeleteAppAsync("web", _r, _ct);
         Assert.False(string.IsNullOrEmpty(deleted.DeploymentId));
-        Assert.Equal(MarathonErrors.AppNotFound, (await Assert.ThrowsAsync<ShowcaseException>(() => _client.GetAppAsync("web", _r, _ct))).ErrorId);
+        Assert.Equal(ShowcaseErrors.MarathonAppNotFound.Id, (await Assert.ThrowsAsync<ShowcaseException>(() => _client.GetAppAsync("web", _r, _ct))).ErrorId);
         Assert.Empty(await _client.ListTasksAsync(null, null, _r, _ct));
         await _client.WaitForDeploymentsAsync(deleted.DeploymentId, Wait, _r, _ct);
         Assert.Empty(await _client.ListDeploymentsAsync(_r, _ct));
@@ -239,7 +239,7 @@ public sealed class MarathonClientTests : IDisposable
         Assert.NotNull(scaled);
         Assert.Equal(0, (await _client.GetAppAsync("web", _r, _ct)).Instances);
         var gone = await Assert.ThrowsAsync<ShowcaseException>(() => _client.KillTaskAsync("web", after.Id, scale: false, _r, _ct));
-        Assert.Equal(MarathonErrors.TaskNotFound, gone.ErrorId);
+        Assert.Equal(ShowcaseErrors.MarathonTaskNotFound.Id, gone.ErrorId);
     }
 
     [Fact]
@@ -248,7 +248,7 @@ public sealed class MarathonClientTests : IDisposable
         var channel = new DeadChannel();
         var client = new MarathonClient(channel);
         var ex = await Assert.ThrowsAsync<ShowcaseException>(() => client.ScaleAppAsync("web", 1, false, _r, _ct));
-        Assert.Equal(MarathonErrors.Unreachable, ex.ErrorId);
+        Assert.Equal(ShowcaseErrors.MarathonUnreachable.Id, ex.ErrorId);
         Assert.Equal(ShowcaseErrorCategory.ConnectionError, ex.Category);
     }
 

@@ -38,8 +38,7 @@ public abstract class ClusterHostCmdlet : AwsCmdlet
     protected override void ProcessRecordCore()
     {
         var name = Name?.Name ?? Session.CurrentCluster ?? throw new ShowcaseException(
-            "ShowcaseClusterNotSpecified",
-            ShowcaseErrorCategory.InvalidArgument,
+            ShowcaseErrors.ShowcaseClusterNotSpecified,
             null,
             "No cluster was given and the session has no current cluster.")
         {

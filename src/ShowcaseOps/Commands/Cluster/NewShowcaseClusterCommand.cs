@@ -154,7 +154,7 @@ public sealed class NewShowcaseClusterCommand : AwsCmdlet
         var resolved = GetUnresolvedProviderPathFromPSPath(path);
         if (!File.Exists(resolved))
         {
-            throw new ShowcaseException("ShowcaseClusterPublicKeyNotFound", ShowcaseErrorCategory.ObjectNotFound, path, $"The public key file '{resolved}' does not exist.")
+            throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterPublicKeyNotFound, path, $"The public key file '{resolved}' does not exist.")
             {
                 Terminating = true,
                 RecommendedAction = "Pass the path of an OpenSSH public key (for example ~/.ssh/id_ed25519.pub).",
@@ -167,7 +167,7 @@ public sealed class NewShowcaseClusterCommand : AwsCmdlet
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ShowcaseException("ShowcaseClusterPublicKeyUnreadable", ShowcaseErrorCategory.InvalidArgument, path, $"Cannot read the public key file '{resolved}': {ex.Message}")
+            throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterPublicKeyUnreadable, path, $"Cannot read the public key file '{resolved}': {ex.Message}")
             {
                 Terminating = true,
                 RecommendedAction = "Pass the path of an OpenSSH public key file (for example ~/.ssh/id_ed25519.pub).",

@@ -50,8 +50,7 @@ public sealed class RemoveShowcaseAgentCommand : AwsCmdlet
             {
                 var other = info.Hosts.FirstOrDefault(h => h.InstanceId == id);
                 WriteShowcaseError(new ShowcaseException(
-                    other is null ? "ShowcaseAgentNotFound" : "ShowcaseAgentRoleInvalid",
-                    other is null ? ShowcaseErrorCategory.ObjectNotFound : ShowcaseErrorCategory.InvalidArgument,
+                    other is null ? ShowcaseErrors.ShowcaseAgentNotFound : ShowcaseErrors.ShowcaseAgentRoleInvalid,
                     id,
                     other is null ? $"Cluster '{Cluster}' has no agent {id}." : $"{id} is the cluster's {other.Role}, not an agent: only agents can be removed this way.")
                 {

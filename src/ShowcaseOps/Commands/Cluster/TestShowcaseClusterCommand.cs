@@ -32,7 +32,7 @@ public sealed class TestShowcaseClusterCommand : AwsCmdlet
 
     protected override void ProcessRecordCore()
     {
-        var name = Cluster ?? Session.CurrentCluster ?? throw new ShowcaseException("ShowcaseClusterNotSpecified", ShowcaseErrorCategory.InvalidArgument, null, "No cluster was given and the session has no current cluster.")
+        var name = Cluster ?? Session.CurrentCluster ?? throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterNotSpecified, null, "No cluster was given and the session has no current cluster.")
         {
             Terminating = true,
             RecommendedAction = "Pass -Name <cluster>, pipe a ShowcaseCluster in, or choose one for the session with Use-ShowcaseCluster.",

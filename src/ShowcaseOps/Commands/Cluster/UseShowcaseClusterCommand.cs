@@ -61,7 +61,7 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
                 if (!Enum.TryParse<PlatformTarget>(entry.Key?.ToString(), true, out var target)
                     || !Uri.TryCreate(value?.ToString(), UriKind.Absolute, out var uri))
                 {
-                    throw new Core.ShowcaseException("PlatformEndpointInvalid", Core.ShowcaseErrorCategory.InvalidArgument, entry.Key, $"'{entry.Key} = {value}' is not a platform API (Consul, Vulcand, Kong, Marathon) with an http(s) URL.") { Terminating = true };
+                    throw new Core.ShowcaseException(Core.ShowcaseErrors.PlatformEndpointInvalid, entry.Key, $"'{entry.Key} = {value}' is not a platform API (Consul, Vulcand, Kong, Marathon) with an http(s) URL.") { Terminating = true };
                 }
 
                 endpoints[target] = uri;

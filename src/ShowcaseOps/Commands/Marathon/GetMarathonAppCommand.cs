@@ -45,7 +45,7 @@ public sealed class GetMarathonAppCommand : MarathonCmdlet
 
                 foreach (var missing in exact.Where(e => !seen.Contains(e)))
                 {
-                    reporter.Failure(new ShowcaseException(MarathonErrors.AppNotFound, ShowcaseErrorCategory.ObjectNotFound, missing, $"Marathon has no app '{missing}'.")
+                    reporter.Failure(new ShowcaseException(ShowcaseErrors.MarathonAppNotFound, missing, $"Marathon has no app '{missing}'.")
                     {
                         RecommendedAction = "List the apps with Get-MarathonApp; app ids are lower-case and start with '/'.",
                     });
@@ -60,7 +60,7 @@ public sealed class GetMarathonAppCommand : MarathonCmdlet
                 {
                     reporter.Output(await client.GetAppAsync(id, reporter, ct).ConfigureAwait(false));
                 }
-                catch (ShowcaseException ex) when (ex.ErrorId == MarathonErrors.AppNotFound)
+                catch (ShowcaseException ex) when (ex.ErrorId == ShowcaseErrors.MarathonAppNotFound.Id)
                 {
                     reporter.Failure(ex);
                 }

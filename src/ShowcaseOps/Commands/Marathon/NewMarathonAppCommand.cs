@@ -74,7 +74,7 @@ public sealed class NewMarathonAppCommand : MarathonCmdlet
             }
             catch (ArgumentException ex)
             {
-                throw new ShowcaseException(MarathonErrors.AppInvalid, ShowcaseErrorCategory.InvalidArgument, Definition, "The -Definition cannot be turned into JSON: " + ex.Message) { Terminating = true };
+                throw new ShowcaseException(ShowcaseErrors.MarathonAppInvalid, ShowcaseErrorCategory.InvalidArgument, Definition, "The -Definition cannot be turned into JSON: " + ex.Message) { Terminating = true };
             }
 
             yield return ("-Definition", converted);
@@ -101,7 +101,7 @@ public sealed class NewMarathonAppCommand : MarathonCmdlet
             var resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(pattern, out var provider);
             if (provider.Name != "FileSystem")
             {
-                WriteShowcaseError(new ShowcaseException(MarathonErrors.AppSpecNotFound, ShowcaseErrorCategory.InvalidArgument, pattern, $"'{pattern}' is not a file system path."));
+                WriteShowcaseError(new ShowcaseException(ShowcaseErrors.MarathonAppSpecNotFound, ShowcaseErrorCategory.InvalidArgument, pattern, $"'{pattern}' is not a file system path."));
                 return new List<string>();
             }
 
@@ -109,7 +109,7 @@ public sealed class NewMarathonAppCommand : MarathonCmdlet
         }
         catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
         {
-            WriteShowcaseError(new ShowcaseException(MarathonErrors.AppSpecNotFound, ShowcaseErrorCategory.ObjectNotFound, pattern, $"The app spec file '{pattern}' does not exist.")
+            WriteShowcaseError(new ShowcaseException(ShowcaseErrors.MarathonAppSpecNotFound, pattern, $"The app spec file '{pattern}' does not exist.")
             {
                 RecommendedAction = "Check the path; examples/specs/app.json is an example spec.",
             });
@@ -127,7 +127,7 @@ public sealed class NewMarathonAppCommand : MarathonCmdlet
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            WriteShowcaseError(new ShowcaseException(MarathonErrors.AppSpecNotFound, ShowcaseErrorCategory.ObjectNotFound, file, $"Cannot read the app spec file '{file}': {ex.Message}"));
+            WriteShowcaseError(new ShowcaseException(ShowcaseErrors.MarathonAppSpecNotFound, file, $"Cannot read the app spec file '{file}': {ex.Message}"));
             return null;
         }
 

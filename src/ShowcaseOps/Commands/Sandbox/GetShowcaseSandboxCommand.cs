@@ -16,8 +16,7 @@ public sealed class GetShowcaseSandboxCommand : ShowcaseCmdlet
         if (host is null)
         {
             throw new ShowcaseException(
-                "ShowcaseSandboxNotRunning",
-                ShowcaseErrorCategory.ObjectNotFound,
+                ShowcaseErrors.ShowcaseSandboxNotRunning,
                 null,
                 "The ShowcaseOps sandbox is not running in this session.")
             {

@@ -31,8 +31,7 @@ public sealed class GetShowcaseSandboxRequestCommand : ShowcaseCmdlet
     protected override void EndProcessingCore()
     {
         var host = RunspaceState.Sandbox as ShowcaseOps.Sandbox.SandboxHost ?? throw new ShowcaseException(
-            "ShowcaseSandboxNotRunning",
-            ShowcaseErrorCategory.ObjectNotFound,
+            ShowcaseErrors.ShowcaseSandboxNotRunning,
             null,
             "The ShowcaseOps sandbox is not running in this session.")
         {

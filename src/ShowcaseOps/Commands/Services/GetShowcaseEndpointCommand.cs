@@ -35,7 +35,7 @@ public sealed class GetShowcaseEndpointCommand : PlatformCmdlet
         {
             var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
             var publicIp = connection.Cluster?.GatewayAddress?.PublicIp
-                ?? throw new ShowcaseException("ShowcaseGatewayAddressUnknown", ShowcaseErrorCategory.ResourceUnavailable, connection.ClusterName,
+                ?? throw new ShowcaseException(ShowcaseErrors.ShowcaseGatewayAddressUnknown, connection.ClusterName,
                     $"Cluster '{connection.ClusterName}' has no gateway with a public IP address.")
                 {
                     Terminating = true,

@@ -40,7 +40,7 @@ public sealed class GetShowcaseServiceCommand : PlatformCmdlet
         {
             if (!services.Any(s => string.Equals(s.Name, name, System.StringComparison.OrdinalIgnoreCase)))
             {
-                WriteShowcaseError(new Core.ShowcaseException("ShowcaseServiceNotFound", Core.ShowcaseErrorCategory.ObjectNotFound, name, $"No service named '{name}' is registered in Consul, Vulcand or Kong.")
+                WriteShowcaseError(new Core.ShowcaseException(Core.ShowcaseErrors.ShowcaseServiceNotFound, name, $"No service named '{name}' is registered in Consul, Vulcand or Kong.")
                 {
                     RecommendedAction = "Register it with Register-ShowcaseService, or list all services with Get-ShowcaseService.",
                 });

@@ -46,7 +46,7 @@ public sealed class RegisterShowcaseGatewayCommand : PlatformCmdlet
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ParameterBindingException("Register-ShowcaseGateway needs a protection: -AllowCidr <cidr[]> and/or -KeyAuth, or -AllowAnonymous to open the UIs to everyone."),
-                "ShowcaseGatewayProtectionMissing",
+                Core.ShowcaseErrors.ShowcaseGatewayProtectionMissing.Id,
                 ErrorCategory.InvalidArgument,
                 null));
         }
@@ -54,7 +54,7 @@ public sealed class RegisterShowcaseGatewayCommand : PlatformCmdlet
         if (NewApiKey && !KeyAuth)
         {
             ThrowTerminatingError(new ErrorRecord(
-                new ParameterBindingException("-NewApiKey only makes sense with -KeyAuth."), "ShowcaseGatewayProtectionMissing", ErrorCategory.InvalidArgument, null));
+                new ParameterBindingException("-NewApiKey only makes sense with -KeyAuth."), Core.ShowcaseErrors.ShowcaseGatewayProtectionMissing.Id, ErrorCategory.InvalidArgument, null));
         }
     }
 
@@ -77,7 +77,7 @@ public sealed class RegisterShowcaseGatewayCommand : PlatformCmdlet
             var cluster = connection.Cluster;
             if (cluster?.Master?.PrivateIpAddress is not { } master || cluster.GatewayAddress?.PublicIp is not { } publicIp || cluster.Gateway is null)
             {
-                throw new ShowcaseException("ShowcaseClusterIncomplete", ShowcaseErrorCategory.ResourceUnavailable, connection.ClusterName,
+                throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterIncomplete, connection.ClusterName,
                     $"Cluster '{connection.ClusterName}' has no running master and public gateway to expose.")
                 {
                     Terminating = true,

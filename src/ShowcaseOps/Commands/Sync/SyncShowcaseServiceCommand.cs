@@ -83,8 +83,7 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
             {
                 var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
                 var marathon = connection.MarathonDirect ?? throw new ShowcaseException(
-                    "ShowcaseSyncMarathonEndpointMissing",
-                    ShowcaseErrorCategory.InvalidArgument,
+                    ShowcaseErrors.ShowcaseSyncMarathonEndpointMissing,
                     connection.ClusterName,
                     "-Watch needs Marathon's URL reachable from this machine for its event stream (it cannot travel over SSM), and none is known.")
                 {
@@ -246,7 +245,7 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
             WriteObject(record);
             if (!result.Succeeded)
             {
-                WriteShowcaseError(new ShowcaseException("ShowcaseSyncChangeFailed", ShowcaseErrorCategory.InvalidResult, record, $"Could not {result.Change.Action.ToString().ToLowerInvariant()} {result.Change.TargetDescription} ({result.Change.Detail}): {result.Error}")
+                WriteShowcaseError(new ShowcaseException(ShowcaseErrors.ShowcaseSyncChangeFailed, record, $"Could not {result.Change.Action.ToString().ToLowerInvariant()} {result.Change.TargetDescription} ({result.Change.Detail}): {result.Error}")
                 {
                     RecommendedAction = "Check that the target is up (Get-ShowcaseService shows what is there); the next Sync-ShowcaseService retries the change.",
                 });
