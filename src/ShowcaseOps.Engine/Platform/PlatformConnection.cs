@@ -51,7 +51,10 @@ public sealed class PlatformConnection : IDisposable
     /// </summary>
     public Uri? MarathonDirect { get; private set; }
 
-    public string ClusterName => Cluster?.Name ?? _name ?? "(no cluster)";
+    /// <summary>What <see cref="ClusterName"/> says for the HTTP channel used without a cluster (and outputs carry).</summary>
+    public const string NoClusterName = "(no cluster)";
+
+    public string ClusterName => Cluster?.Name ?? _name ?? NoClusterName;
 
     /// <summary>A connection over a given channel, named but without cluster details (tests of what groups by cluster).</summary>
     internal static PlatformConnection ForChannel(string clusterName, IPlatformChannel channel, string domain = ClusterSpec.DefaultDomain, IDisposable? owned = null) =>

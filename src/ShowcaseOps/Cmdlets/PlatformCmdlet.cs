@@ -27,10 +27,13 @@ public abstract class PlatformCmdlet : AwsCmdlet
     private HashSet<string>? _fromCommandLine;
     private Dictionary<PropertyInfo, object?>? _commandLineValues;
 
-    /// <summary>The cluster, by name or as a ShowcaseCluster (on the command line). Default: the current cluster.</summary>
-    [Parameter]
+    /// <summary>
+    /// The cluster, by name or as a ShowcaseCluster. From the pipeline only by property name: the Cluster that
+    /// ShowcaseService, ShowcaseInstance, MarathonTask… carry, so each record goes back to the cluster it came from.
+    /// Default: the current cluster.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
-    [ValidateNotNull]
     [ValidateClusterReference]
     public ShowcaseClusterReference? Cluster { get; set; }
 
@@ -55,7 +58,7 @@ public abstract class PlatformCmdlet : AwsCmdlet
     internal PlatformClusterChoice ClusterChoice =>
         InputObject is { } piped ? PlatformClusterChoice.Of(piped.Info)
         : Cluster?.Cluster is { } given ? PlatformClusterChoice.Of(given.Info)
-        : Cluster is { } named ? PlatformClusterChoice.Named(named.Name)
+        : Cluster is { } named && named.Name != PlatformConnection.NoClusterName ? PlatformClusterChoice.Named(named.Name)
         : PlatformClusterChoice.Default;
 
     /// <summary>How the current record's cluster reads in -WhatIf and -Confirm.</summary>

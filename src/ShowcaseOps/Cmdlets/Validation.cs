@@ -215,7 +215,8 @@ public sealed class ValidateClusterNameAttribute : ShowcasePatternValidationAttr
 
 /// <summary>
 /// -Cluster of the platform cmdlets: a name is checked exactly as New-ShowcaseCluster -Name checks it; a ShowcaseCluster
-/// object passes (it was read from AWS, and must stay usable whatever its name).
+/// object passes (it was read from AWS, and must stay usable whatever its name), and so do null and "(no cluster)", what
+/// outputs of the HTTP channel used without a cluster carry in their Cluster property (bound by property name: the default).
 /// </summary>
 public sealed class ValidateClusterReferenceAttribute : ShowcasePatternValidationAttribute
 {
@@ -227,7 +228,8 @@ public sealed class ValidateClusterReferenceAttribute : ShowcasePatternValidatio
 
     protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
     {
-        if ((arguments is PSObject wrapped ? wrapped.BaseObject : arguments) is Model.ShowcaseClusterReference { Cluster: not null })
+        var value = arguments is PSObject wrapped ? wrapped.BaseObject : arguments;
+        if (value is null or Model.ShowcaseClusterReference { Cluster: not null } or Model.ShowcaseClusterReference { Name: Core.Platform.PlatformConnection.NoClusterName })
         {
             return;
         }
