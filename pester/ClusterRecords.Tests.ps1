@@ -15,6 +15,8 @@ BeforeAll {
 
 AfterAll {
     Stop-ShowcaseSandbox -Confirm:$false
+    # The names read here (clusters a/b, instances web-a-*) must not be offered by completion in the next test file.
+    Remove-Variable -Name ShowcaseOpsCompletion -Scope Global -ErrorAction SilentlyContinue
 }
 
 Describe 'Two clusters in one sandbox' {
