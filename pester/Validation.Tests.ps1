@@ -25,7 +25,7 @@ BeforeAll {
 
     # A valid sample per check (attribute type, or parameter name for the generic ValidatePattern).
     $script:samples = @{
-        ValidateClusterNameAttribute          = 'demo'; ValidateClusterNamePatternAttribute = 'de*'
+        ValidateClusterNameAttribute          = 'demo'; ValidateClusterNamePatternAttribute = 'de*'; ValidateClusterReferenceAttribute = 'demo'
         ValidateInstanceProfileNameAttribute  = 'showcase-ssm'; ValidateInstanceTypeAttribute = 't3.medium'
         ValidateImageIdAttribute              = 'ami-0123456789abcdef0'; ValidateEc2InstanceIdAttribute = 'i-0123456789abcdef0'
         ValidateIpv4CidrAttribute             = '10.0.0.0/16'; ValidateAvailabilityZoneAttribute = 'eu-west-1a'

@@ -82,6 +82,10 @@ public static partial class ShowcaseErrors
 
     public static readonly ShowcaseError ShowcaseClusterImageNotFound = new("ShowcaseClusterImageNotFound", ShowcaseErrorCategory.InvalidOperation, "No SSM client to read the image parameter; pass -ImageId.", "Pass -ImageId with an AMI id of this region.", categoryRule: "ObjectNotFound when the image or its SSM parameter does not exist; InvalidResult when the parameter holds no AMI id; InvalidOperation when the image cannot be used");
 
+    public static readonly ShowcaseError ShowcaseClusterInputConflict = new("ShowcaseClusterInputConflict", ShowcaseErrorCategory.InvalidArgument, "A ShowcaseCluster came from the pipeline while -Cluster names another cluster; a record goes to one cluster.", "Pipe the clusters in, or pass -Cluster, not both.");
+
+    public static readonly ShowcaseError ShowcaseClusterInputParameterMissing = new("ShowcaseClusterInputParameterMissing", ShowcaseErrorCategory.InvalidArgument, "A ShowcaseCluster from the pipeline only chooses the cluster; the command's required parameter (such as -Name) must be given on the command line.", "Give the parameter on the command line: Get-ShowcaseCluster | Unregister-ShowcaseService -Name web.");
+
     public static readonly ShowcaseError ShowcaseClusterNotScalable = new("ShowcaseClusterNotScalable", ShowcaseErrorCategory.InvalidOperation, "The cluster is partial (no VPC, private subnet, agent group or hosts), so Set-ShowcaseCluster cannot scale it.", "Complete it with New-ShowcaseCluster (same parameters as before), or remove it.");
 
     public static readonly ShowcaseError ShowcaseClusterIncomplete = new("ShowcaseClusterIncomplete", ShowcaseErrorCategory.ResourceUnavailable, "Cluster '…' has no running gateway and master, so the SSM channel has nowhere to run.", "Complete it with New-ShowcaseCluster, then run this again.");

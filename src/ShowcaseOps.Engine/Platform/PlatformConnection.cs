@@ -20,8 +20,16 @@ public sealed class PlatformConnection : IDisposable
 {
     private readonly IDisposable[] _owned;
 
+    private readonly string? _name;
+
     private PlatformConnection(ClusterInfo? cluster, string domain, IPlatformChannel channel, params IDisposable[] owned)
+        : this(null, cluster, domain, channel, owned)
     {
+    }
+
+    private PlatformConnection(string? name, ClusterInfo? cluster, string domain, IPlatformChannel channel, IDisposable[] owned)
+    {
+        _name = name;
         Cluster = cluster;
         MarathonDirect = null;
         Domain = domain;
@@ -43,7 +51,14 @@ public sealed class PlatformConnection : IDisposable
     /// </summary>
     public Uri? MarathonDirect { get; private set; }
 
-    public string ClusterName => Cluster?.Name ?? "(no cluster)";
+    /// <summary>What <see cref="ClusterName"/> says for the HTTP channel used without a cluster (and outputs carry).</summary>
+    public const string NoClusterName = "(no cluster)";
+
+    public string ClusterName => Cluster?.Name ?? _name ?? NoClusterName;
+
+    /// <summary>A connection over a given channel, named but without cluster details (tests of what groups by cluster).</summary>
+    internal static PlatformConnection ForChannel(string clusterName, IPlatformChannel channel, string domain = ClusterSpec.DefaultDomain, IDisposable? owned = null) =>
+        new(clusterName, null, domain, channel, owned is null ? Array.Empty<IDisposable>() : new[] { owned });
 
     public void Dispose()
     {

@@ -29,6 +29,11 @@ public sealed class ShowcaseSession
     private IReadOnlyDictionary<PlatformTarget, Uri> _httpEndpoints = new Dictionary<PlatformTarget, Uri>();
     private IReadOnlyDictionary<PlatformTarget, Uri> _sandboxEndpoints = new Dictionary<PlatformTarget, Uri>();
     private AwsSessionDefaults _aws = AwsSessionDefaults.Empty;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Sync.SyncReadHints> _syncHints = new(StringComparer.Ordinal);
+
+    /// <summary>What Sync-ShowcaseService learnt about one cluster, channel and domain (which backends to read first), for the session.</summary>
+    public Sync.SyncReadHints SyncHints(string cluster, string channel, string domain) =>
+        _syncHints.GetOrAdd(cluster + "|" + channel + "|" + domain, _ => new Sync.SyncReadHints());
 
     /// <summary>Endpoints, region and credentials set for this session (by Start-ShowcaseSandbox); explicit parameters win.</summary>
     public AwsSessionDefaults Aws

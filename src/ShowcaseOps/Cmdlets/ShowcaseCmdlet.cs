@@ -32,6 +32,7 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
     protected sealed override void BeginProcessing() => Guard(
         () =>
         {
+            BeforeBeginProcessing();
             AnnounceScope();
             BeginProcessingCore();
         },
@@ -42,7 +43,23 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
     {
     }
 
-    protected sealed override void ProcessRecord() => Guard(ProcessRecordCore, null);
+    /// <summary>Runs once the command-line parameters are bound, before <see cref="BeginProcessingCore"/>.</summary>
+    private protected virtual void BeforeBeginProcessing()
+    {
+    }
+
+    /// <summary>Runs once a record's pipeline parameters are bound; false skips the record (it wrote why).</summary>
+    private protected virtual bool BeforeProcessRecord() => true;
+
+    protected sealed override void ProcessRecord() => Guard(
+        () =>
+        {
+            if (BeforeProcessRecord())
+            {
+                ProcessRecordCore();
+            }
+        },
+        null);
 
     protected sealed override void EndProcessing() => Guard(EndProcessingCore, null);
 

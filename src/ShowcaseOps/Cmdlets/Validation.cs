@@ -213,6 +213,31 @@ public sealed class ValidateClusterNameAttribute : ShowcasePatternValidationAttr
     protected override string Rule => "a cluster name is a DNS label of 1 to 32 lower-case letters, digits and '-', not starting or ending with '-'.";
 }
 
+/// <summary>
+/// -Cluster of the platform cmdlets: a name is checked exactly as New-ShowcaseCluster -Name checks it; a ShowcaseCluster
+/// object passes (it was read from AWS, and must stay usable whatever its name), and so do null and "(no cluster)", what
+/// outputs of the HTTP channel used without a cluster carry in their Cluster property (bound by property name: the default).
+/// </summary>
+public sealed class ValidateClusterReferenceAttribute : ShowcasePatternValidationAttribute
+{
+    public ValidateClusterReferenceAttribute() : base(ShowcaseInputPatterns.ClusterName)
+    {
+    }
+
+    protected override string Rule => "a cluster name is a DNS label of 1 to 32 lower-case letters, digits and '-', not starting or ending with '-'.";
+
+    protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+    {
+        var value = arguments is PSObject wrapped ? wrapped.BaseObject : arguments;
+        if (value is null or Model.ShowcaseClusterReference { Cluster: not null } or Model.ShowcaseClusterReference { Name: Core.Platform.PlatformConnection.NoClusterName })
+        {
+            return;
+        }
+
+        base.Validate(arguments, engineIntrinsics);
+    }
+}
+
 /// <summary>A cluster name or a wildcard pattern of cluster names.</summary>
 public sealed class ValidateClusterNamePatternAttribute : ShowcasePatternValidationAttribute
 {

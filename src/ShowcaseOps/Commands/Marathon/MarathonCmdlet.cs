@@ -16,18 +16,17 @@ public abstract class MarathonCmdlet : PlatformCmdlet
     /// <summary>How often waits poll <c>/v2/deployments</c> (tests may shorten it).</summary>
     internal static TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Opens the connection once per command and gives a client over its channel.</summary>
+    /// <summary>A client over the channel to the current record's cluster (each cluster is connected once per command).</summary>
     internal async Task<MarathonClient> ConnectMarathonAsync(IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var connection = await ConnectAsync(reporter, cancellationToken).ConfigureAwait(false);
-        OutputCluster = connection.ClusterName;
         reporter.Verbose($"Marathon of cluster {connection.ClusterName} through the {connection.Channel.Name} channel.");
         return new MarathonClient(connection.Channel) { PollInterval = PollInterval };
     }
 
     /// <summary>How the target of a change reads in -WhatIf and -Confirm: <c>Marathon app /web (cluster demo)</c>.</summary>
     internal string DescribeApp(string appId) =>
-        $"Marathon app {MarathonClient.NormalizeAppId(appId)} (cluster {Cluster?.Name ?? Session.CurrentCluster ?? "(none)"})";
+        $"Marathon app {MarathonClient.NormalizeAppId(appId)} (cluster {ClusterChoice.Name ?? Session.CurrentCluster ?? "(none)"})";
 
     /// <summary>Waits for the app's deployments (or one deployment), then reads the app again.</summary>
     internal static async Task<MarathonAppInfo> WaitAndReadAsync(MarathonClient client, string appId, string? deploymentId, int timeoutSeconds, IOperationReporter reporter, CancellationToken cancellationToken)

@@ -65,7 +65,7 @@ public sealed class RegisterShowcaseGatewayCommand : PlatformCmdlet
             AllowCidr is { Length: > 0 } ? "ip-restriction " + string.Join(", ", AllowCidr) : null,
             KeyAuth ? "key-auth" : null,
         }.Where(p => p is not null));
-        var target = (Cluster?.Name ?? Session.CurrentCluster ?? "current cluster") + " gateway";
+        var target = ClusterDescription + " gateway";
         if (!ShouldChange(target, $"Expose the Mesos and Marathon UIs through Kong ({protection})"))
         {
             return;
@@ -109,6 +109,6 @@ public sealed class RegisterShowcaseGatewayCommand : PlatformCmdlet
 
             return GatewayPlan.Uis.Select(ui => new ShowcaseEndpoint(cluster.Name, ui.Name, ShowcaseEndpointKind.Gateway, GatewayPlan.HostName(ui, connection.Domain), publicIp, plugins.ToArray(), parameter)).ToList();
         });
-        WriteObject(endpoints, enumerateCollection: true);
+        WriteOutput(endpoints, enumerateCollection: true);
     }
 }

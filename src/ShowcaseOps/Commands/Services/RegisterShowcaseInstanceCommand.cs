@@ -1,5 +1,4 @@
 using ShowcaseOps.Cmdlets;
-using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
@@ -11,13 +10,14 @@ namespace ShowcaseOps.Commands.Services;
 
 /// <summary>
 /// Registers instances of a service: a server of its Vulcand backend and a Consul entry each. All pipeline input is
-/// collected and sent in EndProcessing as one read batch and one write batch (two SSM commands for any number).
+/// collected and sent in EndProcessing as one read batch and one write batch per cluster (two SSM commands for any
+/// number of instances of one cluster).
 /// </summary>
 [Cmdlet(VerbsLifecycle.Register, "ShowcaseInstance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ShowcaseInstance))]
 public sealed class RegisterShowcaseInstanceCommand : PlatformCmdlet
 {
-    private readonly List<PlatformInstanceSpec> _instances = new();
+    private readonly PlatformClusterBatches<PlatformInstanceSpec> _instances = new();
 
     /// <summary>The service the instance belongs to (binds from MarathonTask.ServiceName).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -48,7 +48,7 @@ public sealed class RegisterShowcaseInstanceCommand : PlatformCmdlet
     {
         if (ShouldChange($"{ServiceName}/{InstanceId} ({HostAddress}:{HostPort.ToString(CultureInfo.InvariantCulture)})", "Register in Consul and Vulcand"))
         {
-            _instances.Add(new PlatformInstanceSpec(ServiceName, InstanceId, HostAddress, HostPort));
+            _instances.Add(ClusterChoice, new PlatformInstanceSpec(ServiceName, InstanceId, HostAddress, HostPort));
         }
     }
 
@@ -59,17 +59,23 @@ public sealed class RegisterShowcaseInstanceCommand : PlatformCmdlet
             return;
         }
 
-        var (cluster, outcomes) = Run(async (reporter, ct) =>
+        var batches = Run((reporter, ct) => _instances.SendAsync(
+            Connections,
+            (connection, instances, token) =>
+            {
+                reporter.Verbose($"Registering {instances.Count} instance(s) in cluster {connection.ClusterName} through the {connection.Channel.Name} channel.");
+                return InstanceRegistrar.RegisterAsync(connection.Channel, instances, reporter, token);
+            },
+            reporter,
+            ct));
+        foreach (var batch in batches)
         {
-            var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
-            reporter.Verbose($"Registering {_instances.Count} instance(s) in cluster {connection.ClusterName} through the {connection.Channel.Name} channel.");
-            return (connection.ClusterName, await InstanceRegistrar.RegisterAsync(connection.Channel, _instances, reporter, ct).ConfigureAwait(false));
-        });
-        foreach (var outcome in outcomes.Where(o => o.Error is not null))
-        {
-            WriteShowcaseError(outcome.Error!);
-        }
+            foreach (var outcome in batch.Result.Where(o => o.Error is not null))
+            {
+                WriteShowcaseError(outcome.Error!);
+            }
 
-        WriteOutput(outcomes.Select(o => new ShowcaseInstance(cluster, o)), enumerateCollection: true);
+            WriteOutput(batch.Result.Select(o => new ShowcaseInstance(batch.ClusterName, o)), enumerateCollection: true);
+        }
     }
 }

@@ -1,5 +1,5 @@
 using ShowcaseOps.Cmdlets;
-using System.Collections.Generic;
+using ShowcaseOps.Core.Platform;
 using System.Linq;
 using System.Management.Automation;
 using ShowcaseOps.Core.Services;
@@ -9,13 +9,13 @@ namespace ShowcaseOps.Commands.Services;
 
 /// <summary>
 /// Removes instances from Vulcand and Consul (ConfirmImpact High: it asks unless -Force or -Confirm:$false). All
-/// pipeline input goes in one read batch and one write batch; an instance already gone is success.
+/// pipeline input goes in one read batch and one write batch per cluster; an instance already gone is success.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Unregister, "ShowcaseInstance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(ShowcaseInstance))]
 public sealed class UnregisterShowcaseInstanceCommand : PlatformCmdlet
 {
-    private readonly List<InstanceKey> _instances = new();
+    private readonly PlatformClusterBatches<InstanceKey> _instances = new();
 
     /// <summary>The service the instance belongs to (binds from MarathonTask.ServiceName or ShowcaseInstance.ServiceName).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -38,7 +38,7 @@ public sealed class UnregisterShowcaseInstanceCommand : PlatformCmdlet
     {
         if (ShouldChange($"{ServiceName}/{InstanceId}", "Unregister from Consul and Vulcand", Force))
         {
-            _instances.Add(new InstanceKey(ServiceName, InstanceId));
+            _instances.Add(ClusterChoice, new InstanceKey(ServiceName, InstanceId));
         }
     }
 
@@ -49,17 +49,23 @@ public sealed class UnregisterShowcaseInstanceCommand : PlatformCmdlet
             return;
         }
 
-        var (cluster, outcomes) = Run(async (reporter, ct) =>
+        var batches = Run((reporter, ct) => _instances.SendAsync(
+            Connections,
+            (connection, instances, token) =>
+            {
+                reporter.Verbose($"Unregistering {instances.Count} instance(s) from cluster {connection.ClusterName} through the {connection.Channel.Name} channel.");
+                return InstanceRegistrar.UnregisterAsync(connection.Channel, instances, reporter, token);
+            },
+            reporter,
+            ct));
+        foreach (var batch in batches)
         {
-            var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
-            reporter.Verbose($"Unregistering {_instances.Count} instance(s) from cluster {connection.ClusterName} through the {connection.Channel.Name} channel.");
-            return (connection.ClusterName, await InstanceRegistrar.UnregisterAsync(connection.Channel, _instances, reporter, ct).ConfigureAwait(false));
-        });
-        foreach (var outcome in outcomes.Where(o => o.Error is not null))
-        {
-            WriteShowcaseError(outcome.Error!);
-        }
+            foreach (var outcome in batch.Result.Where(o => o.Error is not null))
+            {
+                WriteShowcaseError(outcome.Error!);
+            }
 
-        WriteOutput(outcomes.Select(o => new ShowcaseInstance(cluster, o)), enumerateCollection: true);
+            WriteOutput(batch.Result.Select(o => new ShowcaseInstance(batch.ClusterName, o)), enumerateCollection: true);
+        }
     }
 }

@@ -1,9 +1,6 @@
 using ShowcaseOps.Commands.Services;
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Diagnostics;
-using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using ShowcaseOps.Cmdlets;
@@ -26,13 +23,7 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
     private const string OnceSet = "Once";
     private const string WatchSet = "Watch";
 
-    // Which backends to read with the first batch, per cluster and channel, for the session.
-    private static readonly ConcurrentDictionary<string, SyncReadHints> SessionHints = new(StringComparer.Ordinal);
     private readonly HashSet<string> _notesShown = new(StringComparer.Ordinal);
-    private SyncEngine? _engine;
-    private System.Net.Http.HttpClient? _marathonHttp;
-    private Uri? _marathonDirect;
-    private int _cycle;
 
     /// <summary>Only services whose name (or Marathon app id) matches; others are neither added nor removed. Wildcards allowed.</summary>
     [Parameter(Position = 0)]
@@ -67,81 +58,33 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
 
     protected override void ProcessRecordCore()
     {
-        var scope = Scope(Name);
-        if (!Watch)
+        var options = new SyncRunOptions
         {
-            RunCycle(new SyncTriggerInfo(SyncTriggerReason.Start, 0, null), scope, watching: false, out _);
-            return;
-        }
-
-        var deadline = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSeconds)) ? DateTime.UtcNow.AddSeconds(TimeoutSeconds) : (DateTime?)null;
-        var resync = TimeSpan.FromSeconds(ResyncSeconds);
-        SyncTrigger? trigger = null;
-        try
+            Watch = Watch,
+            Resync = TimeSpan.FromSeconds(ResyncSeconds),
+            DeadlineUtc = Watch && MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSeconds)) ? DateTime.UtcNow.AddSeconds(TimeoutSeconds) : null,
+            MaxCycles = MaxCycles,
+            Scope = Scope(Name),
+        };
+        using var run = Run(async (reporter, ct) =>
         {
-            trigger = Run(async (reporter, ct) =>
+            var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
+            return SyncRun.Start(connection, Session.SyncHints(connection.ClusterName, connection.Channel.Name, connection.Domain), options, reporter);
+        });
+
+        while (Run((reporter, ct) => run.NextAsync(reporter, ct)) is { } cycle)
+        {
+            foreach (var note in cycle.Plan.Notes.Where(n => _notesShown.Add(n)))
             {
-                var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
-                var marathon = connection.MarathonDirect ?? throw new ShowcaseException(
-                    ShowcaseErrors.ShowcaseSyncMarathonEndpointMissing,
-                    connection.ClusterName,
-                    "-Watch needs Marathon's URL reachable from this machine for its event stream (it cannot travel over SSM), and none is known.")
-                {
-                    Terminating = true,
-                    RecommendedAction = "Pass -PlatformEndpoint @{ Marathon = 'http://<master>:8080' } (through a tunnel), or run without -Watch on a schedule.",
-                };
-                reporter.Verbose($"Watching Marathon's events at {marathon} (direct HTTP); writes go through the {connection.Channel.Name} channel; full resync every {ResyncSeconds.ToString(CultureInfo.InvariantCulture)} s.");
-                _marathonDirect = marathon;
-                _marathonHttp = new System.Net.Http.HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-                var created = new SyncTrigger(marathon);
-                created.Start();
-                return created;
-            });
-
-            var next = new SyncTriggerInfo(SyncTriggerReason.Start, 0, null);
-            var retry = TimeSpan.FromSeconds(1);
-            while (true)
-            {
-                var ok = RunCycle(next, scope, watching: true, out var drift);
-                retry = ok ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(resync.Ticks, retry.Ticks * 2));
-                if (MaxCycles > 0 && _cycle >= MaxCycles)
-                {
-                    WriteVerbose($"Stopping after {_cycle.ToString(CultureInfo.InvariantCulture)} cycle(s) (-MaxCycles).");
-                    break;
-                }
-
-                // Once only: a change that keeps failing must not spin; it waits for the retry backoff instead.
-                if (drift && next.Reason != SyncTriggerReason.Drift)
-                {
-                    next = new SyncTriggerInfo(SyncTriggerReason.Drift, 0, null);
-                    continue;
-                }
-
-                var wait = ok ? resync : (retry < resync ? retry : resync);
-                var waiting = trigger;
-                var triggered = Run(async (reporter, ct) =>
-                {
-                    var info = await waiting.WaitAsync(wait, deadline, ct).ConfigureAwait(false);
-                    foreach (var line in waiting.DrainLog())
-                    {
-                        reporter.Verbose(line);
-                    }
-
-                    return info;
-                });
-                if (triggered is null)
-                {
-                    WriteVerbose($"Stopping after {_cycle.ToString(CultureInfo.InvariantCulture)} cycle(s) (-TimeoutSeconds).");
-                    break;
-                }
-
-                next = triggered;
+                WriteWarning(note);
             }
-        }
-        finally
-        {
-            trigger?.Dispose();
-            _marathonHttp?.Dispose();
+
+            var approved = cycle.Plan.Changes.Where(c => ShouldChange(c.TargetDescription, $"{c.Action}: {c.Detail}")).ToArray();
+            var outcome = Run((reporter, ct) => run.ApplyAsync(cycle, approved, reporter, ct));
+            if (outcome is not null)
+            {
+                WriteOutcome(outcome);
+            }
         }
     }
 
@@ -159,134 +102,44 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
         return name => patterns.Any(p => p.IsMatch(name));
     }
 
-    // One cycle: read + plan (worker), one ShouldChange per change (pipeline thread), apply (worker), output.
-    // Returns false when the cycle failed (in watch mode the error is written and the watch goes on).
-    // Watching, an event-triggered cycle reads only Marathon (directly) and plans against the platform state read right
-    // after the previous writes; its writes carry the next platform read in the same batch. So a Marathon change costs one
-    // channel round trip. Any doubt (no such state, a failed read, drift seen after the writes) falls back to a full read.
-    private bool RunCycle(SyncTriggerInfo trigger, Func<string, bool>? scope, bool watching, out bool drift)
+    private void WriteOutcome(SyncCycleOutcome outcome)
     {
-        drift = false;
-        var throwOnFailure = !watching;
-        _cycle++;
-        var cycle = _cycle;
-        var started = DateTime.UtcNow;
-        string cluster = string.Empty;
-        SyncSnapshot snapshot;
-        SyncPlan plan;
-        TimeSpan planTime;
-        try
+        var cycle = outcome.Cycle;
+        foreach (var result in outcome.Results)
         {
-            (cluster, snapshot, plan, planTime) = Run(async (reporter, ct) =>
-            {
-                var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
-                if (_engine is null)
-                {
-                    var key = connection.ClusterName + "|" + connection.Channel.Name + "|" + connection.Domain;
-                    _engine = new SyncEngine(connection.Channel, connection.Domain, SessionHints.GetOrAdd(key, _ => new SyncReadHints()));
-                }
-
-                reporter.Verbose($"Sync cycle {cycle.ToString(CultureInfo.InvariantCulture)} of cluster {connection.ClusterName} ({trigger.Reason}{(trigger.Events > 0 ? ", " + trigger.Events.ToString(CultureInfo.InvariantCulture) + " event(s)" : string.Empty)}).");
-                SyncSnapshot? read = null;
-                if (watching && trigger.Reason == SyncTriggerReason.Event && _engine.LastPlatform is not null && _marathonHttp is not null && _marathonDirect is not null)
-                {
-                    try
-                    {
-                        var apps = await SyncEngine.ReadMarathonDirectAsync(_marathonHttp, _marathonDirect, ct).ConfigureAwait(false);
-                        read = _engine.CachedSnapshot(apps);
-                        reporter.Verbose($"Read {apps.Count.ToString(CultureInfo.InvariantCulture)} app(s) directly from Marathon; planning against the platform state read after the last writes.");
-                    }
-                    catch (ShowcaseException ex)
-                    {
-                        reporter.Verbose($"Direct Marathon read failed ({ex.Message}); reading everything through the channel.");
-                    }
-                }
-
-                read ??= await _engine.ReadAsync(reporter, ct).ConfigureAwait(false);
-                var watch = Stopwatch.StartNew();
-                var planned = _engine.Plan(read, scope);
-                watch.Stop();
-                reporter.Verbose(string.Format(CultureInfo.InvariantCulture, "Planned {0} change(s) for {1} service(s) and {2} instance(s) in {3:N1} ms.", planned.Changes.Count, planned.DesiredServices, planned.DesiredInstances, watch.Elapsed.TotalMilliseconds));
-                return (connection.ClusterName, read, planned, watch.Elapsed);
-            });
-        }
-        catch (ShowcaseException ex) when (!throwOnFailure && !ex.Terminating)
-        {
-            WriteShowcaseError(ex);
-            return false;
-        }
-
-        foreach (var note in plan.Notes.Where(n => _notesShown.Add(n)))
-        {
-            WriteWarning(note);
-        }
-
-        var approved = plan.Changes.Where(c => ShouldChange(c.TargetDescription, $"{c.Action}: {c.Detail}")).ToArray();
-        IReadOnlyList<SyncChangeResult> results = Array.Empty<SyncChangeResult>();
-        if (approved.Length > 0)
-        {
-            try
-            {
-                var wanted = SyncDesiredState.FromApps(snapshot.Apps).Services.Select(x => x.Name).ToArray();
-                results = watching
-                    ? Run((reporter, ct) => _engine!.ApplyAndReadAsync(approved, wanted, reporter, ct))
-                    : Run((reporter, ct) => _engine!.ApplyAsync(approved, reporter, ct));
-            }
-            catch (ShowcaseException ex) when (!throwOnFailure && !ex.Terminating)
-            {
-                WriteShowcaseError(ex);
-                return false;
-            }
-        }
-
-        foreach (var result in results)
-        {
-            var record = new ShowcaseSyncChange(cluster, cycle, result);
-            WriteObject(record);
+            var record = new ShowcaseSyncChange(cycle.Cluster, cycle.Number, result);
+            WriteOutput(record);
             if (!result.Succeeded)
             {
-                WriteShowcaseError(new ShowcaseException(ShowcaseErrors.ShowcaseSyncChangeFailed, record, $"Could not {result.Change.Action.ToString().ToLowerInvariant()} {result.Change.TargetDescription} ({result.Change.Detail}): {result.Error}")
+                WriteShowcaseError(new ShowcaseException(ShowcaseErrors.ShowcaseSyncChangeFailed, record, $"Could not {result.Change.Action.ToString().ToLowerInvariant()} {result.Change.TargetDescription} ({result.Change.Detail}) in cluster {cycle.Cluster}: {result.Error}")
                 {
                     RecommendedAction = "Check that the target is up (Get-ShowcaseService shows what is there); the next Sync-ShowcaseService retries the change.",
                 });
             }
         }
 
-        if (watching && approved.Length > 0)
-        {
-            // The state read right after the writes must match Marathon's; if not (drift, a failed change), resync at once.
-            var after = _engine!.CachedSnapshot(snapshot.Apps);
-            drift = after is null || !_engine.Plan(after, scope).IsEmpty;
-            if (drift)
-            {
-                WriteVerbose("The platform read after the writes still differs from Marathon: resyncing.");
-            }
-        }
-
         if (PassThru)
         {
-            WriteObject(new ShowcaseSyncCycle
+            WriteOutput(new ShowcaseSyncCycle
             {
-                Cluster = cluster,
-                Cycle = cycle,
-                Trigger = trigger.Reason,
-                Events = trigger.Events,
-                FirstEventTime = trigger.FirstEventUtc,
-                StartTime = started,
-                EndTime = DateTime.UtcNow,
-                Apps = snapshot.Apps.Count,
-                Services = plan.DesiredServices,
-                Instances = plan.DesiredInstances,
-                ReadBatches = snapshot.ReadBatches,
-                WriteBatches = approved.Length > 0 ? 1 : 0,
-                PlanTime = planTime,
-                Planned = plan.Changes.Count,
-                Applied = results.Count(r => r.Succeeded),
-                Failed = results.Count(r => !r.Succeeded),
-                Notes = plan.Notes.ToArray(),
+                Cluster = cycle.Cluster,
+                Cycle = cycle.Number,
+                Trigger = cycle.Trigger.Reason,
+                Events = cycle.Trigger.Events,
+                FirstEventTime = cycle.Trigger.FirstEventUtc,
+                StartTime = cycle.StartedUtc,
+                EndTime = outcome.EndedUtc,
+                Apps = cycle.Snapshot.Apps.Count,
+                Services = cycle.Plan.DesiredServices,
+                Instances = cycle.Plan.DesiredInstances,
+                ReadBatches = cycle.Snapshot.ReadBatches,
+                WriteBatches = outcome.WriteBatches,
+                PlanTime = cycle.PlanTime,
+                Planned = cycle.Plan.Changes.Count,
+                Applied = outcome.Results.Count(r => r.Succeeded),
+                Failed = outcome.Results.Count(r => !r.Succeeded),
+                Notes = cycle.Plan.Notes.ToArray(),
             });
         }
-
-        return results.All(r => r.Succeeded);
     }
 }
