@@ -139,7 +139,7 @@ public sealed class SsmStandInTests : IDisposable
         _sandbox.Host.Ssm.SetAgentOffline(fresh.InstanceId);
 
         var first = await _sandbox.Ssm.DescribeInstanceInformationAsync(new DescribeInstanceInformationRequest { MaxResults = 5 });
-        Assert.Equal(5, first.InstanceInformationList.Count);
+        Assert.InRange(first.InstanceInformationList.Count, 1, 5); // the sandbox pages smaller than MaxResults, as AWS may
         Assert.False(string.IsNullOrEmpty(first.NextToken));
         var all = first.InstanceInformationList.ToList();
         var token = first.NextToken;

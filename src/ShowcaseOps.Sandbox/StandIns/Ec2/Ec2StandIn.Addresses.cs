@@ -240,15 +240,15 @@ public sealed partial class Ec2StandIn
 
     private SandboxResponse DescribeNatGateways(Ec2Params p, DateTime now)
     {
-        var gateways = Select(_natGateways.Values, p.List("NatGatewayId"), now, "NatGatewayNotFound", "NAT gateway", p.Filters(), (n, name) => name switch
+        var gateways = SelectPage(p, "DescribeNatGateways", _natGateways.Values, p.List("NatGatewayId"), now, "NatGatewayNotFound", "NAT gateway", p.Filters(), (n, name) => name switch
         {
             "nat-gateway-id" => new[] { n.Id },
             "state" => new[] { n.StateAt(now, Options) },
             "subnet-id" => new[] { n.SubnetId },
             "vpc-id" => new[] { n.VpcId },
             _ => null,
-        });
-        return new Ec2Xml("DescribeNatGateways").Set("natGatewaySet", gateways, (x, n) => WriteNatGateway(x, n, now)).Build();
+        }, 1000, out var next);
+        return new Ec2Xml("DescribeNatGateways").Set("natGatewaySet", gateways, (x, n) => WriteNatGateway(x, n, now)).Element("nextToken", next).Build();
     }
 
     private SandboxResponse DeleteNatGateway(Ec2Params p, DateTime now)
@@ -292,6 +292,12 @@ public sealed partial class Ec2StandIn
     {
         IEnumerable<Interface> list = Interfaces(now);
         var ids = p.List("NetworkInterfaceId");
+        string? next = null;
+        if (ids.Count > 0 && p["MaxResults"] is not null)
+        {
+            throw new Ec2Fault("InvalidParameterCombination", "The parameter networkInterfaceIdSet cannot be used with the parameter maxResults");
+        }
+
         if (ids.Count > 0)
         {
             var missing = ids.FirstOrDefault(id => list.All(e => e.Id != id));
@@ -303,10 +309,8 @@ public sealed partial class Ec2StandIn
             list = list.Where(e => ids.Contains(e.Id));
         }
 
-        foreach (var filter in p.Filters())
-        {
-            var f = filter;
-            list = list.Where(e => f.Matches(f.Name switch
+        var filters = p.Filters();
+        bool Keep(Interface e) => filters.All(f => f.Matches(f.Name switch
             {
                 "network-interface-id" => new[] { e.Id },
                 "vpc-id" => new[] { e.VpcId },
@@ -318,9 +322,9 @@ public sealed partial class Ec2StandIn
                 _ when f.Name.StartsWith("tag:", StringComparison.Ordinal) => e.Tags.TryGetValue(f.Name.Substring(4), out var v) ? new[] { v } : Array.Empty<string?>(),
                 _ => throw new Ec2Fault("InvalidParameterValue", $"The filter '{f.Name}' is invalid"),
             }));
-        }
+        list = ids.Count > 0 ? list.Where(Keep).ToList() : PageByKey(p, "DescribeNetworkInterfaces", list, e => e.Id, Keep, 1000, out next);
 
-        return new Ec2Xml("DescribeNetworkInterfaces").Set("networkInterfaceSet", list.ToList(), (x, e) =>
+        return new Ec2Xml("DescribeNetworkInterfaces").Element("nextToken", next).Set("networkInterfaceSet", list.ToList(), (x, e) =>
             {
                 x.Element("networkInterfaceId", e.Id).Element("subnetId", e.SubnetId).Element("vpcId", e.VpcId).Element("availabilityZone", _subnets.TryGetValue(e.SubnetId, out var s) ? s.AvailabilityZone : null)
                     .Element("ownerId", OwnerId).Element("requesterManaged", e.RequesterManaged).Element("status", e.Status).Element("privateIpAddress", e.PrivateIp)

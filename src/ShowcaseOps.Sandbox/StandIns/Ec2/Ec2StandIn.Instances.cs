@@ -233,7 +233,7 @@ public sealed partial class Ec2StandIn
 
     private SandboxResponse DescribeInstances(Ec2Params p, DateTime now)
     {
-        var instances = Select(_instances.Values.OrderBy(i => i.CreatedAt), p.List("InstanceId"), now, "InvalidInstanceID.NotFound", "instance", p.Filters(), (i, name) => name switch
+        var instances = SelectPage(p, "DescribeInstances", _instances.Values, p.List("InstanceId"), now, "InvalidInstanceID.NotFound", "instance", p.Filters(), (i, name) => name switch
         {
             "instance-id" => new[] { i.Id },
             "instance-state-name" => new[] { i.StateAt(now, Options) },
@@ -249,9 +249,9 @@ public sealed partial class Ec2StandIn
             "availability-zone" => new[] { i.AvailabilityZone },
             "iam-instance-profile.arn" => new[] { i.InstanceProfileName is null ? null : "arn:aws:iam::" + OwnerId + ":instance-profile/" + i.InstanceProfileName },
             _ => null,
-        });
+        }, 1000, out var next, idsRejectMaxResults: "instancesSet");
         var reservations = instances.GroupBy(i => i.ReservationId).ToList();
-        return new Ec2Xml("DescribeInstances").Set("reservationSet", reservations, (x, r) => WriteReservation(x, r.ToList(), now)).Build();
+        return new Ec2Xml("DescribeInstances").Set("reservationSet", reservations, (x, r) => WriteReservation(x, r.ToList(), now)).Element("nextToken", next).Build();
     }
 
     private SandboxResponse TerminateInstances(Ec2Params p, DateTime now)

@@ -532,17 +532,17 @@ internal sealed class ClusterBuilder
             Reporter.Verbose($"Image {imageId} (from {spec.ImageParameter}).");
         }
 
-        DescribeImagesResponse images;
+        List<Image> images;
         try
         {
-            images = await _calls.Ec2Async("DescribeImages", imageId!, c => _ec2.DescribeImagesAsync(new DescribeImagesRequest { ImageIds = new List<string> { imageId! } }, c), ct, Ec2Calls.TransientButNotFound).ConfigureAwait(false);
+            images = await _calls.Ec2PagesAsync("DescribeImages", imageId!, (token, c) => _ec2.DescribeImagesAsync(new DescribeImagesRequest { ImageIds = new List<string> { imageId! }, NextToken = token }, c), r => r.Images, r => r.NextToken, ct, Ec2Calls.TransientButNotFound).ConfigureAwait(false);
         }
         catch (ShowcaseException ex) when (ex.Category == ShowcaseErrorCategory.ObjectNotFound || (ex.InnerException as Amazon.Runtime.AmazonServiceException)?.ErrorCode?.StartsWith("InvalidAMIID", StringComparison.Ordinal) == true)
         {
             throw new ShowcaseException("ShowcaseClusterImageNotFound", ShowcaseErrorCategory.ObjectNotFound, imageId, $"The image {imageId} does not exist in this region or is not available to this account.", ex) { Terminating = true, RecommendedAction = "Pass an AMI id of this region with -ImageId, or omit it to use the current Ubuntu 24.04 image." };
         }
 
-        var image = (images.Images ?? new List<Image>()).FirstOrDefault();
+        var image = images.FirstOrDefault(i => i.ImageId == imageId);
         if (image is null)
         {
             throw new ShowcaseException("ShowcaseClusterImageNotFound", ShowcaseErrorCategory.ObjectNotFound, imageId, $"The image {imageId} does not exist in this region or is not available to this account.") { Terminating = true };
@@ -604,11 +604,12 @@ internal sealed class ClusterBuilder
             catch (ShowcaseException ex) when ((ex.InnerException as Amazon.Runtime.AmazonServiceException)?.ErrorCode == "InvalidGroup.Duplicate")
             {
                 // A retried create whose first answer was lost: adopt the group of that name in our VPC.
-                var found = await _calls.Ec2Async("DescribeSecurityGroups", groupName, c => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest
+                var found = await _calls.Ec2PagesAsync("DescribeSecurityGroups", groupName, (token, c) => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest
                 {
                     Filters = new List<Filter> { new("vpc-id", new List<string> { ctx.VpcId! }), new("group-name", new List<string> { groupName }) },
-                }, c), ct).ConfigureAwait(false);
-                var group = (found.SecurityGroups ?? new List<SecurityGroup>()).FirstOrDefault();
+                    NextToken = token,
+                }, c), r => r.SecurityGroups, r => r.NextToken, ct).ConfigureAwait(false);
+                var group = found.FirstOrDefault(g => g.GroupName == groupName && g.VpcId == ctx.VpcId);
                 if (group is null)
                 {
                     throw;
@@ -631,8 +632,8 @@ internal sealed class ClusterBuilder
         }
         catch (ShowcaseException ex) when ((ex.InnerException as Amazon.Runtime.AmazonServiceException)?.ErrorCode == "InvalidPermission.Duplicate")
         {
-            var found = await _calls.Ec2Async("DescribeSecurityGroups", groupId, c => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = new List<string> { groupId } }, c), ct).ConfigureAwait(false);
-            var still = MissingRules(missing, ClusterDiscovery.ToGroup(found.SecurityGroups[0]).Ingress);
+            var found = await _calls.Ec2PagesAsync("DescribeSecurityGroups", groupId, (token, c) => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = new List<string> { groupId }, NextToken = token }, c), r => r.SecurityGroups, r => r.NextToken, ct).ConfigureAwait(false);
+            var still = MissingRules(missing, ClusterDiscovery.ToGroup(found.Single(g => g.GroupId == groupId)).Ingress);
             if (still.Count > 0)
             {
                 await AuthorizeAsync(groupId, still, ct).ConfigureAwait(false);
@@ -738,8 +739,8 @@ internal sealed class ClusterBuilder
         Reporter.Verbose($"Waiting for {label} ({instanceId}) to run.");
         await _calls.WaitAsync($"{label} ({instanceId}) to run", async c =>
         {
-            var response = await _calls.Ec2Async("DescribeInstances", instanceId, cc => _ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = new List<string> { instanceId } }, cc), c).ConfigureAwait(false);
-            var instance = (response.Reservations ?? new List<Reservation>()).SelectMany(r => r.Instances ?? new List<Instance>()).FirstOrDefault();
+            var reservations = await _calls.Ec2PagesAsync("DescribeInstances", instanceId, (token, cc) => _ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = new List<string> { instanceId }, NextToken = token }, cc), r => r.Reservations, r => r.NextToken, c).ConfigureAwait(false);
+            var instance = reservations.SelectMany(r => r.Instances ?? new List<Instance>()).FirstOrDefault(i => i.InstanceId == instanceId);
             var state = instance?.State?.Name?.Value;
             if (state is "shutting-down" or "terminated")
             {
@@ -758,8 +759,8 @@ internal sealed class ClusterBuilder
         Reporter.Verbose($"Waiting for NAT gateway {natGatewayId} to become available.");
         await _calls.WaitAsync($"NAT gateway {natGatewayId} to become available", async c =>
         {
-            var response = await _calls.Ec2Async("DescribeNatGateways", natGatewayId, cc => _ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { NatGatewayIds = new List<string> { natGatewayId } }, cc), c).ConfigureAwait(false);
-            var nat = (response.NatGateways ?? new List<NatGateway>()).FirstOrDefault();
+            var gateways = await _calls.Ec2PagesAsync("DescribeNatGateways", natGatewayId, (token, cc) => _ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { NatGatewayIds = new List<string> { natGatewayId }, NextToken = token }, cc), r => r.NatGateways, r => r.NextToken, c).ConfigureAwait(false);
+            var nat = gateways.FirstOrDefault(n => n.NatGatewayId == natGatewayId);
             var state = nat?.State?.Value;
             if (state is "failed" or "deleting" or "deleted")
             {

@@ -162,8 +162,8 @@ internal sealed class ClusterTeardown
         var remaining = new HashSet<string>(instanceIds, StringComparer.Ordinal);
         await _calls.WaitAsync(what + " to terminate", async ct =>
         {
-            var response = await _calls.Ec2Async("DescribeInstances", string.Join(", ", remaining), c => _ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = remaining.ToList() }, c), ct, Ec2Calls.TransientButNotFound).ConfigureAwait(false);
-            var seen = (response.Reservations ?? new List<Reservation>()).SelectMany(r => r.Instances ?? new List<Instance>()).ToList();
+            var reservations = await _calls.Ec2PagesAsync("DescribeInstances", string.Join(", ", remaining), (token, c) => _ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = remaining.ToList(), NextToken = token }, c), r => r.Reservations, r => r.NextToken, ct, Ec2Calls.TransientButNotFound).ConfigureAwait(false);
+            var seen = reservations.SelectMany(r => r.Instances ?? new List<Instance>()).ToList();
             foreach (var instance in seen.Where(i => i.State?.Name?.Value == "terminated"))
             {
                 remaining.Remove(instance.InstanceId);
@@ -209,8 +209,7 @@ internal sealed class ClusterTeardown
         var remaining = new HashSet<string>(gateways.Select(n => n.Id), StringComparer.Ordinal);
         await _calls.WaitAsync($"NAT gateway(s) of {info.Name} to be deleted", async ct =>
         {
-            var response = await _calls.Ec2Async("DescribeNatGateways", string.Join(", ", remaining), c => _ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { NatGatewayIds = remaining.ToList() }, c), ct, Ec2Calls.TransientButNotFound).ConfigureAwait(false);
-            var seen = response.NatGateways ?? new List<NatGateway>();
+            var seen = await _calls.Ec2PagesAsync("DescribeNatGateways", string.Join(", ", remaining), (token, c) => _ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { NatGatewayIds = remaining.ToList(), NextToken = token }, c), r => r.NatGateways, r => r.NextToken, ct, Ec2Calls.TransientButNotFound).ConfigureAwait(false);
             remaining.IntersectWith(seen.Where(n => n.State?.Value != "deleted" && n.State?.Value != "failed").Select(n => n.NatGatewayId));
             return remaining.Count == 0;
         }, cancellationToken).ConfigureAwait(false);
@@ -223,11 +222,12 @@ internal sealed class ClusterTeardown
             return;
         }
 
-        var response = await _calls.Ec2Async("DescribeNetworkInterfaces", "available in " + string.Join(", ", info.VpcIds), ct => _ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest
+        var interfaces = await _calls.Ec2PagesAsync("DescribeNetworkInterfaces", "available in " + string.Join(", ", info.VpcIds), (token, ct) => _ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest
         {
             Filters = new List<Filter> { new("vpc-id", info.VpcIds.ToList()), new("status", new List<string> { "available" }) },
-        }, ct), cancellationToken).ConfigureAwait(false);
-        foreach (var eni in response.NetworkInterfaces ?? new List<NetworkInterface>())
+            NextToken = token,
+        }, ct), r => r.NetworkInterfaces, r => r.NextToken, cancellationToken).ConfigureAwait(false);
+        foreach (var eni in interfaces)
         {
             await Dependent("DeleteNetworkInterface", eni.NetworkInterfaceId, ct => _ec2.DeleteNetworkInterfaceAsync(new DeleteNetworkInterfaceRequest { NetworkInterfaceId = eni.NetworkInterfaceId }, ct), cancellationToken, busyCode: "InvalidNetworkInterface.InUse").ConfigureAwait(false);
             _deleted.Add("network-interface " + eni.NetworkInterfaceId);
@@ -239,8 +239,8 @@ internal sealed class ClusterTeardown
         // Rules naming other groups keep those groups "in use": revoke them first.
         foreach (var group in info.SecurityGroups.Where(g => g.ReferencedGroupIds.Count > 0))
         {
-            var response = await _calls.Ec2Async("DescribeSecurityGroups", group.Id, ct => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = new List<string> { group.Id } }, ct), cancellationToken, Ec2Calls.TransientButNotFound).ConfigureAwait(false);
-            var permissions = (response.SecurityGroups ?? new List<SecurityGroup>()).SelectMany(g => g.IpPermissions ?? new List<IpPermission>())
+            var found = await _calls.Ec2PagesAsync("DescribeSecurityGroups", group.Id, (token, ct) => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = new List<string> { group.Id }, NextToken = token }, ct), r => r.SecurityGroups, r => r.NextToken, cancellationToken, Ec2Calls.TransientButNotFound).ConfigureAwait(false);
+            var permissions = found.SelectMany(g => g.IpPermissions ?? new List<IpPermission>())
                 .Where(p => p.UserIdGroupPairs is { Count: > 0 })
                 .Select(p => new IpPermission { IpProtocol = p.IpProtocol, FromPort = p.FromPort, ToPort = p.ToPort, UserIdGroupPairs = p.UserIdGroupPairs.Select(u => new UserIdGroupPair { GroupId = u.GroupId }).ToList() })
                 .ToList();
