@@ -201,9 +201,42 @@ internal sealed class ClusterBuilder
 
         var report = await PlanExecutor.RunAsync(plan.Steps, Options.MaxConcurrency, Reporter, $"Building cluster {plan.Spec.Name}", cancellationToken).ConfigureAwait(false);
         Reporter.Verbose("Plan: " + report);
-        var cluster = plan.ChangesNothing ? plan.Existing : await ClusterDiscovery.DiscoverAsync(_ec2, plan.Spec.Name, _calls, cancellationToken).ConfigureAwait(false);
+        var cluster = plan.ChangesNothing ? plan.Existing : await VerifyCompleteAsync(plan.Spec.Name, cancellationToken).ConfigureAwait(false);
+        if (cluster.State != ClusterState.Complete)
+        {
+            throw NotComplete(cluster);
+        }
+
         return new ClusterBuildResult(cluster, report, plan.Context.AddedInstanceIds.ToList(), plan.Context.ChangedSteps.ToList());
     }
+
+    /// <summary>
+    /// Discovery after the steps ran: the result must be Complete. Tag-filtered Describe calls may lag behind a create
+    /// for a moment, so a Partial answer is read again within the retry budget before it counts.
+    /// </summary>
+    private async Task<ClusterInfo> VerifyCompleteAsync(string name, CancellationToken cancellationToken)
+    {
+        var started = DateTime.UtcNow;
+        var random = new Random();
+        for (var attempt = 0; ; attempt++)
+        {
+            var cluster = await ClusterDiscovery.DiscoverAsync(_ec2, name, _calls, cancellationToken).ConfigureAwait(false);
+            var delay = Options.Retry.DelayFor(attempt, random);
+            if (cluster.State == ClusterState.Complete || DateTime.UtcNow - started + delay > Options.Retry.Budget)
+            {
+                return cluster;
+            }
+
+            Reporter.Verbose($"Cluster '{name}' reads as partial right after the run (missing: {string.Join(", ", cluster.Missing)}); reading again in {delay.TotalMilliseconds:0} ms.");
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal static ShowcaseException NotComplete(ClusterInfo cluster) =>
+        new("ShowcaseClusterNotComplete", ShowcaseErrorCategory.InvalidResult, cluster.Name, $"Cluster '{cluster.Name}' is not complete after the run (missing: {string.Join(", ", cluster.Missing)}).")
+        {
+            RecommendedAction = $"Run New-ShowcaseCluster -Name {cluster.Name} again with the same parameters: it completes what exists. Get-ShowcaseCluster {cluster.Name} shows the current state.",
+        };
 
     internal ClusterPlan Plan(ClusterSpec spec, ClusterInfo existing, BuildContext? resolvedImage = null)
     {
