@@ -10,8 +10,9 @@
     CompanyName            = 'ShowcaseOps'
     Copyright              = '(c) ShowcaseOps contributors. MIT licence.'
     Description            = 'Stands up and operates a Mesos/Marathon, Consul, Vulcand and Kong microservices platform on AWS EC2, bootstrapped through SSM Run Command (no SSH), with a local sandbox of every API it drives.'
-    PowerShellVersion      = '5.1'
-    CompatiblePSEditions   = @('Core', 'Desktop')
+    # What the tests run: PowerShell 7.4 or later (.NET 8+). Windows PowerShell 5.1 is not claimed (docs/architecture.md).
+    PowerShellVersion      = '7.4'
+    CompatiblePSEditions   = @('Core')
     FormatsToProcess       = @(@@FORMATS@@)
     TypesToProcess         = @()
     CmdletsToExport        = @(@@CMDLETS@@)
@@ -20,8 +21,10 @@
     AliasesToExport        = @()
     PrivateData            = @{
         PSData = @{
-            Tags       = @('AWS', 'EC2', 'SSM', 'Mesos', 'Marathon', 'Consul', 'Kong', 'Vulcand', 'Microservices')
-            ProjectUri = 'https://example.invalid/showcaseops'
+            Tags         = @('AWS', 'EC2', 'SSM', 'Mesos', 'Marathon', 'Consul', 'Kong', 'Vulcand', 'Microservices', 'PSEdition_Core', 'Linux', 'MacOS', 'Windows')
+            ProjectUri   = 'https://example.invalid/showcaseops'
+            LicenseUri   = 'https://example.invalid/showcaseops/LICENSE'
+            ReleaseNotes = 'The engine and its AWS SDK load in the module''s own AssemblyLoadContext (coexists with AWS.Tools); every AWS credential source; state per runspace; PowerShell 7.4+ only.'
         }
     }
 }

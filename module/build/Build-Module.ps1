@@ -11,7 +11,13 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 
-$binDir = Join-Path $RepoRoot "src/ShowcaseOps/bin/$Configuration/netstandard2.0"
+$framework = 'net8.0'
+$binDir = Join-Path $RepoRoot "src/ShowcaseOps/bin/$Configuration/$framework"
+# dependencies/: the engine's output holds it and every package it needs; the sandbox's holds the sandbox.
+$dependencyDirs = @(
+    (Join-Path $RepoRoot "src/ShowcaseOps.Engine/bin/$Configuration/$framework"),
+    (Join-Path $RepoRoot "src/ShowcaseOps.Sandbox/bin/$Configuration/$framework")
+)
 $moduleSource = Join-Path $RepoRoot 'module'
 $outDir = Join-Path $RepoRoot 'out/ShowcaseOps'
 if (Test-Path $outDir) { Remove-Item -Recurse -Force $outDir }
@@ -27,7 +33,13 @@ foreach ($file in $listed) {
     $target = Join-Path $outDir $file
     $null = New-Item -ItemType Directory -Force -Path (Split-Path $target)
     if ($file -in 'ShowcaseOps.psd1', 'ShowcaseOps.dll-Help.xml') { continue }   # generated below
-    if (Test-Path $fromBin) { Copy-Item $fromBin $target }
+    if ($file -like 'dependencies/*') {
+        $leaf = Split-Path $file -Leaf
+        $source = $dependencyDirs | ForEach-Object { Join-Path $_ $leaf } | Where-Object { Test-Path $_ } | Select-Object -First 1
+        if (-not $source) { throw "Module file '$file' (module/files.txt) is in none of $($dependencyDirs -join ', ')." }
+        Copy-Item $source $target
+    }
+    elseif (Test-Path $fromBin) { Copy-Item $fromBin $target }
     elseif (Test-Path $fromModule) { Copy-Item $fromModule $target }
     else { throw "Module file '$file' (module/files.txt) is in neither $binDir nor $moduleSource." }
 }
@@ -35,11 +47,8 @@ foreach ($file in $listed) {
 $formats = @(Get-ChildItem (Join-Path $moduleSource 'formats') -Filter '*.Format.ps1xml' | Sort-Object Name)
 foreach ($format in $formats) { Copy-Item $format.FullName (Join-Path $outDir $format.Name) }
 
-# The cmdlets the assembly defines become the explicit CmdletsToExport.
-$assembly = [System.Reflection.Assembly]::LoadFrom((Join-Path $outDir 'ShowcaseOps.dll'))
-$cmdlets = @($assembly.GetExportedTypes() |
-    ForEach-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
-    ForEach-Object { '{0}-{1}' -f $_.VerbName, $_.NounName } | Sort-Object)
+# The cmdlets the assembly defines become the explicit CmdletsToExport (read from metadata: nothing is loaded).
+$cmdlets = @(& (Join-Path $PSScriptRoot 'Get-CmdletName.ps1') -Path (Join-Path $outDir 'ShowcaseOps.dll') | Sort-Object)
 if ($cmdlets.Count -eq 0) { throw 'The assembly defines no cmdlets.' }
 
 $manifest = Get-Content -Raw (Join-Path $moduleSource 'ShowcaseOps.psd1')

@@ -65,8 +65,11 @@ public abstract class AwsCmdlet : ShowcaseCmdlet
                 SecretKey = SecretKey,
                 SessionToken = SessionToken,
                 EndpointUrl = EndpointUrl,
+                Defaults = Session.Aws,
+                StoredCredentials = Unwrap(GetVariableValue("StoredAWSCredentials")),
+                StoredRegion = Unwrap(GetVariableValue("StoredAWSRegion"))?.ToString(),
             };
-            var credential = Credential is PSObject wrapped ? wrapped.BaseObject : Credential;
+            var credential = Unwrap(Credential);
             if (credential is PSCredential psCredential)
             {
                 settings.AccessKey = psCredential.UserName;
@@ -80,4 +83,6 @@ public abstract class AwsCmdlet : ShowcaseCmdlet
             return settings;
         }
     }
+
+    private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 }

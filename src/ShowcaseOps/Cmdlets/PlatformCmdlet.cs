@@ -18,6 +18,9 @@ namespace ShowcaseOps.Cmdlets;
 public abstract class PlatformCmdlet : AwsCmdlet
 {
     private PlatformConnection? _connection;
+    // Boxed: a value-type field of an engine type would make PowerShell's scan of this assembly's public types load
+    // the engine before the module's load-context hook is in place.
+    private object? _channel;
 
     /// <summary>The cluster: a name or a ShowcaseCluster (also from the pipeline). Default: the current cluster.</summary>
     [Parameter(ValueFromPipeline = true)]
@@ -27,7 +30,7 @@ public abstract class PlatformCmdlet : AwsCmdlet
 
     /// <summary>Ssm (default: one Run Command on the gateway per batch) or Http (direct calls to -PlatformEndpoint URLs).</summary>
     [Parameter]
-    public PlatformChannelKind? Channel { get; set; }
+    public PlatformChannelKind? Channel { get => (PlatformChannelKind?)_channel; set => _channel = value; }
 
     /// <summary>Base URLs for the HTTP channel, e.g. @{ Consul = 'http://10.0.5.10:8500'; Kong = 'http://10.0.5.10:8001' }.</summary>
     [Parameter]
@@ -45,7 +48,7 @@ public abstract class PlatformCmdlet : AwsCmdlet
         }
 
         var endpoints = ParseEndpoints(PlatformEndpoint);
-        _connection = await PlatformConnection.OpenAsync(ConnectionSettings, Cluster, Channel, endpoints, reporter, cancellationToken).ConfigureAwait(false);
+        _connection = await PlatformConnection.OpenAsync(ConnectionSettings, Session, Cluster?.Name, Cluster?.Cluster?.Info, Channel, endpoints, reporter, cancellationToken).ConfigureAwait(false);
         return _connection;
     }
 

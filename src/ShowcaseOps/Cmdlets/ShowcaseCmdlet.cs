@@ -18,6 +18,14 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
     private readonly CancellationTokenSource _cancellation = new();
     private bool _disposed;
 
+    private ShowcaseRunspaceState? _runspaceState;
+
+    /// <summary>This runspace's ShowcaseOps state ($ShowcaseOpsSession): sandbox, current cluster, channel.</summary>
+    internal ShowcaseRunspaceState RunspaceState => _runspaceState ??= ShowcaseRunspaceState.For(SessionState);
+
+    /// <summary>The engine's view of this runspace's session.</summary>
+    internal Core.Session.ShowcaseSession Session => RunspaceState.Session;
+
     /// <summary>Cancelled when the user presses Ctrl+C (<see cref="StopProcessing"/>).</summary>
     protected CancellationToken CancellationToken => _cancellation.Token;
 

@@ -16,6 +16,8 @@ public enum ShowcaseSyncStatus
 /// <summary>One change Sync-ShowcaseService applied to Consul, Vulcand or Kong.</summary>
 public sealed class ShowcaseSyncChange
 {
+    private readonly object _action;
+
     internal ShowcaseSyncChange(string cluster, int cycle, SyncChangeResult result)
     {
         var change = result.Change;
@@ -24,7 +26,7 @@ public sealed class ShowcaseSyncChange
         Service = change.Service;
         InstanceId = change.InstanceId;
         Target = change.Target.ToString();
-        Action = change.Action;
+        _action = change.Action;
         Detail = change.Detail;
         Requests = change.Requests.Count;
         Status = result.Succeeded ? ShowcaseSyncStatus.Done : ShowcaseSyncStatus.Failed;
@@ -46,7 +48,8 @@ public sealed class ShowcaseSyncChange
     /// <summary>Consul, Vulcand or Kong.</summary>
     public string Target { get; }
 
-    public SyncAction Action { get; }
+    // Engine enums are kept boxed so that loading this type does not load the engine (see ModuleInitializer).
+    public SyncAction Action => (SyncAction)_action;
 
     /// <summary>What changed (for updates: old → new).</summary>
     public string Detail { get; }
@@ -67,12 +70,14 @@ public sealed class ShowcaseSyncChange
 /// <summary>A summary of one sync cycle (Sync-ShowcaseService -PassThru).</summary>
 public sealed class ShowcaseSyncCycle
 {
+    private readonly object _trigger = SyncTriggerReason.Start;
+
     public string Cluster { get; init; } = string.Empty;
 
     public int Cycle { get; init; }
 
     /// <summary>Start, Event, Reconnect or Timer.</summary>
-    public SyncTriggerReason Trigger { get; init; }
+    public SyncTriggerReason Trigger { get => (SyncTriggerReason)_trigger; init => _trigger = value; }
 
     /// <summary>Marathon events coalesced into this cycle.</summary>
     public int Events { get; init; }

@@ -37,7 +37,7 @@ public abstract class ClusterHostCmdlet : AwsCmdlet
 
     protected override void ProcessRecordCore()
     {
-        var name = Name?.Name ?? ShowcaseContext.CurrentCluster ?? throw new ShowcaseException(
+        var name = Name?.Name ?? Session.CurrentCluster ?? throw new ShowcaseException(
             "ShowcaseClusterNotSpecified",
             ShowcaseErrorCategory.InvalidArgument,
             null,

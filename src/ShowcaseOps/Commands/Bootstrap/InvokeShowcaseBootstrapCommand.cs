@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using ShowcaseOps.Core.Cluster;
 using ShowcaseOps.Commands.Cluster;
 using ShowcaseOps.Core.Bootstrap;
 using ShowcaseOps.Core.Execution;
@@ -48,7 +49,7 @@ public sealed class InvokeShowcaseBootstrapCommand : ClusterHostCmdlet
             OnlineTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
             HostCompleted = result => sink?.Output(result),
         };
-        var orchestrator = BootstrapOrchestrator.Create(session.Ec2, session.Ssm);
+        var orchestrator = session.CreateBootstrapOrchestrator();
         var plan = Run((reporter, ct) => Task.FromResult(orchestrator.Plan(cluster, request, reporter)));
         var planned = plan.ToRun.Count;
         foreach (var host in plan.ToRun.ToList())

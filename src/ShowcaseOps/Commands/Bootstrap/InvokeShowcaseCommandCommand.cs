@@ -88,7 +88,7 @@ public sealed class InvokeShowcaseCommandCommand : ClusterHostCmdlet
             MaxPollInterval = BootstrapInternalHooks.Effective.MaxPollInterval,
             RetryPolicy = BootstrapInternalHooks.Effective.RetryPolicy,
         };
-        var runner = ClusterCommand.Create(session.Ssm);
+        var runner = session.CreateClusterCommand();
         runner.OnlinePollInterval = BootstrapInternalHooks.Effective.OnlinePollInterval;
         var results = Run((reporter, ct) => runner.RunAsync(cluster.Name, hosts, _script!, options, reporter, ct));
         WriteObject(results, enumerateCollection: true);

@@ -5,6 +5,8 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Threading;
+using ShowcaseOps.Core.Session;
+using ShowcaseOps.Core.Platform;
 using ShowcaseOps.Core.Aws;
 using ShowcaseOps.Core.Cluster;
 
@@ -22,6 +24,7 @@ public sealed class ClusterNameCompleter : IArgumentCompleter
                 Region = fakeBoundParameters?["Region"] as string,
                 ProfileName = fakeBoundParameters?["ProfileName"] as string,
                 EndpointUrl = fakeBoundParameters?["EndpointUrl"] as string,
+                Defaults = Cmdlets.ShowcaseRunspaceState.Current()?.Session.Aws ?? AwsSessionDefaults.Empty,
             };
             return Complete(settings, (wordToComplete ?? string.Empty).Trim('\'', '"'));
         }
@@ -35,7 +38,7 @@ public sealed class ClusterNameCompleter : IArgumentCompleter
     {
         using var session = new ClusterSession(settings);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        var names = ClusterDiscovery.ListNamesAsync(session.Ec2, word + "*", timeout.Token).GetAwaiter().GetResult();
+        var names = session.ListNamesAsync(word + "*", timeout.Token).GetAwaiter().GetResult();
         return names.Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, "Showcase cluster " + n)).ToList();
     }
 }

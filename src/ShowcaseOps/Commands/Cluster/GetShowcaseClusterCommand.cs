@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ShowcaseOps.Core.Cluster;
 using ShowcaseOps.Cmdlets;
 using ShowcaseOps.Model;
 
@@ -22,7 +23,7 @@ public sealed class GetShowcaseClusterCommand : AwsCmdlet
         var clusters = Run((reporter, ct) => session.GetAsync(Name, reporter, ct));
         foreach (var cluster in clusters)
         {
-            WriteObject(ClusterSession.ToOutput(cluster));
+            WriteObject(new ShowcaseCluster(cluster));
         }
     }
 }

@@ -123,14 +123,14 @@ public sealed class NewShowcaseClusterCommand : AwsCmdlet
         }
 
         var result = Run((reporter, ct) => session.ApplyAsync(plan, reporter, ct));
-        var cluster = ClusterSession.ToOutput(result.Cluster);
+        var cluster = new ShowcaseCluster(result.Cluster);
         if (!SkipBootstrap)
         {
             // Every host not yet bootstrapped with the current scripts (the new ones, and any left by an interrupted run).
             Bootstrap(session, result.Cluster, null);
         }
 
-        Core.Session.ShowcaseContext.CurrentCluster = cluster.Name;
+        Session.CurrentCluster = cluster.Name;
         WriteObject(cluster);
     }
 

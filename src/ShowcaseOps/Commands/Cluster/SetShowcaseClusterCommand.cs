@@ -48,7 +48,7 @@ public sealed class SetShowcaseClusterCommand : AwsCmdlet
         if (current == AgentCount && Enumerable.Range(1, AgentCount).All(i => info.Agents.Any(a => a.Index == i)))
         {
             WriteVerbose($"Cluster '{name}' already has {current} agent(s).");
-            WriteObject(ClusterSession.ToOutput(info));
+            WriteObject(new ShowcaseCluster(info));
             return;
         }
 
@@ -63,7 +63,7 @@ public sealed class SetShowcaseClusterCommand : AwsCmdlet
             ClusterInternalHooks.LastRun = result.Report;
         }
 
-        var cluster = ClusterSession.ToOutput(result.Cluster);
+        var cluster = new ShowcaseCluster(result.Cluster);
         if (!SkipBootstrap && result.AddedInstanceIds.Count > 0)
         {
             try

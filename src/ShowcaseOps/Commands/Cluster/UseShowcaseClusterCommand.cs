@@ -14,6 +14,9 @@ namespace ShowcaseOps.Commands.Cluster;
 [OutputType(typeof(ShowcaseCluster))]
 public sealed class UseShowcaseClusterCommand : AwsCmdlet
 {
+    // Boxed: a value-type field of an engine type would make PowerShell's scan of this assembly's public types load
+    // the engine before the module's load-context hook is in place.
+    private object? _channel;
     private const string ByName = "ByName";
     private const string ByObject = "ByObject";
 
@@ -29,7 +32,7 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
 
     /// <summary>The session's platform channel: Ssm (default) or Http.</summary>
     [Parameter]
-    public PlatformChannelKind? Channel { get; set; }
+    public PlatformChannelKind? Channel { get => (PlatformChannelKind?)_channel; set => _channel = value; }
 
     /// <summary>Base URLs for the HTTP channel, e.g. @{ Consul = 'http://10.0.5.10:8500'; Vulcand = 'http://10.0.12.10:8182'; Kong = 'http://10.0.5.10:8001'; Marathon = 'http://10.0.12.10:8080' }.</summary>
     [Parameter]
@@ -48,7 +51,7 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
             return;
         }
 
-        ShowcaseContext.CurrentCluster = name;
+        Session.CurrentCluster = name;
         if (Channel is not null || PlatformEndpoint is not null)
         {
             var endpoints = new Dictionary<PlatformTarget, Uri>();
@@ -64,10 +67,10 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
                 endpoints[target] = uri;
             }
 
-            ShowcaseContext.SetChannel(Channel, PlatformEndpoint is null ? null : endpoints);
+            Session.SetChannel(Channel, PlatformEndpoint is null ? null : endpoints);
         }
 
-        WriteVerbose($"Current cluster: {name}; platform channel: {ShowcaseContext.Channel}.");
+        WriteVerbose($"Current cluster: {name}; platform channel: {Session.Channel}.");
         if (PassThru)
         {
             var cluster = InputObject ?? Run((reporter, ct) => FindAsync(name, reporter, ct));
@@ -79,6 +82,6 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
     {
         using var session = new ClusterSession(ConnectionSettings);
         var info = await session.FindAsync(name, reporter, ct).ConfigureAwait(false) ?? throw ClusterScaler.NotFound(name);
-        return ClusterSession.ToOutput(info);
+        return new ShowcaseCluster(info);
     }
 }

@@ -11,6 +11,7 @@ using ShowcaseOps.Core.Aws;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Marathon;
 using ShowcaseOps.Core.Session;
+using ShowcaseOps.Core.Platform;
 using ShowcaseOps.Model;
 
 namespace ShowcaseOps.Commands.Marathon;
@@ -63,11 +64,13 @@ public sealed class MarathonAppIdCompleter : IArgumentCompleter
 
     private static async Task<IReadOnlyList<string>> ListIdsAsync(IDictionary? bound, CancellationToken cancellationToken)
     {
+        var state = Cmdlets.ShowcaseRunspaceState.Current();
         var settings = new AwsConnectionSettings
         {
             Region = Text(bound?["Region"]),
             ProfileName = Text(bound?["ProfileName"]),
             EndpointUrl = Text(bound?["EndpointUrl"]),
+            Defaults = state?.Session.Aws ?? AwsSessionDefaults.Empty,
         };
         var cluster = Unwrap(bound?["Cluster"]) switch
         {
@@ -77,7 +80,7 @@ public sealed class MarathonAppIdCompleter : IArgumentCompleter
             _ => null,
         };
         PlatformChannelKind? channel = Enum.TryParse<PlatformChannelKind>(Text(bound?["Channel"]), true, out var kind) ? kind : null;
-        using var connection = await PlatformConnection.OpenAsync(settings, cluster, channel, null, NullReporter.Instance, cancellationToken).ConfigureAwait(false);
+        using var connection = await PlatformConnection.OpenAsync(settings, state?.Session ?? new ShowcaseSession(), cluster?.Name, cluster?.Cluster?.Info, channel, null, NullReporter.Instance, cancellationToken).ConfigureAwait(false);
         var apps = await new MarathonClient(connection.Channel).ListAppsAsync(false, NullReporter.Instance, cancellationToken).ConfigureAwait(false);
         return apps.Select(a => a.Id).ToArray();
     }

@@ -26,7 +26,7 @@ public abstract class MarathonCmdlet : PlatformCmdlet
 
     /// <summary>How the target of a change reads in -WhatIf and -Confirm: <c>Marathon app /web (cluster demo)</c>.</summary>
     internal string DescribeApp(string appId) =>
-        $"Marathon app {MarathonClient.NormalizeAppId(appId)} (cluster {Cluster?.Name ?? ShowcaseContext.CurrentCluster ?? "(none)"})";
+        $"Marathon app {MarathonClient.NormalizeAppId(appId)} (cluster {Cluster?.Name ?? Session.CurrentCluster ?? "(none)"})";
 
     /// <summary>True when -WhatIf was given or $WhatIfPreference is set.</summary>
     internal bool WhatIfRequested =>

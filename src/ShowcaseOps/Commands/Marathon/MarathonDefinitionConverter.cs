@@ -1,19 +1,22 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
-using Newtonsoft.Json.Linq;
 
 namespace ShowcaseOps.Commands.Marathon;
 
-/// <summary>Turns a PowerShell hashtable (nested hashtables, arrays, PSCustomObjects, numbers, strings, booleans) into JSON.</summary>
+/// <summary>
+/// Turns a PowerShell hashtable (nested hashtables, arrays, PSCustomObjects, numbers, strings, booleans) into plain
+/// .NET values (dictionaries, lists, primitives) that the engine serializes as JSON.
+/// </summary>
 internal static class MarathonDefinitionConverter
 {
     private const int MaxDepth = 32;
 
-    public static JObject ToJson(IDictionary definition) => (JObject)Convert(definition, "", 0);
+    public static IDictionary<string, object?> ToValues(IDictionary definition) => (IDictionary<string, object?>)Convert(definition, "", 0)!;
 
-    private static JToken Convert(object? value, string path, int depth)
+    private static object? Convert(object? value, string path, int depth)
     {
         if (depth > MaxDepth)
         {
@@ -24,15 +27,19 @@ internal static class MarathonDefinitionConverter
         switch (value)
         {
             case null:
-                return JValue.CreateNull();
-            case string or char or bool or DateTime or DateTimeOffset or Guid:
-                return new JValue(value is char c ? c.ToString() : value);
+                return null;
+            case string or bool or DateTime or DateTimeOffset:
+                return value;
+            case char c:
+                return c.ToString();
+            case Guid g:
+                return g.ToString();
             case sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal:
-                return new JValue(value);
+                return value;
             case Enum e:
-                return new JValue(e.ToString());
+                return e.ToString();
             case IDictionary dictionary:
-                var obj = new JObject();
+                var obj = new Dictionary<string, object?>(StringComparer.Ordinal);
                 foreach (DictionaryEntry entry in dictionary)
                 {
                     var key = entry.Key is PSObject k ? k.BaseObject?.ToString() : entry.Key?.ToString();
@@ -41,7 +48,7 @@ internal static class MarathonDefinitionConverter
 
                 return obj;
             case PSObject custom:
-                var fromProperties = new JObject();
+                var fromProperties = new Dictionary<string, object?>(StringComparer.Ordinal);
                 foreach (var property in custom.Properties)
                 {
                     if (property.IsGettable)
@@ -52,7 +59,7 @@ internal static class MarathonDefinitionConverter
 
                 return fromProperties;
             case IEnumerable sequence:
-                var array = new JArray();
+                var array = new List<object?>();
                 var index = 0;
                 foreach (var item in sequence)
                 {

@@ -3,9 +3,6 @@ using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
-using System.Text.RegularExpressions;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 using ShowcaseOps.Core;
 using ShowcaseOps.Core.Marathon;
 using ShowcaseOps.Model;
@@ -45,13 +42,13 @@ public sealed class NewMarathonAppCommand : MarathonCmdlet
     {
         foreach (var (source, definition) in Definitions())
         {
-            var id = definition["id"] is { Type: JTokenType.String } idToken ? MarathonClient.NormalizeAppId((string)idToken!) : null;
+            var id = definition.Id;
             if (!ShouldProcess(id is null ? $"Marathon app from {source}" : DescribeApp(id), "Create"))
             {
                 continue;
             }
 
-            var json = definition.ToString(Formatting.None);
+            var json = definition.Json;
             var created = Run(async (reporter, ct) =>
             {
                 var client = await ConnectMarathonAsync(reporter, ct).ConfigureAwait(false);
@@ -64,14 +61,14 @@ public sealed class NewMarathonAppCommand : MarathonCmdlet
     }
 
     /// <summary>The definitions to create, each parsed and checked here (a bad file costs no remote call).</summary>
-    private IEnumerable<(string Source, JObject Definition)> Definitions()
+    private IEnumerable<(string Source, MarathonAppDefinition Definition)> Definitions()
     {
         if (ParameterSetName == ByDefinition)
         {
-            JObject converted;
+            MarathonAppDefinition converted;
             try
             {
-                converted = MarathonDefinitionConverter.ToJson(Definition!);
+                converted = MarathonAppDefinition.FromValues(MarathonDefinitionConverter.ToValues(Definition!));
             }
             catch (ArgumentException ex)
             {
@@ -119,7 +116,7 @@ public sealed class NewMarathonAppCommand : MarathonCmdlet
     }
 
     /// <summary>Reads and parses one spec file; writes an error naming the file and the place of the problem, and returns null, when it is not a JSON object.</summary>
-    private JObject? ReadSpec(string file)
+    private MarathonAppDefinition? ReadSpec(string file)
     {
         string text;
         try
@@ -139,29 +136,12 @@ public sealed class NewMarathonAppCommand : MarathonCmdlet
 
         try
         {
-            return MarathonClient.ParseJson(text) as JObject
-                ?? throw new ShowcaseException(MarathonErrors.AppInvalid, ShowcaseErrorCategory.InvalidData, file, $"The app spec file '{file}' does not hold a JSON object (an app definition starts with '{{').");
-        }
-        catch (JsonReaderException ex)
-        {
-            var where = ex.LineNumber > 0 ? $" (line {ex.LineNumber}, position {ex.LinePosition})" : string.Empty;
-            WriteShowcaseError(new ShowcaseException(MarathonErrors.AppInvalid, ShowcaseErrorCategory.InvalidData, file, $"The app spec file '{file}' is not valid JSON{where}: {StripLocation(ex.Message)}")
-            {
-                RecommendedAction = "Fix the JSON at that place (see examples/specs/app.json) and try again.",
-            });
-            return null;
+            return MarathonAppDefinition.Parse(text, file);
         }
         catch (ShowcaseException ex)
         {
             WriteShowcaseError(ex);
             return null;
         }
-    }
-
-    /// <summary>Newtonsoft ends its messages with "Path 'x', line 3, position 5."; the line and position are given separately.</summary>
-    private static string StripLocation(string message)
-    {
-        var stripped = Regex.Replace(message, @",?\s*line \d+, position \d+\.?\s*$", string.Empty).TrimEnd('.', ' ', ',');
-        return stripped + ".";
     }
 }

@@ -12,7 +12,7 @@ public sealed class GetShowcaseSandboxCommand : ShowcaseCmdlet
 {
     protected override void EndProcessingCore()
     {
-        var host = SandboxSession.Current;
+        var host = RunspaceState.Sandbox;
         if (host is null)
         {
             throw new ShowcaseException(

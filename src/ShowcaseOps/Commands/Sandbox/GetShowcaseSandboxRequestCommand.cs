@@ -29,7 +29,7 @@ public sealed class GetShowcaseSandboxRequestCommand : ShowcaseCmdlet
 
     protected override void EndProcessingCore()
     {
-        var host = SandboxSession.Current ?? throw new ShowcaseException(
+        var host = RunspaceState.Sandbox ?? throw new ShowcaseException(
             "ShowcaseSandboxNotRunning",
             ShowcaseErrorCategory.ObjectNotFound,
             null,

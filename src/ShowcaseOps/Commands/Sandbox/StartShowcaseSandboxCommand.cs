@@ -1,7 +1,10 @@
 using System;
 using System.Management.Automation;
 using ShowcaseOps.Cmdlets;
-using ShowcaseOps.Core;
+using System.Collections.Generic;
+using System.Linq;
+using ShowcaseOps.Core.Aws;
+using ShowcaseOps.Core.Platform;
 using ShowcaseOps.Model;
 using ShowcaseOps.Sandbox;
 
@@ -33,7 +36,7 @@ public sealed class StartShowcaseSandboxCommand : ShowcaseCmdlet
 
     protected override void EndProcessingCore()
     {
-        var running = SandboxSession.Current;
+        var running = RunspaceState.Sandbox;
         if (running is not null && !Force)
         {
             WriteWarning("The sandbox is already running; use -Force to replace it with an empty one.");
@@ -53,7 +56,20 @@ public sealed class StartShowcaseSandboxCommand : ShowcaseCmdlet
             InstanceShutdownTime = TimeSpan.FromSeconds(InstanceBootSeconds),
             SsmOnlineDelay = TimeSpan.FromSeconds(SsmOnlineSeconds),
         };
-        var host = SandboxSession.Start(options);
+        RunspaceState.StopSandbox();
+        var host = SandboxHost.Start(options);
+        RunspaceState.Sandbox = host;
+        Session.UseSandbox(
+            new AwsSessionDefaults(
+                options.Region,
+                "AKIASANDBOXSHOWCASE0",
+                "sandbox-secret-key-not-used-for-anything",
+                new Dictionary<string, string>
+                {
+                    ["ec2"] = host.Endpoint("ec2").ToString(),
+                    ["ssm"] = host.Endpoint("ssm").ToString(),
+                }),
+            Enum.GetValues<PlatformTarget>().ToDictionary(t => t, t => host.Endpoint(t.ToString().ToLowerInvariant())));
         foreach (var endpoint in host.Endpoints)
         {
             WriteVerbose($"Sandbox {endpoint.Key} stand-in listening on {endpoint.Value}");

@@ -11,7 +11,7 @@ public sealed class StopShowcaseSandboxCommand : ShowcaseCmdlet
 {
     protected override void EndProcessingCore()
     {
-        var host = SandboxSession.Current;
+        var host = RunspaceState.Sandbox;
         if (host is null)
         {
             WriteVerbose("The sandbox is not running; nothing to stop.");
@@ -20,7 +20,7 @@ public sealed class StopShowcaseSandboxCommand : ShowcaseCmdlet
 
         if (ShouldProcess(string.Join(", ", host.Endpoints.Values), "Stop the ShowcaseOps sandbox and forget its state"))
         {
-            SandboxSession.Stop();
+            RunspaceState.StopSandbox();
             WriteVerbose("Sandbox stopped; ShowcaseOps cmdlets call AWS again.");
         }
     }

@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using ShowcaseOps.Cmdlets;
-using Newtonsoft.Json.Linq;
 using ShowcaseOps.Core;
 using ShowcaseOps.Core.Platform;
 using ShowcaseOps.Core.Services;
@@ -33,7 +32,7 @@ public sealed class GetShowcaseEndpointCommand : PlatformCmdlet
         var endpoints = Run(async (reporter, ct) =>
         {
             var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
-            var publicIp = connection.Cluster?.GatewayPublicIpAddress
+            var publicIp = connection.Cluster?.GatewayAddress?.PublicIp
                 ?? throw new ShowcaseException("ShowcaseGatewayAddressUnknown", ShowcaseErrorCategory.ResourceUnavailable, connection.ClusterName,
                     $"Cluster '{connection.ClusterName}' has no gateway with a public IP address.")
                 {
@@ -42,7 +41,7 @@ public sealed class GetShowcaseEndpointCommand : PlatformCmdlet
                 };
             var state = await new PlatformStateReader(connection.Channel).ReadAsync(reporter, ct).ConfigureAwait(false);
             state.ThrowIfIncomplete();
-            var plugins = await ReadPluginsAsync(connection.Channel, reporter, ct).ConfigureAwait(false);
+            var plugins = await KongPluginReader.ReadAsync(connection.Channel, reporter, ct).ConfigureAwait(false);
             var parameter = GatewayPlan.KeyParameterName(connection.Cluster!.Name);
             var result = new List<ShowcaseEndpoint>();
             foreach (var service in state.Services.Where(s => s.KongRoute is not null))
@@ -56,7 +55,7 @@ public sealed class GetShowcaseEndpointCommand : PlatformCmdlet
 
                 var host = service.KongRoute!.Hosts.Count > 0 ? service.KongRoute.Hosts[0] : name + "." + (service.Domain ?? connection.Domain);
                 var protection = plugins
-                    .Where(p => p.Service == service.KongService?.Id || p.Route == service.KongRoute.Id)
+                    .Where(p => p.ServiceId == service.KongService?.Id || p.RouteId == service.KongRoute.Id)
                     .Select(p => p.Name).Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToArray();
                 result.Add(new ShowcaseEndpoint(connection.ClusterName, name, gateway ? ShowcaseEndpointKind.Gateway : ShowcaseEndpointKind.Service, host, publicIp,
                     protection, protection.Contains("key-auth") ? parameter : null));
@@ -65,30 +64,5 @@ public sealed class GetShowcaseEndpointCommand : PlatformCmdlet
             return result.OrderBy(e => e.Kind).ThenBy(e => e.Name, System.StringComparer.Ordinal).ToList();
         });
         WriteObject(endpoints, enumerateCollection: true);
-    }
-
-    private static async System.Threading.Tasks.Task<List<(string Name, string? Service, string? Route)>> ReadPluginsAsync(IPlatformChannel channel, Core.Execution.IOperationReporter reporter, System.Threading.CancellationToken ct)
-    {
-        var found = new List<(string, string?, string?)>();
-        var next = "/plugins?size=1000";
-        for (var page = 0; next is not null && page < 50; page++)
-        {
-            var response = (await channel.SendAsync(new[] { new PlatformRequest(PlatformTarget.Kong, "GET", next, null, "Kong plugins") }, reporter, ct).ConfigureAwait(false)).Single();
-            if (!response.Succeeded)
-            {
-                reporter.Warning($"Could not read Kong's plugins ({response.Status}); Protection is left empty.");
-                break;
-            }
-
-            var json = JObject.Parse(response.Body);
-            foreach (var plugin in (json["data"] as JArray ?? new JArray()).OfType<JObject>())
-            {
-                found.Add(((string?)plugin["name"] ?? string.Empty, (plugin["service"] as JObject)?["id"]?.ToString(), (plugin["route"] as JObject)?["id"]?.ToString()));
-            }
-
-            next = json["next"] is JValue { Type: JTokenType.String } n && ((string)n!).StartsWith("/", System.StringComparison.Ordinal) ? (string)n! : null;
-        }
-
-        return found;
     }
 }

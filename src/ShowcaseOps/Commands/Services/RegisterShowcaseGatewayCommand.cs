@@ -64,7 +64,7 @@ public sealed class RegisterShowcaseGatewayCommand : RegistrationCmdlet
             AllowCidr is { Length: > 0 } ? "ip-restriction " + string.Join(", ", AllowCidr) : null,
             KeyAuth ? "key-auth" : null,
         }.Where(p => p is not null));
-        var target = (Cluster?.Name ?? Core.Session.ShowcaseContext.CurrentCluster ?? "current cluster") + " gateway";
+        var target = (Cluster?.Name ?? Session.CurrentCluster ?? "current cluster") + " gateway";
         if (!ShouldProcess(target, $"Expose the Mesos and Marathon UIs through Kong ({protection})"))
         {
             return;
@@ -74,7 +74,7 @@ public sealed class RegisterShowcaseGatewayCommand : RegistrationCmdlet
         {
             var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
             var cluster = connection.Cluster;
-            if (cluster?.Master?.PrivateIpAddress is not { } master || cluster.GatewayPublicIpAddress is not { } publicIp || cluster.Gateway is null)
+            if (cluster?.Master?.PrivateIpAddress is not { } master || cluster.GatewayAddress?.PublicIp is not { } publicIp || cluster.Gateway is null)
             {
                 throw new ShowcaseException("ShowcaseClusterIncomplete", ShowcaseErrorCategory.ResourceUnavailable, connection.ClusterName,
                     $"Cluster '{connection.ClusterName}' has no running master and public gateway to expose.")
@@ -85,14 +85,9 @@ public sealed class RegisterShowcaseGatewayCommand : RegistrationCmdlet
             }
 
             var spec = new GatewaySpec(cluster.Name, connection.Domain, master, AllowCidr ?? System.Array.Empty<string>(), KeyAuth, AllowAnonymous);
-            GatewayKeyTransport? keys = null;
-            using var ssm = KeyAuth ? AwsClientFactory.CreateSsm(ConnectionSettings) : null;
-            if (ssm is not null)
-            {
-                var overSsm = connection.Channel.Name == "ssm";
-                var kong = PlatformEndpoints.ForCluster(master, cluster.Gateway.PrivateIpAddress ?? master).Kong;
-                keys = new GatewayKeyTransport(ssm, overSsm ? new SsmTarget(cluster.Gateway.InstanceId, "gateway", cluster.Gateway.Name) : null, kong);
-            }
+            var overSsm = connection.Channel.Name == "ssm";
+            var kong = PlatformEndpoints.ForCluster(master, cluster.Gateway.PrivateIpAddress ?? master).Kong;
+            using var keys = KeyAuth ? GatewayKeyTransport.Open(ConnectionSettings, overSsm ? new SsmTarget(cluster.Gateway.InstanceId, "gateway", cluster.Gateway.Name) : null, kong) : null;
 
             var (created, parameter) = await GatewayInstaller.InstallAsync(connection.Channel, spec, keys, NewApiKey, reporter, ct).ConfigureAwait(false);
             if (created)

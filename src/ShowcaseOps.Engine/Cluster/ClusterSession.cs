@@ -12,7 +12,7 @@ using ShowcaseOps.Core.Cluster;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Model;
 
-namespace ShowcaseOps.Commands.Cluster;
+namespace ShowcaseOps.Core.Cluster;
 
 /// <summary>
 /// The AWS clients of one cluster cmdlet invocation. Only methods that run (never the cmdlet types themselves) touch
@@ -42,6 +42,13 @@ internal sealed class ClusterSession : IDisposable
         return result;
     }
 
+    /// <summary>The names of the clusters tagged in the region that match a wildcard pattern.</summary>
+    public Task<IReadOnlyList<string>> ListNamesAsync(string? pattern, CancellationToken ct) => ClusterDiscovery.ListNamesAsync(Ec2, pattern, ct);
+
+    public BootstrapOrchestrator CreateBootstrapOrchestrator() => BootstrapOrchestrator.Create(Ec2, Ssm);
+
+    public ClusterCommand CreateClusterCommand() => ClusterCommand.Create(Ssm);
+
     public Task<ClusterInfo?> FindAsync(string name, IOperationReporter reporter, CancellationToken ct) =>
         ClusterDiscovery.FindAsync(Ec2, name, reporter, Options, ct);
 
@@ -69,8 +76,6 @@ internal sealed class ClusterSession : IDisposable
 
     public Task<ClusterRemoveResult> RemoveAsync(ClusterInfo info, IOperationReporter reporter, CancellationToken ct) =>
         new ClusterTeardown(Ec2, reporter, Options).RemoveAsync(info, ct);
-
-    public static ShowcaseCluster ToOutput(ClusterInfo info) => new(info);
 
     public Task TerminateAsync(IReadOnlyList<string> instanceIds, string what, IOperationReporter reporter, CancellationToken ct) =>
         new ClusterTeardown(Ec2, reporter, Options).TerminateInstancesAsync(instanceIds, what, ct);

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.SimpleSystemsManagement;
+using ShowcaseOps.Core.Aws;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Platform;
 using ShowcaseOps.Core.Ssm;
@@ -12,13 +13,29 @@ using ShowcaseOps.Core.Ssm;
 namespace ShowcaseOps.Core.Services;
 
 /// <summary>Where the gateway key is installed from: the HTTP channel sends the credential itself; the SSM channel runs <see cref="GatewayKeyScript"/>.</summary>
-internal sealed class GatewayKeyTransport
+internal sealed class GatewayKeyTransport : IDisposable
 {
+    private readonly bool _ownsClient;
+
     public GatewayKeyTransport(IAmazonSimpleSystemsManagement ssm, SsmTarget? gateway, Uri kongAdminFromGateway)
     {
         Ssm = ssm;
         Gateway = gateway;
         KongAdminFromGateway = kongAdminFromGateway;
+    }
+
+    private GatewayKeyTransport(AwsConnectionSettings settings, SsmTarget? gateway, Uri kongAdminFromGateway)
+        : this(AwsClientFactory.CreateSsm(settings), gateway, kongAdminFromGateway) => _ownsClient = true;
+
+    /// <summary>A transport with its own SSM client (disposed with it).</summary>
+    public static GatewayKeyTransport Open(AwsConnectionSettings settings, SsmTarget? gateway, Uri kongAdminFromGateway) => new(settings, gateway, kongAdminFromGateway);
+
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            Ssm.Dispose();
+        }
     }
 
     public IAmazonSimpleSystemsManagement Ssm { get; }

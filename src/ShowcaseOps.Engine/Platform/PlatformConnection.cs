@@ -5,7 +5,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.EC2;
 using Amazon.SimpleSystemsManagement;
-using ShowcaseOps.Commands.Cluster;
 using ShowcaseOps.Core;
 using ShowcaseOps.Core.Aws;
 using ShowcaseOps.Core.Cluster;
@@ -13,16 +12,15 @@ using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Platform;
 using ShowcaseOps.Core.Session;
 using ShowcaseOps.Core.Ssm;
-using ShowcaseOps.Model;
 
-namespace ShowcaseOps.Cmdlets;
+namespace ShowcaseOps.Core.Platform;
 
 /// <summary>The resolved cluster and the channel one platform command uses.</summary>
-internal sealed class PlatformConnection : IDisposable
+public sealed class PlatformConnection : IDisposable
 {
     private readonly IDisposable[] _owned;
 
-    private PlatformConnection(ShowcaseCluster? cluster, string domain, IPlatformChannel channel, params IDisposable[] owned)
+    private PlatformConnection(ClusterInfo? cluster, string domain, IPlatformChannel channel, params IDisposable[] owned)
     {
         Cluster = cluster;
         MarathonDirect = null;
@@ -32,7 +30,7 @@ internal sealed class PlatformConnection : IDisposable
     }
 
     /// <summary>Null only for the HTTP channel used without any cluster.</summary>
-    public ShowcaseCluster? Cluster { get; }
+    public ClusterInfo? Cluster { get; }
 
     /// <summary>The cluster's service domain (default service.consul).</summary>
     public string Domain { get; }
@@ -55,30 +53,36 @@ internal sealed class PlatformConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Resolves the cluster (<paramref name="known"/>, else by <paramref name="clusterName"/>, else the session's current
+    /// cluster, else the only one in the region) and opens the channel to its platform APIs.
+    /// </summary>
     public static async Task<PlatformConnection> OpenAsync(
         AwsConnectionSettings settings,
-        ShowcaseClusterReference? reference,
+        ShowcaseSession session,
+        string? clusterName,
+        ClusterInfo? known,
         PlatformChannelKind? channelKind,
         IReadOnlyDictionary<PlatformTarget, Uri>? endpoints,
         IOperationReporter reporter,
         CancellationToken cancellationToken)
     {
-        var kind = channelKind ?? ShowcaseContext.Channel;
+        var kind = channelKind ?? session.Channel;
         if (kind == PlatformChannelKind.Http)
         {
-            var cluster = reference?.Cluster;
-            if (cluster is null && (reference is not null || ShowcaseContext.CurrentCluster is not null))
+            var cluster = known;
+            if (cluster is null && (clusterName ?? session.CurrentCluster) is { } lookFor)
             {
-                cluster = await TryFindAsync(settings, reference?.Name ?? ShowcaseContext.CurrentCluster!, reporter, cancellationToken).ConfigureAwait(false);
+                cluster = await TryFindAsync(settings, session, lookFor, reporter, cancellationToken).ConfigureAwait(false);
             }
 
-            var http = HttpEndpoints(endpoints, cluster);
+            var http = HttpEndpoints(session, endpoints, cluster);
             reporter.Verbose($"Platform channel: HTTP ({http}).");
             var channel = new HttpPlatformChannel(http);
             return new PlatformConnection(cluster, cluster?.Domain ?? ClusterSpec.DefaultDomain, channel, channel) { MarathonDirect = http.Marathon };
         }
 
-        var resolved = reference?.Cluster ?? await FindRequiredAsync(settings, reference?.Name, reporter, cancellationToken).ConfigureAwait(false);
+        var resolved = known ?? await FindRequiredAsync(settings, session, clusterName, reporter, cancellationToken).ConfigureAwait(false);
         if (resolved.Gateway is null || resolved.Master is null || resolved.Gateway.PrivateIpAddress is null || resolved.Master.PrivateIpAddress is null)
         {
             throw new ShowcaseException(
@@ -97,13 +101,13 @@ internal sealed class PlatformConnection : IDisposable
         reporter.Verbose($"Platform channel: SSM Run Command on {gateway} ({platform}).");
         return new PlatformConnection(resolved, resolved.Domain ?? ClusterSpec.DefaultDomain, new SsmPlatformChannel(ssm, gateway, platform), ssm)
         {
-            MarathonDirect = DirectEndpoint(endpoints, resolved, PlatformTarget.Marathon),
+            MarathonDirect = DirectEndpoint(session, endpoints, resolved, PlatformTarget.Marathon),
         };
     }
 
-    private static PlatformEndpoints HttpEndpoints(IReadOnlyDictionary<PlatformTarget, Uri>? given, ShowcaseCluster? cluster)
+    private static PlatformEndpoints HttpEndpoints(ShowcaseSession session, IReadOnlyDictionary<PlatformTarget, Uri>? given, ClusterInfo? cluster)
     {
-        Uri? For(PlatformTarget target) => DirectEndpoint(given, cluster, target);
+        Uri? For(PlatformTarget target) => DirectEndpoint(session, given, cluster, target);
 
         var missing = new[] { PlatformTarget.Consul, PlatformTarget.Vulcand, PlatformTarget.Kong }.Where(t => For(t) is null).ToArray();
         if (missing.Length > 0)
@@ -123,21 +127,21 @@ internal sealed class PlatformConnection : IDisposable
     }
 
     /// <summary>The URL of one admin API from this machine: given, else the session's, else the sandbox's, else the cluster layout.</summary>
-    private static Uri? DirectEndpoint(IReadOnlyDictionary<PlatformTarget, Uri>? given, ShowcaseCluster? cluster, PlatformTarget target)
+    private static Uri? DirectEndpoint(ShowcaseSession session, IReadOnlyDictionary<PlatformTarget, Uri>? given, ClusterInfo? cluster, PlatformTarget target)
     {
         if (given is not null && given.TryGetValue(target, out var explicitUri))
         {
             return explicitUri;
         }
 
-        if (ShowcaseContext.HttpEndpoint(target) is { } sessionUri)
+        if (session.HttpEndpoint(target) is { } sessionUri)
         {
             return sessionUri;
         }
 
-        if (SandboxSession.Current is { } sandbox)
+        if (session.SandboxEndpoint(target) is { } sandboxUri)
         {
-            return sandbox.Endpoint(target.ToString().ToLowerInvariant());
+            return sandboxUri;
         }
 
         // Inside the VPC: the cluster's own addresses (see PlatformEndpoints.ForCluster).
@@ -149,10 +153,10 @@ internal sealed class PlatformConnection : IDisposable
         return null;
     }
 
-    private static async Task<ShowcaseCluster> FindRequiredAsync(AwsConnectionSettings settings, string? name, IOperationReporter reporter, CancellationToken cancellationToken)
+    private static async Task<ClusterInfo> FindRequiredAsync(AwsConnectionSettings settings, ShowcaseSession session, string? name, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         using var ec2 = AwsClientFactory.CreateEc2(settings);
-        name ??= ShowcaseContext.CurrentCluster;
+        name ??= session.CurrentCluster;
         if (name is null)
         {
             var names = await ClusterDiscovery.ListNamesAsync(ec2, null, cancellationToken).ConfigureAwait(false);
@@ -175,20 +179,19 @@ internal sealed class PlatformConnection : IDisposable
         }
 
         reporter.Verbose($"Looking up cluster '{name}' by its tags.");
-        var info = await ClusterDiscovery.FindAsync(ec2, name, cancellationToken).ConfigureAwait(false)
+        return await ClusterDiscovery.FindAsync(ec2, name, cancellationToken).ConfigureAwait(false)
             ?? throw new ShowcaseException("ShowcaseClusterNotFound", ShowcaseErrorCategory.ObjectNotFound, name, $"No cluster named '{name}' was found in this region.")
             {
                 Terminating = true,
                 RecommendedAction = "List clusters with Get-ShowcaseCluster, or check -Region.",
             };
-        return ClusterSession.ToOutput(info);
     }
 
-    private static async Task<ShowcaseCluster?> TryFindAsync(AwsConnectionSettings settings, string name, IOperationReporter reporter, CancellationToken cancellationToken)
+    private static async Task<ClusterInfo?> TryFindAsync(AwsConnectionSettings settings, ShowcaseSession session, string name, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         try
         {
-            return await FindRequiredAsync(settings, name, reporter, cancellationToken).ConfigureAwait(false);
+            return await FindRequiredAsync(settings, session, name, reporter, cancellationToken).ConfigureAwait(false);
         }
         catch (ShowcaseException ex) when (ex.ErrorId is "ShowcaseClusterNotFound" or "AwsRegionNotSet" or "AwsCredentialsNotFound")
         {

@@ -1,0 +1,51 @@
+using Amazon;
+using Amazon.EC2;
+using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement;
+
+namespace ShowcaseOps.Core.Aws;
+
+/// <summary>The one place that turns <see cref="AwsConnectionSettings"/> into EC2 and SSM clients.</summary>
+public static class AwsClientFactory
+{
+    /// <summary>SDK-level retries per call (standard mode); the core adds its own bounded retries on top for eventual consistency.</summary>
+    public const int MaxSdkRetries = 3;
+
+    public static IAmazonEC2 CreateEc2(AwsConnectionSettings settings)
+    {
+        var resolved = AwsCredentialResolver.Resolve(settings, "ec2");
+        var config = new AmazonEC2Config();
+        Configure(config, resolved);
+        return new AmazonEC2Client(resolved.Credentials, config);
+    }
+
+    public static IAmazonSimpleSystemsManagement CreateSsm(AwsConnectionSettings settings)
+    {
+        var resolved = AwsCredentialResolver.Resolve(settings, "ssm");
+        var config = new AmazonSimpleSystemsManagementConfig();
+        Configure(config, resolved);
+        return new AmazonSimpleSystemsManagementClient(resolved.Credentials, config);
+    }
+
+    /// <summary>The region calls will go to, for messages and output objects.</summary>
+    public static string ResolveRegion(AwsConnectionSettings settings) => AwsCredentialResolver.Resolve(settings, "ec2").Region;
+
+    /// <summary>Where calls go and with what, in words: "account …, region eu-west-1 (-Region), credentials from profile 'prod'".</summary>
+    public static string Describe(AwsConnectionSettings settings) => AwsCredentialResolver.Resolve(settings, "ec2").Describe();
+
+    private static void Configure(ClientConfig config, ResolvedAws resolved)
+    {
+        config.RetryMode = RequestRetryMode.Standard;
+        config.MaxErrorRetry = MaxSdkRetries;
+        if (resolved.EndpointUrl is not null)
+        {
+            // For an emulator: ServiceURL + AuthenticationRegion, and never RegionEndpoint (it would override ServiceURL).
+            config.ServiceURL = resolved.EndpointUrl;
+            config.AuthenticationRegion = resolved.Region;
+        }
+        else
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(resolved.Region);
+        }
+    }
+}
