@@ -135,6 +135,7 @@ public static class ClusterDiscovery
             info.VpcId = vpc.VpcId;
             info.VpcCidr = vpc.CidrBlock;
             info.Domain = TagMap(vpc.Tags).TryGetValue(ClusterTags.Domain, out var domain) ? domain : null;
+            info.Generation = TagMap(vpc.Tags).TryGetValue(ClusterTags.Generation, out var generation) && generation.Length > 0 ? generation : vpc.VpcId.Substring(Math.Max(0, vpc.VpcId.Length - 8));
         }
 
         foreach (var s in subnetList)

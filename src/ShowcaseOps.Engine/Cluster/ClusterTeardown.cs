@@ -174,6 +174,64 @@ internal sealed class ClusterTeardown
     }
 
     /// <summary>
+    /// Resources a create left twice (a create without ClientToken whose answer was lost is repeated by the SDK): the
+    /// cluster uses one of each role, the unused copies are removed. Nothing in use is touched.
+    /// </summary>
+    internal static List<ClusterResource> Duplicates(ClusterInfo info)
+    {
+        var hosts = new HashSet<string>(info.Hosts.Select(h => h.InstanceId), StringComparer.Ordinal);
+        var natAllocations = new HashSet<string>(info.NatGateways.Where(n => n.AllocationId is not null).Select(n => n.AllocationId!), StringComparer.Ordinal);
+        var usedVpcs = new HashSet<string>(info.Subnets.Select(sn => sn.VpcId).Concat(info.SecurityGroups.Select(g => g.VpcId)).Concat(info.RouteTables.Select(t => t.VpcId)).Concat(info.NatGateways.Select(n => n.VpcId)), StringComparer.Ordinal);
+        var tables = new HashSet<string>(new[] { info.PublicRouteTable?.Id, info.PrivateRouteTable?.Id }.Where(id => id is not null).Select(id => id!), StringComparer.Ordinal);
+        bool Duplicate(ClusterResource r) => r.ResourceType switch
+        {
+            "instance" => !hosts.Contains(r.Id) && info.Instances.Any(i => i.InstanceId == r.Id && i.IsLive && (i.Role is ClusterRoles.Gateway or ClusterRoles.Master || info.Agents.Any(a => a.Index == i.Index))),
+            "elastic-ip" => info.Addresses.Any(a => a.AllocationId == r.Id && a.AssociationId is null && !natAllocations.Contains(a.AllocationId) && a.AllocationId != info.NatAddress?.AllocationId && a.AllocationId != info.GatewayAddress?.AllocationId),
+            "route-table" => !tables.Contains(r.Id) && info.RouteTables.Any(t => t.Id == r.Id && t.Associations.Count == 0),
+            "internet-gateway" => r.Id != info.InternetGatewayId && info.InternetGateways.Any(g => g.Id == r.Id && (g.VpcId is null || g.VpcId != info.VpcId)),
+            "vpc" => r.Id != info.VpcId && info.VpcId is not null && !usedVpcs.Contains(r.Id) && info.Instances.All(i => !i.IsLive || i.SubnetId is null || info.Subnets.Any(sn => sn.Id == i.SubnetId && sn.VpcId != r.Id)),
+            _ => false,
+        };
+        return info.Resources.Where(Duplicate).ToList();
+    }
+
+    /// <summary>Removes what <see cref="Duplicates"/> names; returns how many.</summary>
+    internal async Task<int> RemoveDuplicatesAsync(ClusterInfo info, CancellationToken cancellationToken)
+    {
+        var extras = Duplicates(info);
+        if (extras.Count == 0)
+        {
+            return 0;
+        }
+
+        Reporter.Verbose($"Cluster '{info.Name}' has unused copies (creates repeated after a lost answer): removing {string.Join(", ", extras.Select(r => r.ResourceType + " " + r.Id))}.");
+        var instances = extras.Where(r => r.ResourceType == "instance").Select(r => r.Id).ToList();
+        await TerminateInstancesAsync(instances, "duplicate hosts", cancellationToken).ConfigureAwait(false);
+        await ReleaseAddressesAsync(info.Addresses.Where(a => extras.Any(r => r.ResourceType == "elastic-ip" && r.Id == a.AllocationId)), cancellationToken).ConfigureAwait(false);
+        foreach (var table in extras.Where(r => r.ResourceType == "route-table"))
+        {
+            await DeleteAsync("route-table " + table.Id, "DeleteRouteTable", table.Id, ct => _ec2.DeleteRouteTableAsync(new DeleteRouteTableRequest { RouteTableId = table.Id }, ct), ct => ExistsAsync("DescribeRouteTables", table.Id, c => _ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { RouteTableIds = new List<string> { table.Id } }, c), r => r.RouteTables?.Count > 0, ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (id, vpcId) in info.InternetGateways.Where(g => extras.Any(r => r.ResourceType == "internet-gateway" && r.Id == g.Id)))
+        {
+            if (vpcId is not null)
+            {
+                await DeleteAsync(null, "DetachInternetGateway", $"{id} from {vpcId}", ct => _ec2.DetachInternetGatewayAsync(new DetachInternetGatewayRequest { InternetGatewayId = id, VpcId = vpcId }, ct), ct => GatewayAttachedAsync(id, vpcId, ct), cancellationToken, goneCode: "Gateway.NotAttached").ConfigureAwait(false);
+            }
+
+            await DeleteAsync("internet-gateway " + id, "DeleteInternetGateway", id, ct => _ec2.DeleteInternetGatewayAsync(new DeleteInternetGatewayRequest { InternetGatewayId = id }, ct), ct => ExistsAsync("DescribeInternetGateways", id, c => _ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { InternetGatewayIds = new List<string> { id } }, c), r => r.InternetGateways?.Count > 0, ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var vpc in extras.Where(r => r.ResourceType == "vpc"))
+        {
+            await DeleteAsync("vpc " + vpc.Id, "DeleteVpc", vpc.Id, ct => _ec2.DeleteVpcAsync(new DeleteVpcRequest { VpcId = vpc.Id }, ct), ct => ExistsAsync("DescribeVpcs", vpc.Id, c => _ec2.DescribeVpcsAsync(new DescribeVpcsRequest { VpcIds = new List<string> { vpc.Id } }, c), r => r.Vpcs?.Count > 0, ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        return extras.Count;
+    }
+
+    /// <summary>
     /// Terminates instances and waits until every one is terminated (or gone). One unknown id fails a whole
     /// TerminateInstances batch on AWS, so a NotFound is answered by terminating the ids a Describe still shows live.
     /// </summary>

@@ -189,6 +189,11 @@ public sealed partial class Ec2StandIn
         var token = p["ClientToken"];
         if (token is not null && _natGateways.Values.FirstOrDefault(n => n.ClientToken == token) is { } same)
         {
+            if (same.SubnetId != p["SubnetId"] || same.AllocationId != p["AllocationId"])
+            {
+                throw new Ec2Fault("IdempotentParameterMismatch", $"Arguments on this idempotent request are inconsistent with arguments used in previous request(s) (client token {token}).");
+            }
+
             return WriteNatGateway(new Ec2Xml("CreateNatGateway").Element("clientToken", token).Open("natGateway"), same, now).Close("natGateway").Build();
         }
 
@@ -328,7 +333,9 @@ public sealed partial class Ec2StandIn
             {
                 x.Element("networkInterfaceId", e.Id).Element("subnetId", e.SubnetId).Element("vpcId", e.VpcId).Element("availabilityZone", _subnets.TryGetValue(e.SubnetId, out var s) ? s.AvailabilityZone : null)
                     .Element("ownerId", OwnerId).Element("requesterManaged", e.RequesterManaged).Element("status", e.Status).Element("privateIpAddress", e.PrivateIp)
-                    .Element("sourceDestCheck", true).Element("interfaceType", e.Type)
+                    .Element("sourceDestCheck", true).Element("interfaceType", e.Type).Element("macAddress", MacAddress(e.Id))
+                    .Element("availabilityZoneId", _subnets.TryGetValue(e.SubnetId, out var zs) ? ZoneId(zs.AvailabilityZone) : null)
+                    .Set("privateIpAddressesSet", new[] { e }, (y, ee) => y.Element("privateIpAddress", ee.PrivateIp).Element("primary", true))
                     .Set("groupSet", e.Groups, (y, g) => y.Element("groupId", g).Element("groupName", _securityGroups.TryGetValue(g, out var sg) ? sg.Name : null));
                 if (e.InstanceId is not null)
                 {

@@ -45,6 +45,21 @@ public sealed partial class Ec2StandIn
             .Build();
     }
 
+    /// <summary>The zone id AWS pairs with a zone name here (eu-west-1a → euw1-az1).</summary>
+    private string? ZoneId(string zoneName)
+    {
+        var index = Array.FindIndex(ZoneSuffixes, z => Options.Region + z == zoneName);
+        return index < 0 ? null : RegionShort(Options.Region) + "-az" + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A stable, locally administered MAC address for an interface id.</summary>
+    private static string MacAddress(string interfaceId)
+    {
+        var hash = interfaceId.Aggregate(17, (h, c) => unchecked((h * 31) + c));
+        var bytes = BitConverter.GetBytes(hash);
+        return string.Format(System.Globalization.CultureInfo.InvariantCulture, "06:{0:x2}:{1:x2}:{2:x2}:{3:x2}:{4:x2}", bytes[0], bytes[1], bytes[2], bytes[3], (byte)(interfaceId.Length * 7));
+    }
+
     private static string RegionShort(string region)
     {
         var parts = region.Split('-');
@@ -265,10 +280,10 @@ public sealed partial class Ec2StandIn
         return WriteSubnet(new Ec2Xml("CreateSubnet").Open("subnet"), subnet, "pending").Close("subnet").Build();
     }
 
-    private static Ec2Xml WriteSubnet(Ec2Xml x, Subnet s, string state) =>
+    private Ec2Xml WriteSubnet(Ec2Xml x, Subnet s, string state) =>
         x.Element("subnetId", s.Id).Element("subnetArn", "arn:aws:ec2:" + s.AvailabilityZone.Substring(0, s.AvailabilityZone.Length - 1) + ":" + OwnerId + ":subnet/" + s.Id)
             .Element("state", state).Element("ownerId", OwnerId).Element("vpcId", s.VpcId).Element("cidrBlock", s.Cidr.ToString())
-            .Element("availableIpAddressCount", s.AvailableAddressCount).Element("availabilityZone", s.AvailabilityZone)
+            .Element("availableIpAddressCount", s.AvailableAddressCount).Element("availabilityZone", s.AvailabilityZone).Element("availabilityZoneId", ZoneId(s.AvailabilityZone))
             .Element("defaultForAz", false).Element("mapPublicIpOnLaunch", false).TagSet(s.Tags);
 
     private SandboxResponse DescribeSubnets(Ec2Params p, DateTime now)
@@ -384,12 +399,23 @@ public sealed partial class Ec2StandIn
 
     private SandboxResponse CreateRouteTable(Ec2Params p, DateTime now)
     {
+        var token = p["ClientToken"];
+        if (token is not null && _routeTables.Values.FirstOrDefault(t => t.ClientToken == token) is { } same)
+        {
+            if (same.VpcId != p["VpcId"])
+            {
+                throw new Ec2Fault("IdempotentParameterMismatch", $"Arguments on this idempotent request are inconsistent with arguments used in previous request(s) (client token {token}).");
+            }
+
+            return WriteRouteTable(new Ec2Xml("CreateRouteTable").Open("routeTable"), same).Close("routeTable").Element("clientToken", token).Build();
+        }
+
         var vpc = Require(_vpcs, p.Required("VpcId"), now, "InvalidVpcID.NotFound", "vpc");
-        var table = new RouteTable(NewId("rtb"), now, vpc.Id);
+        var table = new RouteTable(NewId("rtb"), now, vpc.Id) { ClientToken = token };
         table.Routes.Add(new Route(vpc.Cidr.ToString(), "local", null, "CreateRouteTable"));
         ApplyTags(table, p.TagsFor("route-table", "route-table"));
         _routeTables.Add(table.Id, table);
-        return WriteRouteTable(new Ec2Xml("CreateRouteTable").Open("routeTable"), table).Close("routeTable").Build();
+        return WriteRouteTable(new Ec2Xml("CreateRouteTable").Open("routeTable"), table).Close("routeTable").Element("clientToken", token).Build();
     }
 
     private Ec2Xml WriteRouteTable(Ec2Xml x, RouteTable t) =>
