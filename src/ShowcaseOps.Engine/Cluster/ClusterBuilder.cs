@@ -198,6 +198,17 @@ internal sealed class ClusterBuilder
         }
 
         plan.Calls.Reporter = Reporter;
+
+        // One run at a time per cluster. A plan made before the lock is made again when another run held it, or when
+        // the VPC it means to create has appeared meanwhile.
+        await using var held = plan.ChangesNothing || LockHeld ? null : await ClusterLock.AcquireAsync(_ec2, _calls, plan.Spec.Name, cancellationToken).ConfigureAwait(false);
+        if (held is not null && (held.Waited || (plan.Existing.VpcId is null && await TaggedVpcExistsAsync(plan.Spec.Name, cancellationToken).ConfigureAwait(false))))
+        {
+            Reporter.Verbose($"Cluster '{plan.Spec.Name}' changed while this run waited for its lock: planning again.");
+            var fresh = await ClusterDiscovery.DiscoverAsync(_ec2, plan.Spec.Name, _calls, cancellationToken).ConfigureAwait(false);
+            plan = Plan(plan.Spec, fresh, plan.Context);
+        }
+
         foreach (var warning in plan.Warnings)
         {
             Reporter.Warning(warning);
@@ -218,6 +229,15 @@ internal sealed class ClusterBuilder
         }
 
         return new ClusterBuildResult(cluster, report, plan.Context.AddedInstanceIds.ToList(), plan.Context.ChangedSteps.ToList());
+    }
+
+    /// <summary>Set by a caller that already holds the cluster's lock (Set-ShowcaseCluster).</summary>
+    internal bool LockHeld { get; init; }
+
+    private async Task<bool> TaggedVpcExistsAsync(string name, CancellationToken ct)
+    {
+        var vpcs = await _calls.Ec2PagesAsync("DescribeVpcs", ClusterTags.Cluster + "=" + name, (token, c) => _ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = new List<Filter> { new("tag:" + ClusterTags.Cluster, new List<string> { name }) }, NextToken = token }, c), r => r.Vpcs, r => r.NextToken, ct).ConfigureAwait(false);
+        return vpcs.Any(v => ClusterDiscovery.Owned(v.Tags, name));
     }
 
     /// <summary>

@@ -74,6 +74,16 @@ internal sealed class ClusterTeardown
             return new ClusterRemoveResult(info.Name, info.Resources, Array.Empty<string>());
         }
 
+        await using var held = await ClusterLock.AcquireAsync(_ec2, _calls, info.Name, cancellationToken).ConfigureAwait(false);
+        if (held.Waited)
+        {
+            info = await ClusterDiscovery.DiscoverAsync(_ec2, info.Name, _calls, cancellationToken).ConfigureAwait(false);
+            if (!info.Exists)
+            {
+                return new ClusterRemoveResult(info.Name, info.Resources, Array.Empty<string>());
+            }
+        }
+
         var found = info.Resources;
         var activity = $"Removing cluster {info.Name}";
         try

@@ -61,5 +61,6 @@ public sealed class MotoLifecycleTests : IClassFixture<MotoServer>
         Assert.All(reservations.SelectMany(r => r.Instances), i => Assert.Equal("terminated", i.State.Name.Value));
         Assert.All(await All(t => ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { NextToken = t }), r => r.NatGateways, r => r.NextToken), n => Assert.Equal("deleted", n.State.Value));
         Assert.Empty((await ec2.DescribeAddressesAsync(new DescribeAddressesRequest())).Addresses ?? new List<Address>());
+        Assert.Empty((await ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest())).KeyPairs ?? new List<KeyPairInfo>());
     }
 }

@@ -382,6 +382,35 @@ public sealed partial class Ec2StandIn
         return new Ec2Xml("ImportKeyPair").Element("keyFingerprint", key.Fingerprint).Element("keyName", key.Name).Element("keyPairId", key.Id).TagSet(key.Tags).Build();
     }
 
+    /// <summary>A new key pair made by EC2 (the cluster lock uses it as an atomic claim: the name is unique).</summary>
+    private SandboxResponse CreateKeyPair(Ec2Params p, DateTime now)
+    {
+        var name = p.Required("KeyName");
+        var keyType = p["KeyType"] ?? "rsa";
+        if (keyType is not ("rsa" or "ed25519"))
+        {
+            throw new Ec2Fault("InvalidParameterValue", $"Value ({keyType}) for parameter keyType is invalid.");
+        }
+
+        if (_keyPairs.Values.Any(k => k.Name == name))
+        {
+            throw new Ec2Fault("InvalidKeyPair.Duplicate", $"The keypair '{name}' already exists.");
+        }
+
+        var material = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+        string fingerprint;
+        using (var sha = SHA256.Create())
+        {
+            fingerprint = Convert.ToBase64String(sha.ComputeHash(Encoding.UTF8.GetBytes(material))).TrimEnd('=');
+        }
+
+        var key = new KeyPair(NewId("key"), now, name, fingerprint, keyType);
+        ApplyTags(key, p.TagsFor("key-pair", "key-pair"));
+        _keyPairs.Add(key.Id, key);
+        return new Ec2Xml("CreateKeyPair").Element("keyName", key.Name).Element("keyFingerprint", key.Fingerprint)
+            .Element("keyMaterial", "-----BEGIN OPENSSH PRIVATE KEY-----\n" + material + "\n-----END OPENSSH PRIVATE KEY-----").Element("keyPairId", key.Id).TagSet(key.Tags).Build();
+    }
+
     private SandboxResponse DescribeKeyPairs(Ec2Params p, DateTime now)
     {
         IEnumerable<KeyPair> keys = _keyPairs.Values;

@@ -89,6 +89,7 @@ public sealed partial class Ec2StandIn : StandIn
             ["DescribeImages"] = DescribeImages,
             ["TerminateInstances"] = TerminateInstances,
             ["ImportKeyPair"] = ImportKeyPair,
+            ["CreateKeyPair"] = CreateKeyPair,
             ["DescribeKeyPairs"] = DescribeKeyPairs,
             ["DeleteKeyPair"] = DeleteKeyPair,
         };
