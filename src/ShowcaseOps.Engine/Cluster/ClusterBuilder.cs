@@ -201,22 +201,54 @@ internal sealed class ClusterBuilder
 
         // One run at a time per cluster. A plan made before the lock is made again when another run held it, or when
         // the VPC it means to create has appeared meanwhile.
-        await using var held = plan.ChangesNothing || LockHeld ? null : await ClusterLock.AcquireAsync(_ec2, _calls, plan.Spec.Name, cancellationToken).ConfigureAwait(false);
-        if (held is not null && (held.Waited || (plan.Existing.VpcId is null && await TaggedVpcExistsAsync(plan.Spec.Name, cancellationToken).ConfigureAwait(false))))
+        var held = plan.ChangesNothing || LockHeld ? null : await ClusterLock.AcquireAsync(_ec2, _calls, plan.Spec.Name, cancellationToken).ConfigureAwait(false);
+        PlanRunReport report;
+        try
         {
-            Reporter.Verbose($"Cluster '{plan.Spec.Name}' changed while this run waited for its lock: planning again.");
-            var fresh = await ClusterDiscovery.DiscoverAsync(_ec2, plan.Spec.Name, _calls, cancellationToken).ConfigureAwait(false);
-            plan = Plan(plan.Spec, fresh, plan.Context);
+            if (held is { Waited: true })
+            {
+                plan = await ReplanAsync(plan, "changed while this run waited for its lock", cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var warning in plan.Warnings)
+            {
+                Reporter.Warning(warning);
+            }
+
+            try
+            {
+                report = await PlanExecutor.RunAsync(plan.Steps, Options.MaxConcurrency, Reporter, $"Building cluster {plan.Spec.Name}", cancellationToken).ConfigureAwait(false);
+            }
+            catch (StalePlanException)
+            {
+                plan = await ReplanAsync(plan, "was created by another run after this plan was made", cancellationToken).ConfigureAwait(false);
+                report = await PlanExecutor.RunAsync(plan.Steps, Options.MaxConcurrency, Reporter, $"Building cluster {plan.Spec.Name}", cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            if (held is not null)
+            {
+                await held.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
         }
 
-        foreach (var warning in plan.Warnings)
-        {
-            Reporter.Warning(warning);
-        }
-
-        var report = await PlanExecutor.RunAsync(plan.Steps, Options.MaxConcurrency, Reporter, $"Building cluster {plan.Spec.Name}", cancellationToken).ConfigureAwait(false);
         Reporter.Verbose("Plan: " + report);
-        var cluster = plan.ChangesNothing ? plan.Existing : await VerifyCompleteAsync(plan.Spec.Name, cancellationToken).ConfigureAwait(false);
+
+        // Every change is made: the lock is released while the result is read (reads need no lock).
+        var release = held is null ? Task.CompletedTask : held.DisposeAsync().AsTask();
+        ClusterInfo cluster;
+        try
+        {
+            cluster = plan.ChangesNothing ? plan.Existing : await VerifyCompleteAsync(plan.Spec.Name, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await release.ConfigureAwait(false);
+        }
+
         if (ClusterTeardown.Duplicates(cluster).Count > 0)
         {
             await new ClusterTeardown(_ec2, Reporter, Options).RemoveDuplicatesAsync(cluster, cancellationToken).ConfigureAwait(false);
@@ -229,6 +261,22 @@ internal sealed class ClusterBuilder
         }
 
         return new ClusterBuildResult(cluster, report, plan.Context.AddedInstanceIds.ToList(), plan.Context.ChangedSteps.ToList());
+    }
+
+    private async Task<ClusterPlan> ReplanAsync(ClusterPlan plan, string why, CancellationToken cancellationToken)
+    {
+        Reporter.Verbose($"Cluster '{plan.Spec.Name}' {why}: planning again.");
+        var fresh = await ClusterDiscovery.DiscoverAsync(_ec2, plan.Spec.Name, _calls, cancellationToken).ConfigureAwait(false);
+        return Plan(plan.Spec, fresh, plan.Context);
+    }
+
+    /// <summary>A step found that what the plan was made from is no longer true.</summary>
+    private sealed class StalePlanException : Exception
+    {
+        public StalePlanException()
+            : base("The plan is stale.")
+        {
+        }
     }
 
     /// <summary>Set by a caller that already holds the cluster's lock (Set-ShowcaseCluster).</summary>
@@ -352,6 +400,13 @@ internal sealed class ClusterBuilder
         {
             if (ctx.VpcId is null)
             {
+                // CreateVpc has no ClientToken: look for the cluster's VPC first. One made since this plan was made (by
+                // a run that finished just before this one took the lock) means the plan is stale.
+                if (await TaggedVpcExistsAsync(name, ct).ConfigureAwait(false))
+                {
+                    throw new StalePlanException();
+                }
+
                 var tags = ClusterTags.For(name, ClusterRoles.Vpc);
                 tags[ClusterTags.Domain] = spec.Domain;
                 tags[ClusterTags.Generation] = ctx.Generation;
