@@ -10,9 +10,7 @@ Import-Module $env:SHOWCASE_MODULE_PATH
 $sandbox = Start-ShowcaseSandbox -Force -InstanceBootSeconds 0.5
 $sandbox.Host.Options.PageSizeMin = $PageSizeMin
 $sandbox.Host.Options.PageSizeMax = $PageSizeMax
-# The engine lives in the module's own load context: its types are reached through the loaded assembly.
-$engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'ShowcaseOps.Engine' } | Select-Object -First 1
-$hooks = $engine.GetType('ShowcaseOps.Core.Cluster.ClusterInternalHooks', $true)
+$hooks = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterInternalHooks'))
 $common = @{ InstanceProfileName = 'showcase-ssm'; ImageId = 'ami-0123456789abcdef0'; AgentCount = $AgentCount; SkipBootstrap = $true }
 
 function Measure-Create([string] $name, [int] $concurrency) {

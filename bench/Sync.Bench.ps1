@@ -46,7 +46,7 @@ function Measure-Sync([hashtable] $Extra = @{}) {
         Commands = @($entries | Where-Object Operation -EQ 'SendCommand').Count
         Ssm = Get-SsmCommands $since
         Gets = $entries | Where-Object { $_.Service -in 'consul', 'vulcand', 'kong', 'marathon' -and $_.Operation -like 'GET *' } | Group-Object Service | ForEach-Object { '{0} {1}' -f $_.Name, $_.Count }
-        Writes = @($entries | Where-Object { $_.Service -in 'consul', 'vulcand', 'kong' -and [ShowcaseOps.Sandbox.Hosting.RequestLog]::IsWrite($_.Operation) }).Count
+        Writes = @($entries | Where-Object { $_.Service -in 'consul', 'vulcand', 'kong' -and ([ShowcaseOps.InternalHooks]::SandboxType('ShowcaseOps.Sandbox.Hosting.RequestLog'))::IsWrite($_.Operation) }).Count
     }
 }
 
@@ -63,11 +63,11 @@ $kill = [int]($driftCount * 0.4); $consul = [int]($driftCount * 0.3); $vulcand =
 $i = 0
 foreach ($id in $taskIds[$i..($i + $kill - 1)]) { $null = $h.Marathon.KillTask($id) }; $i += $kill
 foreach ($id in $taskIds[$i..($i + $consul - 1)]) {
-    $app = ($id -split '\.instance-')[0]; $instance = [ShowcaseOps.Model.MarathonNames]::InstanceId($id)
+    $app = ($id -split '\.instance-')[0]; $instance = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Marathon.MarathonNames'))::InstanceId($id)
     $null = Invoke-Api consul PUT "/v1/agent/service/deregister/$app-$instance"
 }; $i += $consul
 foreach ($id in $taskIds[$i..($i + $vulcand - 1)]) {
-    $app = ($id -split '\.instance-')[0]; $instance = [ShowcaseOps.Model.MarathonNames]::InstanceId($id)
+    $app = ($id -split '\.instance-')[0]; $instance = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Marathon.MarathonNames'))::InstanceId($id)
     $null = Invoke-Api vulcand DELETE "/v2/backends/$app/servers/$instance"
 }
 foreach ($n in 0..($kong - 1)) {
@@ -78,20 +78,20 @@ Start-Sleep -Milliseconds 300   # replacements of the killed tasks start
 'drift                         : {0} of {1} registrations: {2} tasks killed (replaced), {3} Consul entries and {4} Vulcand servers deleted, {5} Kong routes changed' -f $driftCount, $taskIds.Count, $kill, $consul, $vulcand, $kong
 
 # ---- the planner alone ------------------------------------------------------------------------------------
-$endpoints = [ShowcaseOps.Core.Platform.PlatformEndpoints]::FromServiceMap($h.Endpoints)
-$channel = [ShowcaseOps.Core.Platform.HttpPlatformChannel]::new($endpoints, $null, $null)
-$engine = [ShowcaseOps.Core.Sync.SyncEngine]::new($channel, 'service.consul', $null)
-$snapshot = $engine.ReadAsync([ShowcaseOps.Core.Execution.NullReporter]::Instance, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
-$desired = [ShowcaseOps.Core.Sync.SyncDesiredState]::FromApps($snapshot.Apps)
-$null = [ShowcaseOps.Core.Sync.SyncPlanner]::Plan($desired, $snapshot.Platform, 'service.consul', $null)   # JIT
+$endpoints = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Platform.PlatformEndpoints'))::FromServiceMap($h.Endpoints)
+$channel = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Platform.HttpPlatformChannel'))::new($endpoints, $null, $null)
+$engine = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Sync.SyncEngine'))::new($channel, 'service.consul', $null)
+$snapshot = $engine.ReadAsync(([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Execution.NullReporter'))::Instance, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
+$desired = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Sync.SyncDesiredState'))::FromApps($snapshot.Apps)
+$null = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Sync.SyncPlanner'))::Plan($desired, $snapshot.Platform, 'service.consul', $null)   # JIT
 $times = foreach ($run in 1..$PlannerRuns) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
-    $plan = [ShowcaseOps.Core.Sync.SyncPlanner]::Plan($desired, $snapshot.Platform, 'service.consul', $null)
+    $plan = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Sync.SyncPlanner'))::Plan($desired, $snapshot.Platform, 'service.consul', $null)
     $watch.Stop(); $watch.Elapsed.TotalMilliseconds
 }
 $withDesired = foreach ($run in 1..$PlannerRuns) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
-    $null = [ShowcaseOps.Core.Sync.SyncPlanner]::Plan([ShowcaseOps.Core.Sync.SyncDesiredState]::FromApps($snapshot.Apps), $snapshot.Platform, 'service.consul', $null)
+    $null = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Sync.SyncPlanner'))::Plan(([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Sync.SyncDesiredState'))::FromApps($snapshot.Apps), $snapshot.Platform, 'service.consul', $null)
     $watch.Stop(); $watch.Elapsed.TotalMilliseconds
 }
 $sorted = $times | Sort-Object; $median = $sorted[[int]($sorted.Count / 2)]; $max = $sorted[-1]

@@ -3,14 +3,14 @@ BeforeAll {
     Import-Module $env:SHOWCASE_MODULE_PATH -Force
     $script:sandbox = Start-ShowcaseSandbox -Force -InstanceBootSeconds 0.03
     $script:h = $sandbox.Host
-    $fast = [ShowcaseOps.Core.Execution.RetryPolicy]::new([TimeSpan]::FromMilliseconds(10), [TimeSpan]::FromMilliseconds(100), [TimeSpan]::FromSeconds(3))
-    [ShowcaseOps.Core.Cluster.ClusterInternalHooks]::Options = [ShowcaseOps.Core.Cluster.ClusterEngineOptions]@{
+    $fast = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Execution.RetryPolicy'))::new([TimeSpan]::FromMilliseconds(10), [TimeSpan]::FromMilliseconds(100), [TimeSpan]::FromSeconds(3))
+    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterInternalHooks'))::Options = [Management.Automation.LanguagePrimitives]::ConvertTo(@{
         Retry = $fast; DependencyRetry = $fast; InstanceProfileRetryBudget = [TimeSpan]::FromMilliseconds(300)
         PollInitial = [TimeSpan]::FromMilliseconds(10); PollMax = [TimeSpan]::FromMilliseconds(50); WaitTimeout = [TimeSpan]::FromSeconds(20)
-    }
-    [ShowcaseOps.Core.Bootstrap.BootstrapInternalHooks]::Options = [ShowcaseOps.Core.Bootstrap.BootstrapOptions]@{
+    }, ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterEngineOptions')))
+    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Bootstrap.BootstrapInternalHooks'))::Options = [Management.Automation.LanguagePrimitives]::ConvertTo(@{
         OnlinePollInterval = [TimeSpan]::FromMilliseconds(50); PollInterval = [TimeSpan]::FromMilliseconds(30); MaxPollInterval = [TimeSpan]::FromMilliseconds(100); RetryPolicy = $fast
-    }
+    }, ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Bootstrap.BootstrapOptions')))
     $script:common = @{ InstanceProfileName = 'showcase-ssm'; ImageId = 'ami-0123456789abcdef0' }
 
     function Get-BootstrapCommand { @($h.Ssm.Commands | Where-Object { $_.Comment -like 'showcaseops:bootstrap *' }) }
@@ -25,8 +25,8 @@ BeforeAll {
 }
 
 AfterAll {
-    [ShowcaseOps.Core.Cluster.ClusterInternalHooks]::Options = $null
-    [ShowcaseOps.Core.Bootstrap.BootstrapInternalHooks]::Options = $null
+    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterInternalHooks'))::Options = $null
+    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Bootstrap.BootstrapInternalHooks'))::Options = $null
     Stop-ShowcaseSandbox -Confirm:$false
 }
 
@@ -120,7 +120,7 @@ Describe 'Invoke-ShowcaseBootstrap' {
     }
 
     It 'sends a script that passes shellcheck and sh -n for <_>' -ForEach @('gateway', 'master', 'agent') {
-        $scripts = [ShowcaseOps.Core.Bootstrap.BootstrapScripts]::Load((Join-Path $env:SHOWCASE_MODULE_PATH 'bootstrap'))
+        $scripts = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Bootstrap.BootstrapScripts'))::Load((Join-Path $env:SHOWCASE_MODULE_PATH 'bootstrap'))
         $file = Join-Path ([IO.Path]::GetTempPath()) "showcase-sent-$_-$PID.sh"
         try {
             [IO.File]::WriteAllText($file, $scripts.For($_))
@@ -144,7 +144,7 @@ Describe 'Invoke-ShowcaseCommand' {
 
     It 'returns each host''s whole output, with the values passed in the environment' {
         foreach ($agent in $cluster.Agents) {
-            $null = $h.Ssm.Behaviors.Add([ShowcaseOps.Sandbox.StandIns.Ssm.SsmBehavior]@{ InstanceId = $agent.InstanceId; ExitCode = 0; StandardOutput = "hello from $($agent.Name)`n" })
+            $null = $h.Ssm.Behaviors.Add([Management.Automation.LanguagePrimitives]::ConvertTo(@{ InstanceId = $agent.InstanceId; ExitCode = 0; StandardOutput = "hello from $($agent.Name)`n" }, ([ShowcaseOps.InternalHooks]::SandboxType('ShowcaseOps.Sandbox.StandIns.Ssm.SsmBehavior'))))
         }
         $value = "it's `$(rm -rf /) ``x`` `"q`""
         $results = Invoke-ShowcaseCommand -Name demo -Role agent -Script 'printf "%s\n" "$GREETING"' -Environment @{ GREETING = $value } -Confirm:$false
@@ -212,7 +212,7 @@ Describe 'Bootstrap from New-ShowcaseCluster and Set-ShowcaseCluster' {
     }
 
     It 'New-ShowcaseCluster still returns the cluster when a host''s bootstrap fails' {
-        $null = $h.Ssm.Behaviors.Add([ShowcaseOps.Sandbox.StandIns.Ssm.SsmBehavior]@{ ScriptContains = 'gateway_kong()'; ExitCode = 5; StandardError = 'kong failed' })
+        $null = $h.Ssm.Behaviors.Add([Management.Automation.LanguagePrimitives]::ConvertTo(@{ ScriptContains = 'gateway_kong()'; ExitCode = 5; StandardError = 'kong failed' }, ([ShowcaseOps.InternalHooks]::SandboxType('ShowcaseOps.Sandbox.StandIns.Ssm.SsmBehavior'))))
         try {
             $cluster = New-ShowcaseCluster -Name demo @common -AgentCount 1 -ErrorVariable errors -ErrorAction SilentlyContinue
         }

@@ -2,12 +2,12 @@
 BeforeAll {
     Import-Module $env:SHOWCASE_MODULE_PATH -Force
     $script:sandbox = Start-ShowcaseSandbox -Force -InstanceBootSeconds 0.03
-    $fast = [ShowcaseOps.Core.Execution.RetryPolicy]::new([TimeSpan]::FromMilliseconds(10), [TimeSpan]::FromMilliseconds(100), [TimeSpan]::FromSeconds(3))
-    $script:options = [ShowcaseOps.Core.Cluster.ClusterEngineOptions]@{
+    $fast = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Execution.RetryPolicy'))::new([TimeSpan]::FromMilliseconds(10), [TimeSpan]::FromMilliseconds(100), [TimeSpan]::FromSeconds(3))
+    $script:options = [Management.Automation.LanguagePrimitives]::ConvertTo(@{
         Retry = $fast; DependencyRetry = $fast; InstanceProfileRetryBudget = [TimeSpan]::FromMilliseconds(300)
         PollInitial = [TimeSpan]::FromMilliseconds(10); PollMax = [TimeSpan]::FromMilliseconds(50); WaitTimeout = [TimeSpan]::FromSeconds(20)
-    }
-    [ShowcaseOps.Core.Cluster.ClusterInternalHooks]::Options = $script:options
+    }, ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterEngineOptions')))
+    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterInternalHooks'))::Options = $script:options
     $script:common = @{ InstanceProfileName = 'showcase-ssm'; ImageId = 'ami-0123456789abcdef0'; SkipBootstrap = $true }
     function Get-TaggedResource([string] $Name) {
         @($sandbox.Host.Ec2.GetResources() | Where-Object { $_.Tags['showcase:cluster'] -eq $Name })
@@ -15,7 +15,7 @@ BeforeAll {
 }
 
 AfterAll {
-    [ShowcaseOps.Core.Cluster.ClusterInternalHooks]::Options = $null
+    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterInternalHooks'))::Options = $null
     Stop-ShowcaseSandbox -Confirm:$false
 }
 

@@ -15,7 +15,8 @@ BeforeAll {
 Describe 'Module manifest' {
     It 'is valid and exports exactly the cmdlets the assembly defines' {
         $manifest = Test-ModuleManifest -Path (Join-Path $env:SHOWCASE_MODULE_PATH 'ShowcaseOps.psd1')
-        $manifest.CompatiblePSEditions | Should -Be @('Core', 'Desktop')
+        $manifest.CompatiblePSEditions | Should -Be @('Core') -Because 'only PowerShell 7.4+ is tested (docs/architecture.md)'
+        $manifest.PowerShellVersion | Should -Be ([version]'7.4')
         $manifest.ExportedCmdlets.Keys | Sort-Object | Should -Be (Get-Command -Module ShowcaseOps -CommandType Cmdlet | ForEach-Object Name | Sort-Object)
         $manifest.ExportedFunctions.Count | Should -Be 0
         $manifest.ExportedAliases.Count | Should -Be 0
@@ -61,11 +62,24 @@ Describe '<Name>' -ForEach $commands {
         }
     }
 
-    It 'asks for confirmation by default when it destroys something' {
-        if ($Command.Verb -in 'Remove', 'Unregister', 'Stop') {
+    It 'asks for confirmation by default when it destroys something, and has -Force to skip the prompt' {
+        if ($Command.Verb -in 'Remove', 'Unregister', 'Stop' -or $Name -eq 'Set-ShowcaseCluster') {
             $attribute = $Command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
-            if ($Command.Verb -eq 'Remove') { $attribute.ConfirmImpact | Should -Be 'High' }
             $attribute.SupportsShouldProcess | Should -BeTrue
+            if ($Command.Verb -ne 'Stop') {
+                $attribute.ConfirmImpact | Should -Be 'High'
+                $Command.Parameters.Keys | Should -Contain 'Force'
+            }
         }
+    }
+}
+
+Describe 'One way to confirm' {
+    It 'no cmdlet checks -WhatIf, $WhatIfPreference or -Confirm by hand (ShowcaseCmdlet.ShouldChange is the one helper)' {
+        $root = if ($env:SHOWCASE_REPO_ROOT) { $env:SHOWCASE_REPO_ROOT } else { Join-Path $PSScriptRoot '..' }
+        $hits = Get-ChildItem (Join-Path $root 'src/ShowcaseOps/Commands') -Recurse -Filter *.cs |
+            Select-String -Pattern '"WhatIf"|WhatIfPreference|"Confirm"|ConfirmPreference|\bShouldProcess\(|\bShouldContinue\(' |
+            ForEach-Object { "$($_.Path | Split-Path -Leaf):$($_.LineNumber): $($_.Line.Trim())" }
+        $hits | Where-Object { $_ -notmatch '^(Start|Stop)ShowcaseSandboxCommand\.cs:' } | Should -BeNullOrEmpty
     }
 }

@@ -3,7 +3,7 @@ BeforeDiscovery {
     $root = if ($env:SHOWCASE_REPO_ROOT) { $env:SHOWCASE_REPO_ROOT } else { Join-Path $PSScriptRoot '..' }
     # String literals shaped like an error id: <Noun><Reason>, with the nouns and reasons the module uses.
     $pattern = [regex]'"(?<id>(?:Showcase|Marathon|Ssm|Platform|Aws|Ec2)[A-Za-z]*?(?:Invalid|NotFound|Failed|Exists|Locked|Timeout|Missing|Malformed|Unreachable|Denied|NotSet|Required|Conflict|Incomplete|TooLarge|NotOnline|NotSent|Cancelled|TimedOut|Overlap|Overlaps|OutsideVpc|NotRunning|NotSpecified|UnexpectedError|Unavailable|Refused|Busy|NotExposed|Empty|Drift))"'
-    $script:ids = Get-ChildItem (Join-Path $root 'src/ShowcaseOps') -Recurse -Filter *.cs |
+    $script:ids = Get-ChildItem (Join-Path $root 'src/ShowcaseOps'), (Join-Path $root 'src/ShowcaseOps.Engine') -Recurse -Filter *.cs |
         ForEach-Object { $pattern.Matches((Get-Content -Raw $_.FullName)) } |
         ForEach-Object { $_.Groups['id'].Value } | Sort-Object -Unique |
         ForEach-Object { @{ Id = $_ } }

@@ -85,11 +85,11 @@ Describe 'The registration lifecycle over the <_> channel' -ForEach 'Ssm', 'Http
     }
 
     It 'unregisters an instance; a second run is no error and no write' {
-        $gone = Get-ShowcaseInstance -ServiceName web -InstanceId web1 -Channel $channel | Unregister-ShowcaseInstance -Channel $channel
+        $gone = Get-ShowcaseInstance -ServiceName web -InstanceId web1 -Channel $channel | Unregister-ShowcaseInstance -Channel $channel -Force
         $gone.Status | Should -Be 'Unregistered'
         $sandbox.Host.Consul.Services.ContainsKey('web-web1') | Should -BeFalse
         $start = [DateTime]::UtcNow
-        $again = Unregister-ShowcaseInstance -ServiceName web -InstanceId web1 -Channel $channel -ErrorAction Stop
+        $again = Unregister-ShowcaseInstance -ServiceName web -InstanceId web1 -Channel $channel -Force -ErrorAction Stop
         $again.Changed | Should -BeFalse
         (Get-PlatformWrites $start).Count | Should -Be 0
         (Get-ShowcaseInstance -ServiceName web -Channel $channel).InstanceId | Should -Be @('web2', 'web3')

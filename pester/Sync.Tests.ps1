@@ -20,7 +20,7 @@ BeforeAll {
         else { Invoke-RestMethod -Method $Method -Uri $uri }
     }
     function Get-PlatformWrites([datetime] $Since) {
-        @($h.Log.Entries | Where-Object { $_.Time -ge $Since -and $_.Service -in 'consul', 'vulcand', 'kong' -and [ShowcaseOps.Sandbox.Hosting.RequestLog]::IsWrite($_.Operation) })
+        @($h.Log.Entries | Where-Object { $_.Time -ge $Since -and $_.Service -in 'consul', 'vulcand', 'kong' -and ([ShowcaseOps.InternalHooks]::SandboxType('ShowcaseOps.Sandbox.Hosting.RequestLog'))::IsWrite($_.Operation) })
     }
     # What Marathon says should be registered vs what Consul and Vulcand hold, per service.
     function Test-Converged {
@@ -102,7 +102,9 @@ Describe 'Sync-ShowcaseService' {
         $chaos = $h.Marathon.EventChaos
         $chaos.Shuffle = $true; $chaos.DuplicateRate = 0.3; $chaos.DropRate = 0.4; $chaos.Seed = 7
         $ps = [powershell]::Create()
-        $null = $ps.AddScript("Import-Module '$env:SHOWCASE_MODULE_PATH'; Sync-ShowcaseService -Channel Http -Watch -ResyncSeconds 2 -TimeoutSeconds 60 -PassThru")
+        # A new runspace has its own session (no sandbox of its own): it is given the sandbox's platform URLs.
+        $endpoints = "@{ Consul = '$($h.Endpoint('consul'))'; Vulcand = '$($h.Endpoint('vulcand'))'; Kong = '$($h.Endpoint('kong'))'; Marathon = '$($h.Endpoint('marathon'))' }"
+        $null = $ps.AddScript("Import-Module '$env:SHOWCASE_MODULE_PATH'; Sync-ShowcaseService -Channel Http -PlatformEndpoint $endpoints -Watch -ResyncSeconds 2 -TimeoutSeconds 60 -PassThru")
         $async = $ps.BeginInvoke()
         try {
             $deadline = [DateTime]::UtcNow.AddSeconds(10)

@@ -22,7 +22,7 @@ if ($Force -and -not $WhatIfPreference) { $ConfirmPreference = 'None' }
 $existing = Get-ShowcaseCluster -Name $Cluster -ErrorAction SilentlyContinue
 if (-not $existing) { Write-Verbose "Cluster '$Cluster' does not exist: nothing to remove."; return }
 if ($existing.Gateway -and $existing.Master) {
-    Get-ShowcaseInstance -Cluster $Cluster | Where-Object Owned | Unregister-ShowcaseInstance -Cluster $Cluster
+    Get-ShowcaseInstance -Cluster $Cluster | Where-Object Owned | Unregister-ShowcaseInstance -Cluster $Cluster -Force:$Force
     Get-ShowcaseService -Cluster $Cluster | Where-Object Owned | Unregister-ShowcaseService -Cluster $Cluster -Force:$Force
     Get-MarathonApp -Cluster $Cluster | Remove-MarathonApp -Cluster $Cluster -Force:$Force
 }

@@ -80,7 +80,7 @@ public static class AwsCredentialResolver
         }
 
         var (region, regionSource) = ResolveRegion(settings, profile, defaults);
-        var endpoint = FirstNonEmpty(
+        var endpoint = AwsRuntimeDependencies.FirstNonEmpty(
             settings.EndpointUrl,
             Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_" + service.ToUpperInvariant()),
             defaults.ServiceEndpoints.TryGetValue(service, out var sessionEndpoint) ? sessionEndpoint : null,
@@ -138,7 +138,7 @@ public static class AwsCredentialResolver
         }
         else
         {
-            (credentials, source) = FromDefaultChain();
+            (credentials, source) = FromEnvironment(chain, region, stsEndpoint);
         }
 
         return new ResolvedAws(region, regionSource, credentials, source, account, endpoint);
@@ -221,30 +221,54 @@ public static class AwsCredentialResolver
         return new AssumeRoleCredentials(source, options.RoleArn, options.RoleSessionName, options.ExternalID, () => AwsRuntimeDependencies.StsConfig(region, stsEndpoint));
     }
 
-    private static (AWSCredentials, string) FromDefaultChain()
+    /// <summary>
+    /// The environment's chain, in AWS.Tools' order: AWS_* keys, web identity, AWS_PROFILE or [default], the
+    /// container role, the instance role (IMDSv2). Written out rather than the SDK's default resolver so the order is
+    /// ours to state and test.
+    /// </summary>
+    private static (AWSCredentials, string) FromEnvironment(CredentialProfileStoreChain chain, string region, string? stsEndpoint)
     {
-        try
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")) && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY")))
         {
-            var credentials = Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentials();
-            var source = credentials switch
-            {
-                EnvironmentVariablesAWSCredentials => "the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables",
-                AssumeRoleWithWebIdentityCredentials => "web identity (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN)",
-                GenericContainerCredentials => "the container role",
-                InstanceProfileAWSCredentials => "the instance role",
-                _ when credentials.GetType().Name.Contains("InstanceProfile", StringComparison.Ordinal) => "the instance role",
-                _ => "the default profile (" + (Environment.GetEnvironmentVariable("AWS_PROFILE") is { Length: > 0 } p ? "AWS_PROFILE=" + p : "default") + ")",
-            };
-            return (credentials, source);
+            return (new EnvironmentVariablesAWSCredentials(), "the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables");
         }
-        catch (AmazonClientException ex)
+
+        if (Environment.GetEnvironmentVariable("AWS_WEB_IDENTITY_TOKEN_FILE") is { Length: > 0 } && Environment.GetEnvironmentVariable("AWS_ROLE_ARN") is { Length: > 0 } webRole)
         {
-            throw new ShowcaseException("AwsCredentialsNotFound", ShowcaseErrorCategory.AuthenticationError, null, "No AWS credentials were found: " + ex.Message, ex)
-            {
-                Terminating = true,
-                RecommendedAction = "Pass -ProfileName or -AccessKey/-SecretKey, run Set-AWSCredential, set AWS_PROFILE, or run Start-ShowcaseSandbox to use the local sandbox.",
-            };
+            return (AssumeRoleWithWebIdentityCredentials.FromEnvironmentVariables(), $"web identity (AWS_WEB_IDENTITY_TOKEN_FILE, assume role {webRole})");
         }
+
+        var profileName = Environment.GetEnvironmentVariable("AWS_PROFILE") is { Length: > 0 } fromVariable ? fromVariable : "default";
+        if (chain.TryGetProfile(profileName, out var profile) && profile.CanCreateAWSCredentials)
+        {
+            return (FromProfile(chain, profile, region, stsEndpoint, 0), $"profile '{profileName}'" + (profileName == "default" ? string.Empty : " (AWS_PROFILE)"));
+        }
+
+        if (Environment.GetEnvironmentVariable("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") is { Length: > 0 } || Environment.GetEnvironmentVariable("AWS_CONTAINER_CREDENTIALS_FULL_URI") is { Length: > 0 })
+        {
+            return (new GenericContainerCredentials(), "the container role");
+        }
+
+        string why = "instance metadata is disabled (AWS_EC2_METADATA_DISABLED)";
+        if (!string.Equals(Environment.GetEnvironmentVariable("AWS_EC2_METADATA_DISABLED"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var instance = new InstanceProfileAWSCredentials();
+                _ = instance.GetCredentials(); // asked now, so "no credentials" is said here and not by the first call
+                return (instance, "the instance role");
+            }
+            catch (AmazonClientException ex)
+            {
+                why = ex.Message;
+            }
+        }
+
+        throw new ShowcaseException("AwsCredentialsNotFound", ShowcaseErrorCategory.AuthenticationError, null, "No AWS credentials were found (no parameters, profile, session credentials, AWS_* variables, container or instance role): " + why)
+        {
+            Terminating = true,
+            RecommendedAction = "Pass -ProfileName or -AccessKey/-SecretKey, run Set-AWSCredential, set AWS_PROFILE, or run Start-ShowcaseSandbox to use the local sandbox.",
+        };
     }
 
     private static string? AccountOf(CredentialProfile profile)
@@ -275,18 +299,5 @@ public static class AwsCredentialResolver
         {
             return null;
         }
-    }
-
-    private static string? FirstNonEmpty(params string?[] values)
-    {
-        foreach (var value in values)
-        {
-            if (!string.IsNullOrWhiteSpace(value))
-            {
-                return value;
-            }
-        }
-
-        return null;
     }
 }

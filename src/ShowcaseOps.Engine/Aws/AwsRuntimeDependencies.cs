@@ -78,7 +78,8 @@ internal static class AwsRuntimeDependencies
         }
     }
 
-    private static string? FirstNonEmpty(params string?[] values)
+    /// <summary>The first value that is not null or white space.</summary>
+    internal static string? FirstNonEmpty(params string?[] values)
     {
         foreach (var value in values)
         {

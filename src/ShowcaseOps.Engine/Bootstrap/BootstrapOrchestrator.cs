@@ -11,7 +11,8 @@ using Amazon.SimpleSystemsManagement;
 using ShowcaseOps.Core.Cluster;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Ssm;
-using ShowcaseOps.Model;
+using ShowcaseOps.Core.Bootstrap;
+using ShowcaseOps.Core.Marathon;
 
 namespace ShowcaseOps.Core.Bootstrap;
 
@@ -44,7 +45,7 @@ public sealed class BootstrapRequest
     public TimeSpan OnlineTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Called once per host as soon as its outcome is known (skipped, succeeded or failed), from any thread.</summary>
-    public Action<ShowcaseHostResult>? HostCompleted { get; init; }
+    public Action<HostRunResult>? HostCompleted { get; init; }
 }
 
 /// <summary>Timings of the bootstrap. <see cref="Default"/> suits real AWS; tests pass shorter ones.</summary>
@@ -98,7 +99,7 @@ public sealed class BootstrapPlan
     public List<ClusterHostInfo> ToRun { get; } = new();
 
     /// <summary>Results known without running: Skipped (already ok with this version) and NotSent (stopped, no address).</summary>
-    public List<ShowcaseHostResult> Skipped { get; } = new();
+    public List<HostRunResult> Skipped { get; } = new();
 
     /// <summary>The version of the scripts a host of <paramref name="role"/> gets.</summary>
     public string VersionOf(string role) => Scripts.VersionOf(role);
@@ -141,7 +142,7 @@ public sealed class BootstrapOrchestrator
     /// Bootstraps the hosts of <paramref name="cluster"/> (as discovered: its instance tags say what is done already) that
     /// <paramref name="request"/> selects: <see cref="Plan"/> then <see cref="ExecuteAsync"/>.
     /// </summary>
-    public Task<IReadOnlyList<ShowcaseHostResult>> RunAsync(ClusterInfo cluster, BootstrapRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<HostRunResult>> RunAsync(ClusterInfo cluster, BootstrapRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
         ExecuteAsync(Plan(cluster, request, reporter), reporter, cancellationToken);
 
     /// <summary>
@@ -181,13 +182,13 @@ public sealed class BootstrapOrchestrator
             if (done && !request.Force)
             {
                 reporter.Verbose($"{host.Name} ({host.InstanceId}): already bootstrapped with version {version}; skipped (use -Force to run it again).");
-                plan.Skipped.Add(new ShowcaseHostResult
+                plan.Skipped.Add(new HostRunResult
                 {
                     Cluster = cluster.Name,
                     InstanceId = host.InstanceId,
                     Name = host.Name,
                     Role = host.Role,
-                    Status = ShowcaseHostStatus.Skipped,
+                    Status = HostRunStatus.Skipped,
                     ExitCode = 0,
                     BootstrapVersion = version,
                     Message = $"Already bootstrapped with version {version}.",
@@ -214,7 +215,7 @@ public sealed class BootstrapOrchestrator
     /// role order. A failing host is a result plus a non-terminating failure on the reporter (<c>ShowcaseBootstrapFailed</c>,
     /// <c>…TimedOut</c>, <c>…NotSent</c>); the others complete. Cancelling cancels the commands on the hosts and throws.
     /// </summary>
-    public async Task<IReadOnlyList<ShowcaseHostResult>> ExecuteAsync(BootstrapPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<HostRunResult>> ExecuteAsync(BootstrapPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         if (plan is null)
         {
@@ -226,9 +227,9 @@ public sealed class BootstrapOrchestrator
         var request = plan.Request;
         var scripts = plan.Scripts;
         var toRun = plan.ToRun.ToList();
-        var results = new List<ShowcaseHostResult>();
+        var results = new List<HostRunResult>();
 
-        void Done(ShowcaseHostResult result)
+        void Done(HostRunResult result)
         {
             lock (results)
             {
@@ -241,7 +242,7 @@ public sealed class BootstrapOrchestrator
         foreach (var skipped in plan.Skipped)
         {
             Done(skipped);
-            if (skipped.Status != ShowcaseHostStatus.Skipped)
+            if (skipped.Status != HostRunStatus.Skipped)
             {
                 reporter.Failure(ToFailure(skipped));
             }
@@ -281,7 +282,7 @@ public sealed class BootstrapOrchestrator
             if (master.Count > 0)
             {
                 var outcome = await context.RunAsync(ClusterRoles.Master, master, cancellationToken).ConfigureAwait(false);
-                masterOk = outcome.All(r => r.Status == ShowcaseHostStatus.Success);
+                masterOk = outcome.All(r => r.Status == HostRunStatus.Success);
                 if (!masterOk && others.Count > 0)
                 {
                     reporter.Warning($"The master's bootstrap failed; the gateway and agents are bootstrapped anyway (their Consul and Mesos agents keep retrying the master). Fix the master and run Invoke-ShowcaseBootstrap -Name {cluster.Name} again.");
@@ -318,18 +319,18 @@ public sealed class BootstrapOrchestrator
         return (null, null);
     }
 
-    internal static ShowcaseException ToFailure(ShowcaseHostResult result)
+    internal static ShowcaseException ToFailure(HostRunResult result)
     {
         var host = $"{result.Name} ({result.Role}, {result.InstanceId})";
         var tail = result.StderrTail.Trim();
         var stderr = tail.Length == 0 ? string.Empty : " stderr: " + tail;
         return result.Status switch
         {
-            ShowcaseHostStatus.TimedOut => new ShowcaseException("ShowcaseBootstrapTimedOut", ShowcaseErrorCategory.OperationTimeout, result.InstanceId, $"The bootstrap of {host} timed out.{stderr}")
+            HostRunStatus.TimedOut => new ShowcaseException("ShowcaseBootstrapTimedOut", ShowcaseErrorCategory.OperationTimeout, result.InstanceId, $"The bootstrap of {host} timed out.{stderr}")
             {
                 RecommendedAction = $"Look at /var/log/showcaseops/bootstrap.log on the host (Invoke-ShowcaseCommand -Name {result.Cluster} -InstanceId {result.InstanceId} -Script 'tail -n 50 /var/log/showcaseops/bootstrap.log'), then run Invoke-ShowcaseBootstrap again.",
             },
-            ShowcaseHostStatus.NotSent => new ShowcaseException("ShowcaseBootstrapNotSent", ShowcaseErrorCategory.ResourceUnavailable, result.InstanceId, $"The bootstrap could not be sent to {host}: {result.Message}")
+            HostRunStatus.NotSent => new ShowcaseException("ShowcaseBootstrapNotSent", ShowcaseErrorCategory.ResourceUnavailable, result.InstanceId, $"The bootstrap could not be sent to {host}: {result.Message}")
             {
                 RecommendedAction = "Check that the instance is running and Online in SSM, then run Invoke-ShowcaseBootstrap again.",
             },
@@ -352,7 +353,7 @@ public sealed class BootstrapOrchestrator
         _ => 3,
     };
 
-    private static List<ShowcaseHostResult> Ordered(List<ShowcaseHostResult> results)
+    private static List<HostRunResult> Ordered(List<HostRunResult> results)
     {
         lock (results)
         {
@@ -399,9 +400,9 @@ public sealed class BootstrapOrchestrator
         private readonly BootstrapProgress _progress;
         private readonly Ec2Calls _calls;
         private readonly IOperationReporter _reporter;
-        private readonly Action<ShowcaseHostResult> _done;
+        private readonly Action<HostRunResult> _done;
 
-        public RoleRun(BootstrapOrchestrator owner, ClusterInfo cluster, BootstrapScripts scripts, string masterIp, string vpcCidr, BootstrapProgress progress, Ec2Calls calls, IOperationReporter reporter, Action<ShowcaseHostResult> done)
+        public RoleRun(BootstrapOrchestrator owner, ClusterInfo cluster, BootstrapScripts scripts, string masterIp, string vpcCidr, BootstrapProgress progress, Ec2Calls calls, IOperationReporter reporter, Action<HostRunResult> done)
         {
             _owner = owner;
             _cluster = cluster;
@@ -414,11 +415,11 @@ public sealed class BootstrapOrchestrator
             _done = done;
         }
 
-        public async Task<IReadOnlyList<ShowcaseHostResult>> RunAsync(string role, List<ClusterHostInfo> hosts, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<HostRunResult>> RunAsync(string role, List<ClusterHostInfo> hosts, CancellationToken cancellationToken)
         {
             if (hosts.Count == 0)
             {
-                return Array.Empty<ShowcaseHostResult>();
+                return Array.Empty<HostRunResult>();
             }
 
             // One runner call per 50 hosts (the SendCommand limit), so each command's host table lists only its own hosts.
@@ -427,7 +428,7 @@ public sealed class BootstrapOrchestrator
             return outcomes.SelectMany(o => o).ToList();
         }
 
-        private async Task<IReadOnlyList<ShowcaseHostResult>> RunChunkAsync(string role, List<ClusterHostInfo> hosts, int chunk, CancellationToken cancellationToken)
+        private async Task<IReadOnlyList<HostRunResult>> RunChunkAsync(string role, List<ClusterHostInfo> hosts, int chunk, CancellationToken cancellationToken)
         {
             var version = _scripts.VersionOf(role);
             var environment = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -464,7 +465,7 @@ public sealed class BootstrapOrchestrator
             {
                 _progress.HostDone(result);
                 _done(result);
-                if (result.Status != ShowcaseHostStatus.Success)
+                if (result.Status != HostRunStatus.Success)
                 {
                     _reporter.Failure(ToFailure(result));
                 }
@@ -473,22 +474,22 @@ public sealed class BootstrapOrchestrator
             return results;
         }
 
-        private ShowcaseHostResult ToResult(SsmHostResult ssm, string version)
+        private HostRunResult ToResult(SsmHostResult ssm, string version)
         {
             var result = ClusterHostSelection.FromSsm(_cluster.Name, ssm);
             result.BootstrapVersion = version;
             var (ok, step) = ParseMarker(ssm.StandardOutput);
             result.FailedStep = step;
-            if (result.Status == ShowcaseHostStatus.Success && ok == false)
+            if (result.Status == HostRunStatus.Success && ok == false)
             {
-                result.Status = ShowcaseHostStatus.Failed;
+                result.Status = HostRunStatus.Failed;
             }
-            else if (result.Status == ShowcaseHostStatus.Success && ok is null)
+            else if (result.Status == HostRunStatus.Success && ok is null)
             {
                 _reporter.Verbose($"{ssm.Name} ({ssm.InstanceId}): exit code 0 without the 'SHOWCASE-BOOTSTRAP-OK {ssm.Role}' line (the sandbox only syntax-checks bootstrap scripts); counted as success.");
             }
 
-            if (result.Status != ShowcaseHostStatus.Success && result.Message.Length == 0)
+            if (result.Status != HostRunStatus.Success && result.Message.Length == 0)
             {
                 result.Message = $"The bootstrap failed with exit code {result.ExitCode}.";
             }
@@ -497,9 +498,9 @@ public sealed class BootstrapOrchestrator
         }
 
         /// <summary>Records the outcomes: showcase:bootstrap = ok|failed and showcase:bootstrap-version (one CreateTags per outcome and 100 hosts).</summary>
-        private async Task TagAsync(IReadOnlyList<ShowcaseHostResult> results, string version, CancellationToken cancellationToken)
+        private async Task TagAsync(IReadOnlyList<HostRunResult> results, string version, CancellationToken cancellationToken)
         {
-            foreach (var group in results.GroupBy(r => r.Status == ShowcaseHostStatus.Success ? BootstrapTags.Ok : BootstrapTags.Failed))
+            foreach (var group in results.GroupBy(r => r.Status == HostRunStatus.Success ? BootstrapTags.Ok : BootstrapTags.Failed))
             {
                 var ids = group.Select(r => r.InstanceId).ToList();
                 for (var start = 0; start < ids.Count; start += MaxTagResources)
@@ -565,7 +566,7 @@ public sealed class BootstrapOrchestrator
             }
         }
 
-        public void HostDone(ShowcaseHostResult result)
+        public void HostDone(HostRunResult result)
         {
             if (!_hosts.TryGetValue(result.InstanceId, out var entry))
             {
@@ -579,7 +580,7 @@ public sealed class BootstrapOrchestrator
                 finished = _finished.Count;
             }
 
-            var status = result.Status == ShowcaseHostStatus.Success ? "ok" : $"{result.Status}{(result.FailedStep is null ? string.Empty : " at step " + result.FailedStep)} (exit code {result.ExitCode})";
+            var status = result.Status == HostRunStatus.Success ? "ok" : $"{result.Status}{(result.FailedStep is null ? string.Empty : " at step " + result.FailedStep)} (exit code {result.ExitCode})";
             _reporter.Progress(new ProgressUpdate(entry.Id, $"{result.Name} ({result.Role})", status) { ParentActivityId = ParentActivity, PercentComplete = 100, Completed = true });
             Parent($"{finished} of {_hosts.Count} hosts done", finished * 100 / _hosts.Count);
         }

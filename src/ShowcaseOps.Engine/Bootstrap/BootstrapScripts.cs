@@ -72,9 +72,19 @@ fi
     /// <summary>The folder the scripts were read from.</summary>
     public string Directory { get; }
 
-    /// <summary>The module's own scripts: <c>bootstrap/</c> next to ShowcaseOps.dll.</summary>
-    public static string DefaultDirectory =>
-        Path.Combine(Path.GetDirectoryName(typeof(BootstrapScripts).Assembly.Location) ?? ".", "bootstrap");
+    /// <summary>
+    /// The module's own scripts: <c>bootstrap/</c> in the module folder, next to ShowcaseOps.dll (this assembly sits in
+    /// its <c>dependencies/</c> subfolder; in a build or test output, next to it).
+    /// </summary>
+    public static string DefaultDirectory
+    {
+        get
+        {
+            var here = Path.GetDirectoryName(typeof(BootstrapScripts).Assembly.Location) ?? ".";
+            var moduleFolder = string.Equals(Path.GetFileName(here), "dependencies", StringComparison.Ordinal) ? Path.GetDirectoryName(here) ?? here : here;
+            return Path.Combine(moduleFolder, "bootstrap");
+        }
+    }
 
     /// <summary>Reads the scripts from <paramref name="directory"/> (default <see cref="DefaultDirectory"/>).</summary>
     public static BootstrapScripts Load(string? directory = null)

@@ -7,7 +7,8 @@ using Amazon.SimpleSystemsManagement;
 using ShowcaseOps.Core.Cluster;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Ssm;
-using ShowcaseOps.Model;
+using ShowcaseOps.Core.Bootstrap;
+using ShowcaseOps.Core.Marathon;
 
 namespace ShowcaseOps.Core.Bootstrap;
 
@@ -34,7 +35,7 @@ public sealed class ClusterCommand
     /// (in the hosts' order). A failing host is a result plus a non-terminating failure on the reporter
     /// (SsmCommandFailed, SsmCommandTimedOut, …); hosts that are not running are not sent the command.
     /// </summary>
-    public async Task<IReadOnlyList<ShowcaseHostResult>> RunAsync(
+    public async Task<IReadOnlyList<HostRunResult>> RunAsync(
         string cluster,
         IReadOnlyList<ClusterHostInfo> hosts,
         SsmScript script,
@@ -48,7 +49,7 @@ public sealed class ClusterCommand
         }
 
         reporter ??= NullReporter.Instance;
-        var results = new Dictionary<string, ShowcaseHostResult>(StringComparer.Ordinal);
+        var results = new Dictionary<string, HostRunResult>(StringComparer.Ordinal);
         var runnable = new List<ClusterHostInfo>();
         foreach (var host in hosts)
         {

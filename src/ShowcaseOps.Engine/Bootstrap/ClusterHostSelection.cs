@@ -5,7 +5,8 @@ using System.Text.RegularExpressions;
 using ShowcaseOps.Core.Cluster;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Ssm;
-using ShowcaseOps.Model;
+using ShowcaseOps.Core.Bootstrap;
+using ShowcaseOps.Core.Marathon;
 
 namespace ShowcaseOps.Core.Bootstrap;
 
@@ -81,18 +82,18 @@ public static class ClusterHostSelection
     public static bool IsRunnable(ClusterHostInfo host) => host.State is "running" or "pending";
 
     /// <summary>The result of a host that was never sent the command.</summary>
-    internal static ShowcaseHostResult NotSent(string cluster, ClusterHostInfo host, string message) => new()
+    internal static HostRunResult NotSent(string cluster, ClusterHostInfo host, string message) => new()
     {
         Cluster = cluster,
         InstanceId = host.InstanceId,
         Name = host.Name,
         Role = host.Role,
-        Status = ShowcaseHostStatus.NotSent,
+        Status = HostRunStatus.NotSent,
         Message = message,
     };
 
     /// <summary>Maps a runner result to the output type.</summary>
-    internal static ShowcaseHostResult FromSsm(string cluster, SsmHostResult result) => new()
+    internal static HostRunResult FromSsm(string cluster, SsmHostResult result) => new()
     {
         Cluster = cluster,
         InstanceId = result.InstanceId,
@@ -100,11 +101,11 @@ public static class ClusterHostSelection
         Role = result.Role,
         Status = result.Status switch
         {
-            SsmCommandStatus.Success => ShowcaseHostStatus.Success,
-            SsmCommandStatus.TimedOut => ShowcaseHostStatus.TimedOut,
-            SsmCommandStatus.Cancelled or SsmCommandStatus.Cancelling => ShowcaseHostStatus.Cancelled,
-            SsmCommandStatus.NotSent => ShowcaseHostStatus.NotSent,
-            _ => ShowcaseHostStatus.Failed,
+            SsmCommandStatus.Success => HostRunStatus.Success,
+            SsmCommandStatus.TimedOut => HostRunStatus.TimedOut,
+            SsmCommandStatus.Cancelled or SsmCommandStatus.Cancelling => HostRunStatus.Cancelled,
+            SsmCommandStatus.NotSent => HostRunStatus.NotSent,
+            _ => HostRunStatus.Failed,
         },
         ExitCode = result.ExitCode,
         Duration = result.Duration,

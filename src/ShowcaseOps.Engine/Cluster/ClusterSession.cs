@@ -10,7 +10,7 @@ using ShowcaseOps.Core.Aws;
 using ShowcaseOps.Core.Bootstrap;
 using ShowcaseOps.Core.Cluster;
 using ShowcaseOps.Core.Execution;
-using ShowcaseOps.Model;
+using ShowcaseOps.Core.Marathon;
 
 namespace ShowcaseOps.Core.Cluster;
 
@@ -85,17 +85,17 @@ internal sealed class ClusterSession : IDisposable
     /// not say it is done with the current scripts (New-: every host; Set-: <paramref name="onlyInstanceIds"/>, the agents
     /// it just launched). Per-host failures are reported as non-terminating errors; -SkipBootstrap skips the hook.
     /// </summary>
-    public async Task<IReadOnlyList<ShowcaseHostResult>> BootstrapAddedHostsAsync(ClusterInfo cluster, IReadOnlyList<string>? onlyInstanceIds, IOperationReporter reporter, CancellationToken ct)
+    public async Task<IReadOnlyList<HostRunResult>> BootstrapAddedHostsAsync(ClusterInfo cluster, IReadOnlyList<string>? onlyInstanceIds, IOperationReporter reporter, CancellationToken ct)
     {
         if (onlyInstanceIds is { Count: 0 })
         {
-            return Array.Empty<ShowcaseHostResult>();
+            return Array.Empty<HostRunResult>();
         }
 
         var request = new BootstrapRequest
         {
             InstanceIds = onlyInstanceIds,
-            HostCompleted = r => reporter.Verbose($"Bootstrap of {r.Name} ({r.Role}, {r.InstanceId}): {r.Status}{(r.Status == ShowcaseHostStatus.Success || r.Status == ShowcaseHostStatus.Skipped ? string.Empty : $" (exit code {r.ExitCode})")}."),
+            HostCompleted = r => reporter.Verbose($"Bootstrap of {r.Name} ({r.Role}, {r.InstanceId}): {r.Status}{(r.Status == HostRunStatus.Success || r.Status == HostRunStatus.Skipped ? string.Empty : $" (exit code {r.ExitCode})")}."),
         };
         return await BootstrapOrchestrator.Create(Ec2, Ssm).RunAsync(cluster, request, reporter, ct).ConfigureAwait(false);
     }

@@ -9,7 +9,8 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Platform;
-using ShowcaseOps.Model;
+using ShowcaseOps.Core.Bootstrap;
+using ShowcaseOps.Core.Marathon;
 
 namespace ShowcaseOps.Core.Marathon;
 
@@ -45,7 +46,7 @@ public sealed class MarathonClient
     }
 
     /// <summary>All apps (<c>GET /v2/apps</c>), with their tasks when <paramref name="embedTasks"/> (one call either way).</summary>
-    public async Task<IReadOnlyList<MarathonApp>> ListAppsAsync(bool embedTasks, IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MarathonAppInfo>> ListAppsAsync(bool embedTasks, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var path = "/v2/apps" + (embedTasks ? "?embed=apps.tasks&embed=apps.counts&embed=apps.deployments" : "?embed=apps.counts&embed=apps.deployments");
         var body = await GetAsync(new PlatformRequest(PlatformTarget.Marathon, "GET", path, description: "Marathon list apps"), null, reporter, cancellationToken).ConfigureAwait(false);
@@ -53,7 +54,7 @@ public sealed class MarathonClient
     }
 
     /// <summary>One app with its tasks (<c>GET /v2/apps/{id}</c>). Unknown → <see cref="MarathonErrors.AppNotFound"/>.</summary>
-    public async Task<MarathonApp> GetAppAsync(string appId, IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task<MarathonAppInfo> GetAppAsync(string appId, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var id = NormalizeAppId(appId);
         var body = await GetAsync(new PlatformRequest(PlatformTarget.Marathon, "GET", "/v2/apps" + EncodeId(id) + "?embed=app.tasks", description: "Marathon app " + id), id, reporter, cancellationToken).ConfigureAwait(false);
@@ -64,7 +65,7 @@ public sealed class MarathonClient
     /// Tasks of one app (<c>GET /v2/apps/{id}/tasks</c>) or of all apps (<c>GET /v2/tasks</c>), optionally of one state
     /// (<c>running</c>, <c>staging</c>, or any Mesos state such as <c>TASK_KILLING</c>).
     /// </summary>
-    public async Task<IReadOnlyList<MarathonTask>> ListTasksAsync(string? appId, string? state, IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MarathonTaskInfo>> ListTasksAsync(string? appId, string? state, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var wanted = NormalizeState(state);
         PlatformRequest request;
@@ -90,7 +91,7 @@ public sealed class MarathonClient
     /// Creates an app from its JSON definition (<c>POST /v2/apps</c>). Malformed JSON fails here without a remote call;
     /// Marathon's own 400/422 become <see cref="MarathonErrors.AppInvalid"/> with its details; an existing id <see cref="MarathonErrors.AppExists"/>.
     /// </summary>
-    public async Task<MarathonApp> CreateAppAsync(string appJson, IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task<MarathonAppInfo> CreateAppAsync(string appJson, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         JObject definition;
         try
@@ -124,7 +125,7 @@ public sealed class MarathonClient
     /// Sets the instance count (<c>PATCH /v2/apps/{id}</c> with <c>{"instances": n}</c>; PATCH, unlike PUT, never creates an app).
     /// While a deployment runs Marathon answers 409 → <see cref="MarathonErrors.AppLocked"/> unless <paramref name="force"/>.
     /// </summary>
-    public async Task<MarathonDeploymentResult> ScaleAppAsync(string appId, int instances, bool force, IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task<MarathonDeploymentStarted> ScaleAppAsync(string appId, int instances, bool force, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var id = NormalizeAppId(appId);
         if (instances < 0)
@@ -140,7 +141,7 @@ public sealed class MarathonClient
     }
 
     /// <summary>Destroys an app and its tasks (<c>DELETE /v2/apps/{id}</c>). Unknown → <see cref="MarathonErrors.AppNotFound"/>.</summary>
-    public async Task<MarathonDeploymentResult> DeleteAppAsync(string appId, IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task<MarathonDeploymentStarted> DeleteAppAsync(string appId, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var id = NormalizeAppId(appId);
         var request = new PlatformRequest(PlatformTarget.Marathon, "DELETE", "/v2/apps" + EncodeId(id), description: "Marathon delete app " + id);
@@ -153,7 +154,7 @@ public sealed class MarathonClient
     /// Kills one task (<c>DELETE /v2/apps/{id}/tasks/{taskId}</c>). Marathon replaces it unless <paramref name="scale"/>,
     /// which lowers the instance count instead (and starts a deployment, returned then; null otherwise).
     /// </summary>
-    public async Task<MarathonDeploymentResult?> KillTaskAsync(string appId, string taskId, bool scale, IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task<MarathonDeploymentStarted?> KillTaskAsync(string appId, string taskId, bool scale, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var id = NormalizeAppId(appId);
         var path = "/v2/apps" + EncodeId(id) + "/tasks/" + Uri.EscapeDataString(taskId) + (scale ? "?scale=true" : string.Empty);
@@ -168,7 +169,7 @@ public sealed class MarathonClient
     }
 
     /// <summary>The deployments running now (<c>GET /v2/deployments</c>).</summary>
-    public async Task<IReadOnlyList<MarathonDeployment>> ListDeploymentsAsync(IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MarathonDeploymentInfo>> ListDeploymentsAsync(IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var body = await GetAsync(new PlatformRequest(PlatformTarget.Marathon, "GET", "/v2/deployments", description: "Marathon deployments"), null, reporter, cancellationToken).ConfigureAwait(false);
         var token = ParseOrThrow(body, "deployments");
@@ -409,7 +410,7 @@ public sealed class MarathonClient
 
     // ---- JSON → models ----------------------------------------------------------------------------------
 
-    internal static MarathonApp ToApp(JObject app)
+    internal static MarathonAppInfo ToApp(JObject app)
     {
         var id = (string?)app["id"] ?? throw Unexpected("an app without an id", app.ToString(Formatting.None));
         var network = (string?)app["networks"]?[0]?["mode"];
@@ -441,7 +442,7 @@ public sealed class MarathonClient
             definition.Remove(runtime);
         }
 
-        return new MarathonApp(id)
+        return new MarathonAppInfo(id)
         {
             Instances = (int?)app["instances"] ?? 0,
             TasksStaged = (int?)app["tasksStaged"] ?? tasks.Count(t => t.State == "TASK_STAGING"),
@@ -463,14 +464,14 @@ public sealed class MarathonClient
         };
     }
 
-    internal static MarathonTask ToTask(JObject task)
+    internal static MarathonTaskInfo ToTask(JObject task)
     {
         var id = (string?)task["id"] ?? string.Empty;
         var appId = (string?)task["appId"] ?? string.Empty;
         var host = (string?)task["host"] ?? string.Empty;
         var ips = (task["ipAddresses"] as JArray ?? new JArray()).Select(a => (string?)a["ipAddress"]).Where(a => !string.IsNullOrEmpty(a)).Select(a => a!).ToArray();
         bool? healthy = task["healthCheckResults"] is JArray { Count: > 0 } results ? results.All(r => (bool?)r["alive"] == true) : null;
-        return new MarathonTask(id, appId)
+        return new MarathonTaskInfo(id, appId)
         {
             Host = host,
             HostAddress = host.Length > 0 ? host : ips.FirstOrDefault() ?? string.Empty,
@@ -486,7 +487,7 @@ public sealed class MarathonClient
         };
     }
 
-    private static MarathonDeployment ToDeployment(JObject deployment) =>
+    private static MarathonDeploymentInfo ToDeployment(JObject deployment) =>
         new((string?)deployment["id"] ?? string.Empty)
         {
             Version = (string?)deployment["version"],
@@ -497,10 +498,10 @@ public sealed class MarathonClient
             TotalSteps = (int?)deployment["totalSteps"] ?? 0,
         };
 
-    private static MarathonDeploymentResult ToDeploymentResult(string appId, string body)
+    private static MarathonDeploymentStarted ToDeploymentResult(string appId, string body)
     {
         var obj = Parse(body, "deployment of " + appId);
-        return new MarathonDeploymentResult(appId, (string?)obj["deploymentId"] ?? throw Unexpected("deployment of " + appId, body), (string?)obj["version"]);
+        return new MarathonDeploymentStarted(appId, (string?)obj["deploymentId"] ?? throw Unexpected("deployment of " + appId, body), (string?)obj["version"]);
     }
 
     internal static DateTime? ParseTime(string? text) =>

@@ -8,7 +8,8 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Newtonsoft.Json.Linq;
-using ShowcaseOps.Model;
+using ShowcaseOps.Core.Bootstrap;
+using ShowcaseOps.Core.Marathon;
 
 namespace ShowcaseOps.Core.Marathon;
 

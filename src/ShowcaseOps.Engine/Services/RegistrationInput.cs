@@ -18,7 +18,7 @@ public static class RegistrationInput
         !string.IsNullOrEmpty(name) && name!.Length <= 63 && name[0] != '-' && name[name.Length - 1] != '-'
         && name.All(c => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
 
-    /// <summary>An instance id: ASCII letters, digits, <c>.</c>, <c>_</c>, <c>-</c>, 1–128 characters, not only dots (what MarathonTask.InstanceId produces).</summary>
+    /// <summary>An instance id: ASCII letters, digits, <c>.</c>, <c>_</c>, <c>-</c>, 1–128 characters, not only dots (what MarathonTaskInfo.InstanceId produces).</summary>
     public static bool IsInstanceId(string? id) =>
         !string.IsNullOrEmpty(id) && id!.Length <= 128 && id.Trim('.').Length > 0
         && id.All(c => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c is '.' or '_' or '-');

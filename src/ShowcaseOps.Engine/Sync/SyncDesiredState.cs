@@ -3,7 +3,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using ShowcaseOps.Core.Platform;
-using ShowcaseOps.Model;
+using ShowcaseOps.Core.Bootstrap;
+using ShowcaseOps.Core.Marathon;
 
 namespace ShowcaseOps.Core.Sync;
 
@@ -36,7 +37,7 @@ public sealed record SyncDesiredInstance(string InstanceId, string Address, int 
 /// <summary>What Marathon wants: the exposed services, plus why apps or tasks were left out.</summary>
 public sealed class SyncDesiredState
 {
-    /// <summary>Label overriding the service name of an exposed app (default: <see cref="MarathonApp.Name"/>).</summary>
+    /// <summary>Label overriding the service name of an exposed app (default: <see cref="MarathonAppInfo.Name"/>).</summary>
     public const string NameLabel = "showcaseops.name";
 
     private SyncDesiredState(IReadOnlyList<SyncDesiredService> services, IReadOnlyList<string> notes)
@@ -52,11 +53,11 @@ public sealed class SyncDesiredState
     public IReadOnlyList<string> Notes { get; }
 
     /// <summary>
-    /// The exposure rule (docs/marathon.md): apps labelled <c>showcaseops.expose=true</c>; name = <see cref="MarathonApp.Name"/>
+    /// The exposure rule (docs/marathon.md): apps labelled <c>showcaseops.expose=true</c>; name = <see cref="MarathonAppInfo.Name"/>
     /// or the <c>showcaseops.name</c> label; port = the first service port. Instances: tasks in <c>TASK_RUNNING</c> that are
     /// healthy when the app has health checks (a task not checked yet is not healthy); address = the agent, port = the first host port.
     /// </summary>
-    public static SyncDesiredState FromApps(IEnumerable<MarathonApp> apps)
+    public static SyncDesiredState FromApps(IEnumerable<MarathonAppInfo> apps)
     {
         if (apps is null)
         {
@@ -114,7 +115,7 @@ public sealed class SyncDesiredState
     }
 
     /// <summary>Whether a task may take traffic: running, and healthy when its app has health checks.</summary>
-    public static bool IsServing(MarathonApp app, MarathonTask task)
+    public static bool IsServing(MarathonAppInfo app, MarathonTaskInfo task)
     {
         if (app is null || task is null)
         {

@@ -9,14 +9,14 @@ using Newtonsoft.Json.Linq;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Marathon;
 using ShowcaseOps.Core.Platform;
-using ShowcaseOps.Model;
+using ShowcaseOps.Core.Bootstrap;
 
 namespace ShowcaseOps.Core.Sync;
 
 /// <summary>Marathon's apps and the platform's state, read together (one batch when the hints are right).</summary>
 public sealed class SyncSnapshot
 {
-    internal SyncSnapshot(IReadOnlyList<MarathonApp> apps, PlatformState platform, int readBatches, TimeSpan readTime)
+    internal SyncSnapshot(IReadOnlyList<MarathonAppInfo> apps, PlatformState platform, int readBatches, TimeSpan readTime)
     {
         Apps = apps;
         Platform = platform;
@@ -24,7 +24,7 @@ public sealed class SyncSnapshot
         ReadTime = readTime;
     }
 
-    public IReadOnlyList<MarathonApp> Apps { get; }
+    public IReadOnlyList<MarathonAppInfo> Apps { get; }
 
     public PlatformState Platform { get; }
 
@@ -70,7 +70,7 @@ public sealed class SyncEngine
     /// Reads Marathon's apps with tasks directly over HTTP (the watch mode's fast path: Marathon is reachable directly
     /// anyway for its event stream). Failures throw <c>MarathonUnreachable</c> / <c>MarathonRequestFailed</c>.
     /// </summary>
-    public static async Task<IReadOnlyList<MarathonApp>> ReadMarathonDirectAsync(System.Net.Http.HttpClient http, Uri marathonBase, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<MarathonAppInfo>> ReadMarathonDirectAsync(System.Net.Http.HttpClient http, Uri marathonBase, CancellationToken cancellationToken)
     {
         if (http is null)
         {
@@ -104,7 +104,7 @@ public sealed class SyncEngine
     }
 
     /// <summary>A snapshot of <paramref name="apps"/> against <see cref="LastPlatform"/> (null when there is none): no platform read.</summary>
-    public SyncSnapshot? CachedSnapshot(IReadOnlyList<MarathonApp> apps) =>
+    public SyncSnapshot? CachedSnapshot(IReadOnlyList<MarathonAppInfo> apps) =>
         LastPlatform is { } platform ? new SyncSnapshot(apps ?? throw new ArgumentNullException(nameof(apps)), platform, 0, TimeSpan.Zero) : null;
 
     /// <summary>
@@ -146,7 +146,7 @@ public sealed class SyncEngine
         reporter ??= NullReporter.Instance;
         var watch = Stopwatch.StartNew();
         PlatformResponse? marathon = null;
-        IReadOnlyList<MarathonApp>? apps = null;
+        IReadOnlyList<MarathonAppInfo>? apps = null;
         HashSet<string>? wanted = null;
         var options = new PlatformReadOptions
         {
@@ -233,7 +233,7 @@ public sealed class SyncEngine
         return changes.Select(c => new SyncChangeResult(c, !failures.ContainsKey(c), failures.TryGetValue(c, out var error) ? error : null)).ToArray();
     }
 
-    internal static bool TryParseApps(string body, out IReadOnlyList<MarathonApp> apps)
+    internal static bool TryParseApps(string body, out IReadOnlyList<MarathonAppInfo> apps)
     {
         try
         {
@@ -250,7 +250,7 @@ public sealed class SyncEngine
         {
         }
 
-        apps = Array.Empty<MarathonApp>();
+        apps = Array.Empty<MarathonAppInfo>();
         return false;
     }
 }

@@ -7,8 +7,9 @@ namespace ShowcaseOps.Sandbox.Hosting;
 /// <summary>One request a stand-in answered.</summary>
 public sealed class RequestLogEntry
 {
-    public RequestLogEntry(long sequence, DateTime time, string service, string operation, string target, int status, string? errorCode, double durationMs)
+    public RequestLogEntry(long sequence, DateTime time, string service, string operation, string target, int status, string? errorCode, double durationMs, string? accessKeyId = null)
     {
+        AccessKeyId = accessKeyId;
         Sequence = sequence;
         Time = time;
         Service = service;
@@ -37,6 +38,9 @@ public sealed class RequestLogEntry
     public string? ErrorCode { get; }
 
     public double DurationMs { get; }
+
+    /// <summary>The access key id the request was signed with (SigV4 <c>Credential=</c>), null for unsigned requests.</summary>
+    public string? AccessKeyId { get; }
 
     public bool Succeeded => Status >= 200 && Status < 300;
 
@@ -76,11 +80,27 @@ public sealed class RequestLog
         }
     }
 
-    internal void Add(DateTime time, string service, string operation, string target, int status, string? errorCode, double durationMs)
+    /// <summary>The access key id of a SigV4 <c>Authorization</c> header (<c>… Credential=AKID/date/region/service/aws4_request, …</c>).</summary>
+    public static string? AccessKeyOf(System.Collections.Specialized.NameValueCollection? headers)
+    {
+        var authorization = headers?["Authorization"];
+        const string Marker = "Credential=";
+        var at = authorization?.IndexOf(Marker, StringComparison.Ordinal) ?? -1;
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var start = at + Marker.Length;
+        var end = authorization!.IndexOf('/', start);
+        return end > start ? authorization.Substring(start, end - start) : null;
+    }
+
+    internal void Add(DateTime time, string service, string operation, string target, int status, string? errorCode, double durationMs, string? accessKeyId = null)
     {
         lock (_gate)
         {
-            _entries.Add(new RequestLogEntry(++_sequence, time, service, operation, target, status, errorCode, durationMs));
+            _entries.Add(new RequestLogEntry(++_sequence, time, service, operation, target, status, errorCode, durationMs, accessKeyId));
         }
     }
 

@@ -238,7 +238,7 @@ internal sealed class StandInListener : IDisposable
             if (!logged)
             {
                 logged = true;
-                _host.Log.Add(started, _standIn.Service, identity.Operation, identity.Target, status, errorCode, watch.Elapsed.TotalMilliseconds);
+                _host.Log.Add(started, _standIn.Service, identity.Operation, identity.Target, status, errorCode, watch.Elapsed.TotalMilliseconds, RequestLog.AccessKeyOf(headers));
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Management.Automation;
 using System.Net;
 using ShowcaseOps.Core.Aws;
@@ -12,33 +13,43 @@ public abstract class AwsCmdlet : ShowcaseCmdlet
 {
     /// <summary>The AWS region (for example eu-west-1). Default: the session, the profile, AWS_REGION.</summary>
     [Parameter]
-    [ValidatePattern(@"^[a-z]{2}(-[a-z]+)+-\d$")]
+    [Alias("RegionToCall")]
+    [ValidatePattern(@"\A[a-z]{2,4}(-[a-z]+)+-\d{1,2}\z", Options = RegexOptions.None)]
     public string? Region { get; set; }
 
     /// <summary>A named profile from ~/.aws/credentials or ~/.aws/config.</summary>
     [Parameter]
     [Alias("StoredCredentials", "AWSProfileName")]
     [ValidateNotNullOrEmpty]
+    [ValidateCredentialText]
     public string? ProfileName { get; set; }
 
     /// <summary>The credentials file to read profiles from, instead of the default one.</summary>
     [Parameter]
+    [Alias("AWSProfilesLocation", "ProfilesLocation")]
     [ValidateNotNullOrEmpty]
+    [ValidateCredentialText]
     public string? ProfileLocation { get; set; }
 
     /// <summary>An access key id; use with -SecretKey (and -SessionToken for temporary credentials).</summary>
     [Parameter]
+    [Alias("AK")]
     [ValidateNotNullOrEmpty]
+    [ValidateCredentialText]
     public string? AccessKey { get; set; }
 
     /// <summary>The secret access key that goes with -AccessKey.</summary>
     [Parameter]
+    [Alias("SK", "SecretAccessKey")]
     [ValidateNotNullOrEmpty]
+    [ValidateCredentialText]
     public string? SecretKey { get; set; }
 
     /// <summary>The session token of temporary credentials.</summary>
     [Parameter]
+    [Alias("ST")]
     [ValidateNotNullOrEmpty]
+    [ValidateCredentialText]
     public string? SessionToken { get; set; }
 
     /// <summary>An AWSCredentials object (as AWS.Tools' Get-AWSCredential returns) or a PSCredential whose user name is the access key id.</summary>
@@ -48,7 +59,7 @@ public abstract class AwsCmdlet : ShowcaseCmdlet
 
     /// <summary>Sends EC2 calls (and SSM calls, unless AWS_ENDPOINT_URL_SSM is set) to this endpoint instead of AWS's.</summary>
     [Parameter]
-    [ValidatePattern("^https?://")]
+    [ValidatePattern(@"\Ahttps?://[^\s]+\z")]
     public string? EndpointUrl { get; set; }
 
     /// <summary>The connection settings this invocation was given.</summary>
@@ -81,6 +92,45 @@ public abstract class AwsCmdlet : ShowcaseCmdlet
             }
 
             return settings;
+        }
+    }
+
+    /// <summary>
+    /// With -Verbose, names the account (when known), region and credential source before any call; with -WhatIf,
+    /// says the same as a "What if" line, so a dry run shows which account it would have touched.
+    /// </summary>
+    private protected override void AnnounceScope()
+    {
+        // Preference variables set in a script scope can hold strings ('Continue'), so they are converted as PowerShell does.
+        var verbose = MyInvocation.BoundParameters.TryGetValue("Verbose", out var boundVerbose)
+            ? boundVerbose is SwitchParameter { IsPresent: true }
+            : LanguagePrimitives.TryConvertTo<ActionPreference>(GetVariableValue("VerbosePreference"), out var preference) && preference == ActionPreference.Continue;
+        var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)
+            ? bound is SwitchParameter { IsPresent: true }
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        if (!verbose && !whatIf)
+        {
+            return;
+        }
+
+        string scope;
+        try
+        {
+            scope = AwsClientFactory.Describe(ConnectionSettings);
+        }
+        catch (Core.ShowcaseException)
+        {
+            return; // the command itself reports what is missing, when it needs AWS at all
+        }
+
+        if (verbose)
+        {
+            WriteVerbose("AWS: " + scope + ".");
+        }
+
+        if (whatIf && Host?.UI is { } ui)
+        {
+            ui.WriteLine("What if: AWS calls would use " + scope + ".");
         }
     }
 

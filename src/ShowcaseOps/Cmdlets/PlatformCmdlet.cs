@@ -49,6 +49,7 @@ public abstract class PlatformCmdlet : AwsCmdlet
 
         var endpoints = ParseEndpoints(PlatformEndpoint);
         _connection = await PlatformConnection.OpenAsync(ConnectionSettings, Session, Cluster?.Name, Cluster?.Cluster?.Info, Channel, endpoints, reporter, cancellationToken).ConfigureAwait(false);
+        OutputCluster ??= _connection.Cluster?.Name;
         return _connection;
     }
 

@@ -29,7 +29,18 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
     /// <summary>Cancelled when the user presses Ctrl+C (<see cref="StopProcessing"/>).</summary>
     protected CancellationToken CancellationToken => _cancellation.Token;
 
-    protected sealed override void BeginProcessing() => Guard(BeginProcessingCore, null);
+    protected sealed override void BeginProcessing() => Guard(
+        () =>
+        {
+            AnnounceScope();
+            BeginProcessingCore();
+        },
+        null);
+
+    /// <summary>Says, before any work, where the command's calls will go (AWS cmdlets: account, region, credential source).</summary>
+    private protected virtual void AnnounceScope()
+    {
+    }
 
     protected sealed override void ProcessRecord() => Guard(ProcessRecordCore, null);
 
@@ -127,6 +138,143 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
     /// <summary>Stops the command with a terminating error.</summary>
     protected void ThrowShowcaseError(ShowcaseException exception) => ThrowTerminatingError(ToErrorRecord(exception));
 
+    // ---- Output remembered for tab completion (CompletionCache) ----
+
+    /// <summary>The cluster this command works on, for output objects that do not name theirs (set once connected).</summary>
+    private protected virtual string? OutputCluster { get; set; }
+
+    /// <summary>
+    /// WriteObject for what commands produce: engine results become the output types users see
+    /// (<see cref="Model.OutputMapper"/>; an engine list is enumerated), and the names the objects carry are remembered
+    /// so that tab completion never has to ask AWS.
+    /// </summary>
+    protected void WriteOutput(object? value, bool enumerateCollection = false)
+    {
+        value = Model.OutputMapper.Map(value, OutputCluster);
+        enumerateCollection |= value is System.Collections.Generic.List<object?>;
+        var cache = CompletionCache.For(SessionState);
+        if (enumerateCollection && value is System.Collections.IEnumerable many and not string)
+        {
+            foreach (var item in many)
+            {
+                cache.Remember(item, OutputCluster);
+            }
+        }
+        else
+        {
+            cache.Remember(value, OutputCluster);
+        }
+
+        WriteObject(value, enumerateCollection);
+    }
+
+    /// <summary>Forgets a name this command has removed, so completion no longer offers it.</summary>
+    private protected void ForgetForCompletion(CompletionKind kind, string name) => CompletionCache.For(SessionState).Forget(kind, name);
+
+    // ---- Confirmation: the one way every ShowcaseOps change asks before it is made ----
+
+    private const string ConfirmPreferenceVariable = "local:ConfirmPreference";
+    private ConfirmImpact? _confirmPreference;
+    private bool _yesToAll;
+    private bool _noToAll;
+
+    /// <summary>
+    /// Asks whether to make a change. ShouldProcess is always asked, so -WhatIf, given or inherited from a calling
+    /// function as $WhatIfPreference, always wins (it answers no and prints "What if: …"), -Force or not. The prompt is
+    /// ShouldContinue, shown when the change's <paramref name="impact"/> reaches $ConfirmPreference (High by default;
+    /// -Confirm:$false means None), and <paramref name="force"/> skips only that prompt — what Stop-Process does:
+    /// <c>ShouldProcess(target, action) &amp;&amp; (Force || ShouldContinue(query, caption))</c>. An explicit -Confirm
+    /// prompts through ShouldProcess, even with -Force.
+    /// </summary>
+    /// <remarks>
+    /// ShouldProcess itself would prompt whenever the cmdlet's declared ConfirmImpact reaches $ConfirmPreference, also
+    /// with -Force, so it is asked with $ConfirmPreference set to None in the caller's scope for the length of the call
+    /// (the advanced-function idiom <c>if ($Force) { $ConfirmPreference = 'None' }</c>) and the value restored at once.
+    /// The prompt then follows the impact of this change, not of the cmdlet: scaling up asks less than scaling down.
+    /// </remarks>
+    protected bool ShouldChange(string target, string action, ConfirmImpact impact, bool force)
+    {
+        if (MyInvocation.BoundParameters.TryGetValue("Confirm", out var confirm) && IsSet(confirm))
+        {
+            return ShouldProcess(target, action);
+        }
+
+        var preference = _confirmPreference ??= ReadConfirmPreference();
+        if (!ShouldProcessWithoutPrompt(target, action))
+        {
+            return false;
+        }
+
+        if (force || preference == ConfirmImpact.None || impact < preference)
+        {
+            return true;
+        }
+
+        return !_noToAll && ShouldContinue(
+            $"Are you sure you want to perform this action?\nPerforming the operation \"{action}\" on target \"{target}\".",
+            "Confirm",
+            ref _yesToAll,
+            ref _noToAll);
+    }
+
+    /// <summary><see cref="ShouldChange(string, string, ConfirmImpact, bool)"/> at the cmdlet's declared ConfirmImpact.</summary>
+    protected bool ShouldChange(string target, string action, bool force = false) => ShouldChange(target, action, DeclaredConfirmImpact, force);
+
+    private ConfirmImpact DeclaredConfirmImpact =>
+        GetType().GetCustomAttributes(typeof(CmdletAttribute), true) is { Length: > 0 } attributes ? ((CmdletAttribute)attributes[0]).ConfirmImpact : ConfirmImpact.Medium;
+
+    private ConfirmImpact ReadConfirmPreference()
+    {
+        if (MyInvocation.BoundParameters.ContainsKey("Confirm"))
+        {
+            return ConfirmImpact.None;
+        }
+
+        return LanguagePrimitives.TryConvertTo<ConfirmImpact>(GetVariableValue("ConfirmPreference"), out var value) ? value : ConfirmImpact.High;
+    }
+
+    private bool ShouldProcessWithoutPrompt(string target, string action)
+    {
+        var variables = SessionState.PSVariable;
+        var visible = GetVariableValue("ConfirmPreference");
+        var local = variables.Get(ConfirmPreferenceVariable);
+        var saved = local?.Value;
+        variables.Set(ConfirmPreferenceVariable, ConfirmImpact.None);
+        try
+        {
+            return ShouldProcess(target, action);
+        }
+        finally
+        {
+            if (local is not null)
+            {
+                variables.Set(ConfirmPreferenceVariable, saved);
+            }
+            else
+            {
+                try
+                {
+                    variables.Remove(ConfirmPreferenceVariable);
+                }
+                catch (SessionStateException)
+                {
+                    // A function's own slot (an optimized local) cannot be removed: give it back the value it saw.
+                    variables.Set(ConfirmPreferenceVariable, visible);
+                }
+            }
+        }
+    }
+
+    private static bool IsSet(object? value) => value switch
+    {
+        bool b => b,
+        SwitchParameter s => s.IsPresent,
+        PSObject p => IsSet(p.BaseObject),
+        _ => false,
+    };
+
+    // ---- end of confirmation ----
+
     public void Dispose()
     {
         Dispose(true);
@@ -185,7 +333,7 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
                 WriteWarning((string)message.Payload);
                 break;
             case PipelineMessageKind.Output:
-                WriteObject(message.Payload);
+                WriteOutput(message.Payload);
                 break;
             case PipelineMessageKind.Error:
                 WriteShowcaseError((ShowcaseException)message.Payload);

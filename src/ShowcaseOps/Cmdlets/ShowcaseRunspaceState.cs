@@ -60,9 +60,27 @@ public sealed class ShowcaseRunspaceState
         return created;
     }
 
-    /// <summary>The state of the runspace on this thread (for argument completers, which get no cmdlet); null if none yet.</summary>
-    internal static ShowcaseRunspaceState? Current() =>
-        Unwrap(Runspace.DefaultRunspace?.SessionStateProxy.PSVariable.GetValue(VariableName)) as ShowcaseRunspaceState;
+    /// <summary>
+    /// The state of the runspace on this thread, for argument completers (which get no cmdlet and no session state):
+    /// read by a script block run in that runspace. Null when the runspace has none yet.
+    /// </summary>
+    internal static ShowcaseRunspaceState? Current()
+    {
+        if (Runspace.DefaultRunspace is null)
+        {
+            return null;
+        }
+
+        foreach (var value in ScriptBlock.Create("$global:" + VariableName).Invoke())
+        {
+            if (Unwrap(value) is ShowcaseRunspaceState state)
+            {
+                return state;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Stops this runspace's sandbox (if any) and forgets the session's choices.</summary>
     internal void StopSandbox()

@@ -5,7 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ShowcaseOps.Core.Bootstrap;
 using ShowcaseOps.Core.Cluster;
-using ShowcaseOps.Model;
+using ShowcaseOps.Core.Marathon;
 using ShowcaseOps.Sandbox.StandIns.Ssm;
 using Xunit;
 
@@ -30,7 +30,7 @@ public sealed class BootstrapOrchestratorTests
         var results = await sandbox.Orchestrator().RunAsync(cluster, new BootstrapRequest(), reporter, CancellationToken.None);
 
         Assert.Equal(5, results.Count);
-        Assert.All(results, r => Assert.Equal(ShowcaseHostStatus.Success, r.Status));
+        Assert.All(results, r => Assert.Equal(HostRunStatus.Success, r.Status));
         Assert.Equal(new[] { "master", "gateway", "agent", "agent", "agent" }, results.Select(r => r.Role));
         Assert.Empty(reporter.Failures);
 
@@ -101,7 +101,7 @@ public sealed class BootstrapOrchestratorTests
 
         var results = await sandbox.Orchestrator().RunAsync(cluster, new BootstrapRequest(), reporter, CancellationToken.None);
 
-        var failed = Assert.Single(results, r => r.Status != ShowcaseHostStatus.Success);
+        var failed = Assert.Single(results, r => r.Status != HostRunStatus.Success);
         Assert.Equal(bad.InstanceId, failed.InstanceId);
         Assert.Equal(42, failed.ExitCode);
         Assert.Contains("docker: pull failed", failed.StderrTail, StringComparison.Ordinal);
@@ -123,16 +123,16 @@ public sealed class BootstrapOrchestratorTests
         Assert.Equal(1, sandbox.Host.Log.Count("ssm", "SendCommand") - sentBefore);
         var rerun = BootstrapCommands(sandbox).Skip(commandsBefore).Single();
         Assert.Equal(new[] { bad.InstanceId }, rerun.InstanceIds);
-        Assert.Equal(ShowcaseHostStatus.Success, again.Single(r => r.InstanceId == bad.InstanceId).Status);
-        Assert.Equal(4, again.Count(r => r.Status == ShowcaseHostStatus.Skipped));
+        Assert.Equal(HostRunStatus.Success, again.Single(r => r.InstanceId == bad.InstanceId).Status);
+        Assert.Equal(4, again.Count(r => r.Status == HostRunStatus.Skipped));
 
         // A third run has nothing to do; Force runs everything again.
         sentBefore = sandbox.Host.Log.Count("ssm", "SendCommand");
         var third = await sandbox.Orchestrator().RunAsync(await sandbox.DiscoverAsync(), new BootstrapRequest(), new RecordingReporter(), CancellationToken.None);
-        Assert.All(third, r => Assert.Equal(ShowcaseHostStatus.Skipped, r.Status));
+        Assert.All(third, r => Assert.Equal(HostRunStatus.Skipped, r.Status));
         Assert.Equal(sentBefore, sandbox.Host.Log.Count("ssm", "SendCommand"));
         var forced = await sandbox.Orchestrator().RunAsync(await sandbox.DiscoverAsync(), new BootstrapRequest { Force = true }, new RecordingReporter(), CancellationToken.None);
-        Assert.All(forced, r => Assert.Equal(ShowcaseHostStatus.Success, r.Status));
+        Assert.All(forced, r => Assert.Equal(HostRunStatus.Success, r.Status));
         Assert.Equal(sentBefore + 3, sandbox.Host.Log.Count("ssm", "SendCommand"));
     }
 
@@ -145,7 +145,7 @@ public sealed class BootstrapOrchestratorTests
 
         var results = await sandbox.Orchestrator().RunAsync(cluster, new BootstrapRequest { Roles = new[] { "agent" } }, new RecordingReporter(), CancellationToken.None);
 
-        Assert.Equal(60, results.Count(r => r.Status == ShowcaseHostStatus.Success));
+        Assert.Equal(60, results.Count(r => r.Status == HostRunStatus.Success));
         var agentCommands = BootstrapCommands(sandbox).Where(c => RoleOf(c) == "agent").ToList();
         Assert.Equal(2, agentCommands.Count);
         Assert.Equal(new[] { 50, 10 }, agentCommands.Select(c => c.InstanceIds.Count).OrderByDescending(n => n));

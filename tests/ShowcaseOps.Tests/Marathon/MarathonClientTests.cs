@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 using ShowcaseOps.Core;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Marathon;
-using ShowcaseOps.Model;
+using ShowcaseOps.Core.Bootstrap;
 using ShowcaseOps.Sandbox;
 using ShowcaseOps.Sandbox.StandIns;
 using Xunit;
@@ -255,12 +255,12 @@ public sealed class MarathonClientTests : IDisposable
     [Fact]
     public void Task_and_app_properties_bind_to_the_registration_cmdlets_and_expose_no_third_party_types()
     {
-        var taskProperties = typeof(MarathonTask).GetProperties().Select(p => p.Name).ToArray();
+        var taskProperties = typeof(MarathonTaskInfo).GetProperties().Select(p => p.Name).ToArray();
         Assert.Subset(new HashSet<string>(taskProperties), new HashSet<string> { "ServiceName", "InstanceId", "HostAddress", "HostPort" });
-        var appProperties = typeof(MarathonApp).GetProperties().Select(p => p.Name).ToArray();
+        var appProperties = typeof(MarathonAppInfo).GetProperties().Select(p => p.Name).ToArray();
         Assert.Subset(new HashSet<string>(appProperties), new HashSet<string> { "Name", "ServicePort" });
 
-        foreach (var type in new[] { typeof(MarathonApp), typeof(MarathonTask), typeof(MarathonDeployment), typeof(MarathonDeploymentResult), typeof(MarathonEvent) })
+        foreach (var type in new[] { typeof(MarathonAppInfo), typeof(MarathonTaskInfo), typeof(MarathonDeploymentInfo), typeof(MarathonDeploymentStarted), typeof(MarathonEvent) })
         {
             foreach (var property in type.GetProperties())
             {
@@ -279,7 +279,7 @@ public sealed class MarathonClientTests : IDisposable
     [InlineData("/shop/web", "shop-web")]
     [InlineData("/web.v2", "web-v2")]
     public void Service_names_come_from_app_ids(string appId, string expected) =>
-        Assert.Equal(expected, new MarathonApp(appId).Name);
+        Assert.Equal(expected, new MarathonAppInfo(appId).Name);
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {

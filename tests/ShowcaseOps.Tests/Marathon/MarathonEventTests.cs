@@ -8,7 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Marathon;
-using ShowcaseOps.Model;
+using ShowcaseOps.Core.Bootstrap;
 using ShowcaseOps.Sandbox;
 using Xunit;
 

@@ -78,7 +78,7 @@ public sealed class SyncEndToEndTests : IDisposable
 
         var web = (await _world.ReadPlatformAsync()).Service("web")!;
         Assert.Equal(2, web.Instances.Count);
-        Assert.DoesNotContain(web.Instances, i => i.InstanceId == Model.MarathonNames.InstanceId(sick));
+        Assert.DoesNotContain(web.Instances, i => i.InstanceId == ShowcaseOps.Core.Marathon.MarathonNames.InstanceId(sick));
 
         _world.Host.Marathon.SetTaskHealth(sick, true);
         await _world.SyncAsync();
@@ -126,7 +126,7 @@ public sealed class SyncEndToEndTests : IDisposable
         _world.Host.Marathon.SeedApp(SyncTestWorld.App("/web", 2, servicePort: 10000));
         await _world.SyncAsync();
         var task = _world.Host.Marathon.TaskIds("/web")[0];
-        var instance = Model.MarathonNames.InstanceId(task);
+        var instance = ShowcaseOps.Core.Marathon.MarathonNames.InstanceId(task);
         Assert.Equal(200, await _world.SendAsync("kong", HttpMethod.Put, "/services/web/routes/web", "{\"name\":\"web\",\"hosts\":[\"web.example.org\"],\"preserve_host\":false,\"tags\":[\"showcaseops\"]}"));
         Assert.Equal(200, await _world.SendAsync("vulcand", HttpMethod.Delete, "/v2/listeners/web"));
         Assert.Equal(200, await _world.SendAsync("consul", HttpMethod.Put, "/v1/agent/service/register",

@@ -6,22 +6,23 @@ using System.Threading.Tasks;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Platform;
 using ShowcaseOps.Core.Sync;
-using ShowcaseOps.Model;
+using ShowcaseOps.Core.Bootstrap;
+using ShowcaseOps.Core.Marathon;
 using Xunit;
 
 namespace ShowcaseOps.Tests.Sync;
 
 public sealed class SyncPlannerTests
 {
-    private static MarathonApp App(string id, int tasks, bool exposed = true, bool healthChecks = false, int? port = 10000, Dictionary<string, string>? labels = null, Func<int, MarathonTask>? task = null)
+    private static MarathonAppInfo App(string id, int tasks, bool exposed = true, bool healthChecks = false, int? port = 10000, Dictionary<string, string>? labels = null, Func<int, MarathonTaskInfo>? task = null)
     {
         var allLabels = labels ?? new Dictionary<string, string>();
         if (exposed)
         {
-            allLabels[MarathonApp.ExposeLabel] = "true";
+            allLabels[MarathonAppInfo.ExposeLabel] = "true";
         }
 
-        return new MarathonApp(id)
+        return new MarathonAppInfo(id)
         {
             Instances = tasks,
             ServicePorts = port is null ? Array.Empty<int>() : new[] { port.Value },
@@ -31,7 +32,7 @@ public sealed class SyncPlannerTests
         };
     }
 
-    private static MarathonTask Task(string appId, int i, string state = "TASK_RUNNING", bool? healthy = null) =>
+    private static MarathonTaskInfo Task(string appId, int i, string state = "TASK_RUNNING", bool? healthy = null) =>
         new($"{appId.Trim('/')}.instance-{i:D4}._app.1", appId) { Host = "10.0.12.10" + (i % 3), HostAddress = "10.0.12.10" + (i % 3), Ports = new[] { 50000 + i }, State = state, Healthy = healthy };
 
     private static async Task<PlatformState> EmptyStateAsync() =>

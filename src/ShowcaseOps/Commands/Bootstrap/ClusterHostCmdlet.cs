@@ -25,7 +25,7 @@ public abstract class ClusterHostCmdlet : AwsCmdlet
     [Parameter(Position = 0, ValueFromPipeline = true)]
     [Alias("Cluster")]
     [ValidateNotNull]
-    [ValidatePattern(ClusterSpec.NamePattern)]
+    [ValidateClusterName]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public ShowcaseClusterReference? Name { get; set; }
 

@@ -1,3 +1,4 @@
+using ShowcaseOps.Cmdlets;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -19,11 +20,13 @@ public sealed class InvokeShowcaseBootstrapCommand : ClusterHostCmdlet
     /// <summary>Only hosts of these roles: gateway, master, agent (default: all).</summary>
     [Parameter]
     [ValidateSet("gateway", "master", "agent")]
+    [ValidateNoControlCharacter]
     public string[]? Role { get; set; }
 
     /// <summary>Only these instances (also bound from the pipeline's InstanceId property).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern(ClusterHostSelection.InstanceIdPattern)]
+    [ValidateEc2InstanceId]
+    [ArgumentCompleter(typeof(AgentInstanceIdCompleter))]
     public string[]? InstanceId { get; set; }
 
     /// <summary>Runs on every selected host, also those already bootstrapped with the current scripts.</summary>
@@ -54,7 +57,7 @@ public sealed class InvokeShowcaseBootstrapCommand : ClusterHostCmdlet
         var planned = plan.ToRun.Count;
         foreach (var host in plan.ToRun.ToList())
         {
-            if (!ShouldProcess(Describe(host), $"Bootstrap the {host.Role} (install the platform, scripts version {plan.VersionOf(host.Role)})"))
+            if (!ShouldChange(Describe(host), $"Bootstrap the {host.Role} (install the platform, scripts version {plan.VersionOf(host.Role)})"))
             {
                 plan.ToRun.Remove(host);
             }

@@ -1,3 +1,4 @@
+using ShowcaseOps.Cmdlets;
 using System;
 using System.Collections;
 using System.Collections.Generic;
@@ -25,11 +26,13 @@ public sealed class InvokeShowcaseCommandCommand : ClusterHostCmdlet
     /// <summary>Run on every host of these roles: gateway, master, agent.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ByRole)]
     [ValidateSet("gateway", "master", "agent")]
+    [ValidateNoControlCharacter]
     public string[]? Role { get; set; }
 
     /// <summary>Run on these instances (also bound from the pipeline's InstanceId property).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern(ClusterHostSelection.InstanceIdPattern)]
+    [ValidateEc2InstanceId]
+    [ArgumentCompleter(typeof(AgentInstanceIdCompleter))]
     public string[]? InstanceId { get; set; }
 
     /// <summary>The POSIX sh script to run (as root, by AWS-RunShellScript).</summary>
@@ -72,7 +75,7 @@ public sealed class InvokeShowcaseCommandCommand : ClusterHostCmdlet
         ClusterHostSelection.Validate(roles, instanceIds);
         var cluster = Discover(session, clusterName);
         var hosts = Run((reporter, ct) => System.Threading.Tasks.Task.FromResult(ClusterHostSelection.Select(cluster, roles, instanceIds, reporter)))
-            .Where(h => ShouldProcess(Describe(h), $"Run a script ({Script.Length} characters)"))
+            .Where(h => ShouldChange(Describe(h), $"Run a script ({Script.Length} characters)"))
             .ToList();
         if (hosts.Count == 0)
         {
@@ -91,6 +94,6 @@ public sealed class InvokeShowcaseCommandCommand : ClusterHostCmdlet
         var runner = session.CreateClusterCommand();
         runner.OnlinePollInterval = BootstrapInternalHooks.Effective.OnlinePollInterval;
         var results = Run((reporter, ct) => runner.RunAsync(cluster.Name, hosts, _script!, options, reporter, ct));
-        WriteObject(results, enumerateCollection: true);
+        WriteOutput(results);
     }
 }

@@ -13,7 +13,7 @@ public sealed class GetShowcaseClusterCommand : AwsCmdlet
     /// <summary>Cluster name; wildcards allowed; default: every cluster in the region.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
-    [ValidatePattern(@"^[a-zA-Z0-9*?\[\]-]{1,64}$")]
+    [ValidateClusterNamePattern]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public string? Name { get; set; }
 
@@ -23,7 +23,7 @@ public sealed class GetShowcaseClusterCommand : AwsCmdlet
         var clusters = Run((reporter, ct) => session.GetAsync(Name, reporter, ct));
         foreach (var cluster in clusters)
         {
-            WriteObject(new ShowcaseCluster(cluster));
+            WriteOutput(new ShowcaseCluster(cluster));
         }
     }
 }

@@ -13,16 +13,14 @@ namespace ShowcaseOps.Commands.Cluster;
 [OutputType(typeof(ShowcaseCluster))]
 public sealed class NewShowcaseClusterCommand : AwsCmdlet
 {
-    internal const string CidrPattern = @"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$";
-
     /// <summary>The cluster's name: a DNS label of at most 32 characters (the showcase:cluster tag).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern(ClusterSpec.NamePattern)]
+    [ValidateClusterName]
     public string Name { get; set; } = string.Empty;
 
     /// <summary>An existing IAM instance profile with AmazonSSMManagedInstanceCore, attached to every host.</summary>
     [Parameter(Mandatory = true)]
-    [ValidatePattern(ClusterSpec.InstanceProfilePattern)]
+    [ValidateInstanceProfileName]
     public string InstanceProfileName { get; set; } = string.Empty;
 
     /// <summary>Number of Mesos agents (default 3).</summary>
@@ -32,47 +30,48 @@ public sealed class NewShowcaseClusterCommand : AwsCmdlet
 
     /// <summary>EC2 instance type of every host (default t3.medium).</summary>
     [Parameter]
-    [ValidatePattern(ClusterSpec.InstanceTypePattern)]
+    [ValidateInstanceType]
     public string InstanceType { get; set; } = "t3.medium";
 
     /// <summary>AMI id; default: the current Ubuntu 24.04 image from Canonical's public SSM parameter.</summary>
     [Parameter]
-    [ValidatePattern(ClusterSpec.ImageIdPattern)]
+    [ValidateImageId]
     public string? ImageId { get; set; }
 
     /// <summary>CIDR block of the VPC (default 10.0.0.0/16).</summary>
     [Parameter]
-    [ValidatePattern(CidrPattern)]
+    [ValidateIpv4Cidr]
     public string VpcCidr { get; set; } = "10.0.0.0/16";
 
     /// <summary>CIDR block of the public subnet (default 10.0.5.0/24).</summary>
     [Parameter]
-    [ValidatePattern(CidrPattern)]
+    [ValidateIpv4Cidr]
     public string PublicSubnetCidr { get; set; } = "10.0.5.0/24";
 
     /// <summary>CIDR block of the private subnet (default 10.0.12.0/24).</summary>
     [Parameter]
-    [ValidatePattern(CidrPattern)]
+    [ValidateIpv4Cidr]
     public string PrivateSubnetCidr { get; set; } = "10.0.12.0/24";
 
     /// <summary>Availability zone of both subnets; default: the first available zone of the region.</summary>
     [Parameter]
-    [ValidatePattern(@"^[a-z]{2}(-[a-z]+)+-\d+[a-z]$")]
+    [ValidateAvailabilityZone]
     public string? AvailabilityZone { get; set; }
 
     /// <summary>The DNS domain of the platform's services (default service.consul).</summary>
     [Parameter]
-    [ValidatePattern(ClusterSpec.DomainPattern)]
+    [ValidateDomain]
     public string Domain { get; set; } = "service.consul";
 
     /// <summary>An OpenSSH public key file to import as the hosts' key pair (no SSH port is opened).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ValidateRegularFile]
     public string? PublicKeyPath { get; set; }
 
     /// <summary>Key pair name: the name to import -PublicKeyPath under (default: the cluster name), or an existing key pair.</summary>
     [Parameter]
-    [ValidatePattern(ClusterSpec.KeyNamePattern)]
+    [ValidateKeyName]
     public string? KeyName { get; set; }
 
     /// <summary>Size in GiB of each host's encrypted gp3 root volume (default 30).</summary>
@@ -111,13 +110,16 @@ public sealed class NewShowcaseClusterCommand : AwsCmdlet
     {
         using var session = new ClusterSession(ConnectionSettings);
         var plan = Run((reporter, ct) => session.PlanAsync(spec, reporter, ct));
-        var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf") || (GetVariableValue("WhatIfPreference") is bool w && w)
-                     || (GetVariableValue("WhatIfPreference") is SwitchParameter s && s.IsPresent);
-        if (plan.ChangesNothing && !whatIf)
+        if (plan.ChangesNothing)
         {
+            // Nothing to create; the bootstrap of hosts not yet bootstrapped is still a change to confirm.
             WriteVerbose($"Cluster '{spec.Name}' is complete: nothing to create.");
+            if (!SkipBootstrap && !ShouldChange($"cluster '{spec.Name}'", "Bootstrap the hosts not yet bootstrapped with the current scripts"))
+            {
+                return;
+            }
         }
-        else if (!ShouldProcess(plan.Describe(), $"Create or complete cluster '{spec.Name}' (about ${plan.EstimatedHourlyCost:0.00} per hour while it runs)?", "New-ShowcaseCluster"))
+        else if (!ShouldChange(plan.Describe(), $"Create or complete cluster '{spec.Name}' (about ${plan.EstimatedHourlyCost:0.00} per hour while it runs)"))
         {
             return;
         }
@@ -131,7 +133,7 @@ public sealed class NewShowcaseClusterCommand : AwsCmdlet
         }
 
         Session.CurrentCluster = cluster.Name;
-        WriteObject(cluster);
+        WriteOutput(cluster);
     }
 
     private void Bootstrap(ClusterSession session, ClusterInfo info, System.Collections.Generic.IReadOnlyList<string>? onlyInstanceIds)
@@ -159,6 +161,17 @@ public sealed class NewShowcaseClusterCommand : AwsCmdlet
             };
         }
 
-        return File.ReadAllText(resolved).Trim();
+        try
+        {
+            return RegularFile.ReadAllText(resolved).Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ShowcaseException("ShowcaseClusterPublicKeyUnreadable", ShowcaseErrorCategory.InvalidArgument, path, $"Cannot read the public key file '{resolved}': {ex.Message}")
+            {
+                Terminating = true,
+                RecommendedAction = "Pass the path of an OpenSSH public key file (for example ~/.ssh/id_ed25519.pub).",
+            };
+        }
     }
 }

@@ -21,16 +21,17 @@ public sealed class RemoveShowcaseAgentCommand : AwsCmdlet
     /// <summary>The cluster the agents belong to.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ClusterName")]
-    [ValidatePattern(ClusterSpec.NamePattern)]
+    [ValidateClusterName]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public string Cluster { get; set; } = string.Empty;
 
     /// <summary>The agents' instance ids (a ShowcaseClusterHost from the pipeline binds by property name).</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern("^i-[0-9a-f]{8,17}$")]
+    [ValidateEc2InstanceId]
+    [ArgumentCompleter(typeof(AgentInstanceIdCompleter))]
     public string[] InstanceId { get; set; } = System.Array.Empty<string>();
 
-    /// <summary>Skips the confirmation prompt (-WhatIf still only shows what would happen).</summary>
+    /// <summary>Skips the confirmation prompt; -WhatIf, given or inherited, still only shows what would happen.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -60,7 +61,7 @@ public sealed class RemoveShowcaseAgentCommand : AwsCmdlet
             }
 
             var host = new ShowcaseClusterHost(Cluster, agent);
-            if ((Force && !WhatIfRequested()) || ShouldProcess($"{agent.Name} ({id})", "Terminate the agent (Set-ShowcaseCluster relaunches its index)"))
+            if (ShouldChange($"{agent.Name} ({id})", "Terminate the agent (Set-ShowcaseCluster relaunches its index)", Force))
             {
                 _hosts.Add(host);
             }
@@ -73,6 +74,11 @@ public sealed class RemoveShowcaseAgentCommand : AwsCmdlet
 
         var ids = _hosts.Select(h => h.InstanceId).ToList();
         Run((reporter, ct) => session.TerminateAsync(ids, string.Join(", ", _hosts.Select(h => h.Name)), reporter, ct));
+        foreach (var id in ids)
+        {
+            ForgetForCompletion(CompletionKind.AgentInstanceId, id);
+        }
+
         if (PassThru)
         {
             WriteObject(_hosts, enumerateCollection: true);
@@ -80,7 +86,4 @@ public sealed class RemoveShowcaseAgentCommand : AwsCmdlet
 
         _hosts.Clear();
     }
-
-    private bool WhatIfRequested() =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && value is SwitchParameter { IsPresent: true };
 }

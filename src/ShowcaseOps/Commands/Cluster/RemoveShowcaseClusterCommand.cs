@@ -15,7 +15,7 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
 
     /// <summary>The cluster's name.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByName, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern(ClusterSpec.NamePattern)]
+    [ValidateClusterName]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
@@ -23,7 +23,7 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ByObject, ValueFromPipeline = true)]
     public ShowcaseCluster? InputObject { get; set; }
 
-    /// <summary>Removes without asking for confirmation (-WhatIf still only shows what would be removed).</summary>
+    /// <summary>Skips the confirmation prompt; -WhatIf, given or inherited, still only shows what would be removed.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -45,14 +45,13 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
         }
 
         var target = $"cluster '{name}' in {info.Region} ({info.Resources.Count} tagged resources, {info.Instances.Count} instances)";
-        var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf") || (GetVariableValue("WhatIfPreference") is bool w && w)
-                     || (GetVariableValue("WhatIfPreference") is SwitchParameter s && s.IsPresent);
-        if (!(Force && !whatIf) && !ShouldProcess(target, "Remove every resource tagged with the cluster"))
+        if (!ShouldChange(target, "Remove every resource tagged with the cluster", Force))
         {
             return;
         }
 
         var result = Run((reporter, ct) => session.RemoveAsync(info, reporter, ct));
+        ForgetForCompletion(CompletionKind.Cluster, name);
         WriteVerbose($"Removed cluster '{name}': {result.Deleted.Count} resources deleted.");
     }
 

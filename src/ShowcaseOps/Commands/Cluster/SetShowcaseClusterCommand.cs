@@ -6,8 +6,11 @@ using ShowcaseOps.Model;
 
 namespace ShowcaseOps.Commands.Cluster;
 
-/// <summary>Scales a cluster's agents up or down.</summary>
-[Cmdlet(VerbsCommon.Set, "ShowcaseCluster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByName)]
+/// <summary>
+/// Scales a cluster's agents up or down. Scaling down terminates agents (and the tasks on them), so the cmdlet declares
+/// ConfirmImpact High and asks before a scale-down unless -Force; a scale-up is a Medium change.
+/// </summary>
+[Cmdlet(VerbsCommon.Set, "ShowcaseCluster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByName)]
 [OutputType(typeof(ShowcaseCluster))]
 public sealed class SetShowcaseClusterCommand : AwsCmdlet
 {
@@ -16,7 +19,7 @@ public sealed class SetShowcaseClusterCommand : AwsCmdlet
 
     /// <summary>The cluster's name.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByName, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern(ClusterSpec.NamePattern)]
+    [ValidateClusterName]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
@@ -33,6 +36,10 @@ public sealed class SetShowcaseClusterCommand : AwsCmdlet
     [Parameter]
     public SwitchParameter SkipBootstrap { get; set; }
 
+    /// <summary>Skips the confirmation prompt of a scale-down; -WhatIf, given or inherited, still only shows what would happen.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecordCore()
     {
         var name = InputObject?.Name ?? Name;
@@ -48,11 +55,13 @@ public sealed class SetShowcaseClusterCommand : AwsCmdlet
         if (current == AgentCount && Enumerable.Range(1, AgentCount).All(i => info.Agents.Any(a => a.Index == i)))
         {
             WriteVerbose($"Cluster '{name}' already has {current} agent(s).");
-            WriteObject(new ShowcaseCluster(info));
+            WriteOutput(new ShowcaseCluster(info));
             return;
         }
 
-        if (!ShouldProcess($"cluster '{name}' ({current} agents)", $"Scale agents to {AgentCount}"))
+        var scaleDown = info.Agents.Count(a => a.Index > AgentCount);
+        var action = scaleDown > 0 ? $"Scale agents to {AgentCount} (terminates {scaleDown} agent(s) and the tasks on them)" : $"Scale agents to {AgentCount}";
+        if (!ShouldChange($"cluster '{name}' ({current} agents)", action, scaleDown > 0 ? ConfirmImpact.High : ConfirmImpact.Medium, Force))
         {
             return;
         }
@@ -77,6 +86,6 @@ public sealed class SetShowcaseClusterCommand : AwsCmdlet
             }
         }
 
-        WriteObject(cluster);
+        WriteOutput(cluster);
     }
 }

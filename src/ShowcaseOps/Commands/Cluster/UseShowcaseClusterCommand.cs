@@ -23,7 +23,7 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
     /// <summary>The cluster to make current.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByName)]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
-    [ValidatePattern(ClusterSpec.NamePattern)]
+    [ValidateClusterName]
     public string Name { get; set; } = string.Empty;
 
     /// <summary>A cluster from Get-ShowcaseCluster or New-ShowcaseCluster.</summary>
@@ -46,7 +46,7 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
     protected override void ProcessRecordCore()
     {
         var name = InputObject?.Name ?? Name;
-        if (!ShouldProcess(name, "Make it the session's current ShowcaseOps cluster"))
+        if (!ShouldChange(name, "Make it the session's current ShowcaseOps cluster"))
         {
             return;
         }
@@ -74,7 +74,7 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
         if (PassThru)
         {
             var cluster = InputObject ?? Run((reporter, ct) => FindAsync(name, reporter, ct));
-            WriteObject(cluster);
+            WriteOutput(cluster);
         }
     }
 

@@ -1,3 +1,4 @@
+using ShowcaseOps.Cmdlets;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -17,6 +18,7 @@ public sealed class GetMarathonAppCommand : MarathonCmdlet
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ValidateMarathonAppIdPattern]
     [ArgumentCompleter(typeof(MarathonAppIdCompleter))]
     public string[]? Id { get; set; }
 

@@ -1,3 +1,4 @@
+using ShowcaseOps.Cmdlets;
 using System;
 using System.Linq;
 using System.Management.Automation;
@@ -17,12 +18,13 @@ public sealed class GetMarathonTaskCommand : MarathonCmdlet
     [Alias("Id")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ValidateMarathonAppIdPattern]
     [ArgumentCompleter(typeof(MarathonAppIdCompleter))]
     public string? AppId { get; set; }
 
     /// <summary>Only tasks in this Mesos state: Running, Staging, Starting, Killing, … (with or without the TASK_ prefix).</summary>
     [Parameter]
-    [ValidatePattern("^(?i:(TASK_)?[A-Z_]+)$")]
+    [ValidateTaskState]
     [ArgumentCompleter(typeof(MarathonTaskStateCompleter))]
     public string? State { get; set; }
 
@@ -41,7 +43,7 @@ public sealed class GetMarathonTaskCommand : MarathonCmdlet
                 .ThenBy(t => t.Id, StringComparer.Ordinal)
                 .ToList();
         });
-        WriteObject(tasks, enumerateCollection: true);
+        WriteOutput(tasks, enumerateCollection: true);
     }
 }
 

@@ -20,6 +20,7 @@ public abstract class MarathonCmdlet : PlatformCmdlet
     internal async Task<MarathonClient> ConnectMarathonAsync(IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var connection = await ConnectAsync(reporter, cancellationToken).ConfigureAwait(false);
+        OutputCluster = connection.ClusterName;
         reporter.Verbose($"Marathon of cluster {connection.ClusterName} through the {connection.Channel.Name} channel.");
         return new MarathonClient(connection.Channel) { PollInterval = PollInterval };
     }
@@ -28,22 +29,10 @@ public abstract class MarathonCmdlet : PlatformCmdlet
     internal string DescribeApp(string appId) =>
         $"Marathon app {MarathonClient.NormalizeAppId(appId)} (cluster {Cluster?.Name ?? Session.CurrentCluster ?? "(none)"})";
 
-    /// <summary>True when -WhatIf was given or $WhatIfPreference is set.</summary>
-    internal bool WhatIfRequested =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) ? IsSet(value) : IsSet(GetVariableValue("WhatIfPreference"));
-
     /// <summary>Waits for the app's deployments (or one deployment), then reads the app again.</summary>
-    internal static async Task<MarathonApp> WaitAndReadAsync(MarathonClient client, string appId, string? deploymentId, int timeoutSeconds, IOperationReporter reporter, CancellationToken cancellationToken)
+    internal static async Task<MarathonAppInfo> WaitAndReadAsync(MarathonClient client, string appId, string? deploymentId, int timeoutSeconds, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         await client.WaitForDeploymentsAsync(deploymentId ?? appId, TimeSpan.FromSeconds(timeoutSeconds), reporter, cancellationToken).ConfigureAwait(false);
         return await client.GetAppAsync(appId, reporter, cancellationToken).ConfigureAwait(false);
     }
-
-    private static bool IsSet(object? value) => value switch
-    {
-        bool b => b,
-        SwitchParameter s => s.IsPresent,
-        PSObject p => IsSet(p.BaseObject),
-        _ => false,
-    };
 }

@@ -1,3 +1,4 @@
+using ShowcaseOps.Cmdlets;
 using System;
 using System.Collections;
 using System.Collections.Generic;
@@ -22,6 +23,7 @@ public sealed class NewMarathonAppCommand : MarathonCmdlet
     [Alias("FullName")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ValidateRegularFile(Wildcards = true)]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>The app definition as a hashtable (the same shape as the JSON), converted to JSON.</summary>
@@ -43,7 +45,7 @@ public sealed class NewMarathonAppCommand : MarathonCmdlet
         foreach (var (source, definition) in Definitions())
         {
             var id = definition.Id;
-            if (!ShouldProcess(id is null ? $"Marathon app from {source}" : DescribeApp(id), "Create"))
+            if (!ShouldChange(id is null ? $"Marathon app from {source}" : DescribeApp(id), "Create"))
             {
                 continue;
             }
@@ -56,7 +58,7 @@ public sealed class NewMarathonAppCommand : MarathonCmdlet
                 reporter.Verbose($"Created Marathon app {app.Id} ({app.Instances} instance(s)).");
                 return Wait ? await WaitAndReadAsync(client, app.Id, null, TimeoutSeconds, reporter, ct).ConfigureAwait(false) : app;
             });
-            WriteObject(created);
+            WriteOutput(created);
         }
     }
 
@@ -121,12 +123,7 @@ public sealed class NewMarathonAppCommand : MarathonCmdlet
         string text;
         try
         {
-            if (Directory.Exists(file))
-            {
-                throw new IOException("it is a directory");
-            }
-
-            text = File.ReadAllText(file);
+            text = RegularFile.ReadAllText(file);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -1,3 +1,4 @@
+using ShowcaseOps.Cmdlets;
 using System.Management.Automation;
 using ShowcaseOps.Core.Marathon;
 
@@ -12,10 +13,11 @@ public sealed class RemoveMarathonAppCommand : MarathonCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("AppId")]
     [ValidateNotNullOrEmpty]
+    [ValidateMarathonAppId]
     [ArgumentCompleter(typeof(MarathonAppIdCompleter))]
     public string Id { get; set; } = string.Empty;
 
-    /// <summary>Removes without asking for confirmation (-WhatIf still only shows what would be removed).</summary>
+    /// <summary>Skips the confirmation prompt; -WhatIf, given or inherited, still only shows what would be removed.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -30,7 +32,7 @@ public sealed class RemoveMarathonAppCommand : MarathonCmdlet
 
     protected override void ProcessRecordCore()
     {
-        if (!(Force && !WhatIfRequested) && !ShouldProcess(DescribeApp(Id), "Destroy the app and all its tasks"))
+        if (!ShouldChange(DescribeApp(Id), "Destroy the app and all its tasks", Force))
         {
             return;
         }
@@ -46,5 +48,6 @@ public sealed class RemoveMarathonAppCommand : MarathonCmdlet
                 reporter.Verbose($"Marathon app {MarathonClient.NormalizeAppId(Id)} is gone.");
             }
         });
+        ForgetForCompletion(CompletionKind.MarathonApp, Id);
     }
 }

@@ -1,3 +1,4 @@
+using ShowcaseOps.Cmdlets;
 using System.Globalization;
 using System.Management.Automation;
 using ShowcaseOps.Model;
@@ -13,6 +14,7 @@ public sealed class SetMarathonAppCommand : MarathonCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("AppId")]
     [ValidateNotNullOrEmpty]
+    [ValidateMarathonAppId]
     [ArgumentCompleter(typeof(MarathonAppIdCompleter))]
     public string Id { get; set; } = string.Empty;
 
@@ -37,7 +39,7 @@ public sealed class SetMarathonAppCommand : MarathonCmdlet
     protected override void ProcessRecordCore()
     {
         var action = "Scale to " + Instances.ToString(CultureInfo.InvariantCulture) + " instance(s)" + (Force ? ", overriding running deployments" : string.Empty);
-        if (!ShouldProcess(DescribeApp(Id), action))
+        if (!ShouldChange(DescribeApp(Id), action))
         {
             return;
         }
@@ -54,6 +56,6 @@ public sealed class SetMarathonAppCommand : MarathonCmdlet
 
             return deployment;
         });
-        WriteObject(result);
+        WriteOutput(result);
     }
 }

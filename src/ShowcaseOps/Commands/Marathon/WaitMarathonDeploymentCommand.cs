@@ -1,3 +1,4 @@
+using ShowcaseOps.Cmdlets;
 using System;
 using System.Management.Automation;
 using ShowcaseOps.Model;
@@ -13,12 +14,13 @@ public sealed class WaitMarathonDeploymentCommand : MarathonCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("AppId")]
     [ValidateNotNullOrEmpty]
+    [ValidateMarathonAppId]
     [ArgumentCompleter(typeof(MarathonAppIdCompleter))]
     public string Id { get; set; } = string.Empty;
 
     /// <summary>Waits for this deployment only (binds from Set-MarathonApp's output). Default: every deployment of the app.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern("^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")]
+    [ValidateDeploymentId]
     public string? DeploymentId { get; set; }
 
     /// <summary>How long to wait (seconds) before failing with MarathonDeploymentTimeout.</summary>
@@ -33,6 +35,6 @@ public sealed class WaitMarathonDeploymentCommand : MarathonCmdlet
             var client = await ConnectMarathonAsync(reporter, ct).ConfigureAwait(false);
             return await WaitAndReadAsync(client, Id, DeploymentId, TimeoutSeconds, reporter, ct).ConfigureAwait(false);
         });
-        WriteObject(app);
+        WriteOutput(app);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System;
 using System.Management.Automation;
 using ShowcaseOps.Cmdlets;
@@ -17,7 +18,7 @@ public sealed class StartShowcaseSandboxCommand : ShowcaseCmdlet
 {
     /// <summary>The region the sandbox pretends to be (default eu-west-1, the 2016 showcase's region).</summary>
     [Parameter]
-    [ValidatePattern(@"^[a-z]{2}(-[a-z]+)+-\d$")]
+    [ValidatePattern(@"\A[a-z]{2,4}(-[a-z]+)+-\d{1,2}\z", Options = RegexOptions.None)]
     public string Region { get; set; } = "eu-west-1";
 
     /// <summary>Seconds a new instance stays pending before it runs (default 0.15; real EC2 takes about 30).</summary>
@@ -29,6 +30,14 @@ public sealed class StartShowcaseSandboxCommand : ShowcaseCmdlet
     [Parameter]
     [ValidateRange(0, 600)]
     public double SsmOnlineSeconds { get; set; } = 0.2;
+
+    /// <summary>
+    /// Keeps the session's own AWS credentials and region (profiles, $StoredAWSCredentials, $StoredAWSRegion, AWS_*
+    /// variables; -Region still sets one) instead of the sandbox's dummy ones: calls still go to the sandbox, which records the access key each was signed with
+    /// (Get-ShowcaseSandboxRequest), so you can check which credentials a command would use.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter KeepCredentials { get; set; }
 
     /// <summary>Replaces a sandbox that is already running (its state is lost).</summary>
     [Parameter]
@@ -61,9 +70,9 @@ public sealed class StartShowcaseSandboxCommand : ShowcaseCmdlet
         RunspaceState.Sandbox = host;
         Session.UseSandbox(
             new AwsSessionDefaults(
-                options.Region,
-                "AKIASANDBOXSHOWCASE0",
-                "sandbox-secret-key-not-used-for-anything",
+                KeepCredentials && !MyInvocation.BoundParameters.ContainsKey(nameof(Region)) ? null : options.Region,
+                KeepCredentials ? null : "AKIASANDBOXSHOWCASE0",
+                KeepCredentials ? null : "sandbox-secret-key-not-used-for-anything",
                 new Dictionary<string, string>
                 {
                     ["ec2"] = host.Endpoint("ec2").ToString(),

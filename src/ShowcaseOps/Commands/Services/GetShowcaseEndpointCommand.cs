@@ -24,6 +24,8 @@ public sealed class GetShowcaseEndpointCommand : PlatformCmdlet
     [Alias("ServiceName")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ValidateServiceNamePattern]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecordCore()
@@ -63,6 +65,6 @@ public sealed class GetShowcaseEndpointCommand : PlatformCmdlet
 
             return result.OrderBy(e => e.Kind).ThenBy(e => e.Name, System.StringComparer.Ordinal).ToList();
         });
-        WriteObject(endpoints, enumerateCollection: true);
+        WriteOutput(endpoints, enumerateCollection: true);
     }
 }

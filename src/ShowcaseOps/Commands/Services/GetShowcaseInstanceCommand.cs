@@ -19,12 +19,16 @@ public sealed class GetShowcaseInstanceCommand : PlatformCmdlet
     [Alias("Name")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ValidateServiceNamePattern]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
     public string[]? ServiceName { get; set; }
 
     /// <summary>Only instances whose id matches (wildcards allowed).</summary>
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ValidateInstanceIdPattern]
+    [ArgumentCompleter(typeof(InstanceIdCompleter))]
     public string[]? InstanceId { get; set; }
 
     protected override void ProcessRecordCore()
@@ -44,6 +48,6 @@ public sealed class GetShowcaseInstanceCommand : PlatformCmdlet
                 .Select(i => new ShowcaseInstance(connection.ClusterName, i))
                 .ToList();
         });
-        WriteObject(instances, enumerateCollection: true);
+        WriteOutput(instances, enumerateCollection: true);
     }
 }

@@ -17,6 +17,8 @@ public sealed class GetShowcaseServiceCommand : PlatformCmdlet
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ValidateServiceNamePattern]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecordCore()
@@ -45,6 +47,6 @@ public sealed class GetShowcaseServiceCommand : PlatformCmdlet
             }
         }
 
-        WriteObject(services, enumerateCollection: true);
+        WriteOutput(services, enumerateCollection: true);
     }
 }

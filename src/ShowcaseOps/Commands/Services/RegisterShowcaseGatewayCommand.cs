@@ -1,3 +1,4 @@
+using ShowcaseOps.Cmdlets;
 using System.Linq;
 using System.Management.Automation;
 using ShowcaseOps.Core;
@@ -16,7 +17,7 @@ namespace ShowcaseOps.Commands.Services;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Register, "ShowcaseGateway", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ProtectedSet)]
 [OutputType(typeof(ShowcaseEndpoint))]
-public sealed class RegisterShowcaseGatewayCommand : RegistrationCmdlet
+public sealed class RegisterShowcaseGatewayCommand : PlatformCmdlet
 {
     private const string ProtectedSet = "Protected";
     private const string AnonymousSet = "Anonymous";
@@ -65,7 +66,7 @@ public sealed class RegisterShowcaseGatewayCommand : RegistrationCmdlet
             KeyAuth ? "key-auth" : null,
         }.Where(p => p is not null));
         var target = (Cluster?.Name ?? Session.CurrentCluster ?? "current cluster") + " gateway";
-        if (!ShouldProcess(target, $"Expose the Mesos and Marathon UIs through Kong ({protection})"))
+        if (!ShouldChange(target, $"Expose the Mesos and Marathon UIs through Kong ({protection})"))
         {
             return;
         }

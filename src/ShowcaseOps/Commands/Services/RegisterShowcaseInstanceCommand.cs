@@ -1,3 +1,4 @@
+using ShowcaseOps.Cmdlets;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -14,7 +15,7 @@ namespace ShowcaseOps.Commands.Services;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Register, "ShowcaseInstance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ShowcaseInstance))]
-public sealed class RegisterShowcaseInstanceCommand : RegistrationCmdlet
+public sealed class RegisterShowcaseInstanceCommand : PlatformCmdlet
 {
     private readonly List<PlatformInstanceSpec> _instances = new();
 
@@ -22,11 +23,13 @@ public sealed class RegisterShowcaseInstanceCommand : RegistrationCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Service")]
     [ValidateServiceName]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
     public string ServiceName { get; set; } = string.Empty;
 
     /// <summary>The instance id (binds from MarathonTask.InstanceId).</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateInstanceId]
+    [ArgumentCompleter(typeof(InstanceIdCompleter))]
     public string InstanceId { get; set; } = string.Empty;
 
     /// <summary>The IPv4 address or host name the instance listens on (binds from MarathonTask.HostAddress).</summary>
@@ -43,7 +46,7 @@ public sealed class RegisterShowcaseInstanceCommand : RegistrationCmdlet
 
     protected override void ProcessRecordCore()
     {
-        if (ShouldProcess($"{ServiceName}/{InstanceId} ({HostAddress}:{HostPort.ToString(CultureInfo.InvariantCulture)})", "Register in Consul and Vulcand"))
+        if (ShouldChange($"{ServiceName}/{InstanceId} ({HostAddress}:{HostPort.ToString(CultureInfo.InvariantCulture)})", "Register in Consul and Vulcand"))
         {
             _instances.Add(new PlatformInstanceSpec(ServiceName, InstanceId, HostAddress, HostPort));
         }
@@ -67,6 +70,6 @@ public sealed class RegisterShowcaseInstanceCommand : RegistrationCmdlet
             WriteShowcaseError(outcome.Error!);
         }
 
-        WriteObject(outcomes.Select(o => new ShowcaseInstance(cluster, o)), enumerateCollection: true);
+        WriteOutput(outcomes.Select(o => new ShowcaseInstance(cluster, o)), enumerateCollection: true);
     }
 }

@@ -1,3 +1,4 @@
+using ShowcaseOps.Cmdlets;
 using System.Management.Automation;
 using ShowcaseOps.Core.Platform;
 using ShowcaseOps.Core.Services;
@@ -11,11 +12,12 @@ namespace ShowcaseOps.Commands.Services;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Register, "ShowcaseService", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ShowcaseService))]
-public sealed class RegisterShowcaseServiceCommand : RegistrationCmdlet
+public sealed class RegisterShowcaseServiceCommand : PlatformCmdlet
 {
     /// <summary>The service name, a DNS label (<c>web</c>); binds from MarathonApp.Name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateServiceName]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
     /// <summary>The port Vulcand listens on for the service (Marathon's service port); binds from MarathonApp.ServicePort.</summary>
@@ -26,7 +28,7 @@ public sealed class RegisterShowcaseServiceCommand : RegistrationCmdlet
 
     protected override void ProcessRecordCore()
     {
-        if (!ShouldProcess($"{Name} (service port {ServicePort})", "Register in Consul, Vulcand and Kong"))
+        if (!ShouldChange($"{Name} (service port {ServicePort})", "Register in Consul, Vulcand and Kong"))
         {
             return;
         }
@@ -41,7 +43,7 @@ public sealed class RegisterShowcaseServiceCommand : RegistrationCmdlet
         });
         if (output is not null)
         {
-            WriteObject(output);
+            WriteOutput(output);
         }
     }
 }

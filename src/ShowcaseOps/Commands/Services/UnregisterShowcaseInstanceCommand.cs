@@ -1,3 +1,4 @@
+using ShowcaseOps.Cmdlets;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -7,12 +8,12 @@ using ShowcaseOps.Model;
 namespace ShowcaseOps.Commands.Services;
 
 /// <summary>
-/// Removes instances from Vulcand and Consul. Routine (tasks come and go), so ConfirmImpact is Medium: it does not ask
-/// by default. All pipeline input goes in one read batch and one write batch; an instance already gone is success.
+/// Removes instances from Vulcand and Consul (ConfirmImpact High: it asks unless -Force or -Confirm:$false). All
+/// pipeline input goes in one read batch and one write batch; an instance already gone is success.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Unregister, "ShowcaseInstance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Unregister, "ShowcaseInstance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(ShowcaseInstance))]
-public sealed class UnregisterShowcaseInstanceCommand : RegistrationCmdlet
+public sealed class UnregisterShowcaseInstanceCommand : PlatformCmdlet
 {
     private readonly List<InstanceKey> _instances = new();
 
@@ -20,16 +21,22 @@ public sealed class UnregisterShowcaseInstanceCommand : RegistrationCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Service")]
     [ValidateServiceName]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
     public string ServiceName { get; set; } = string.Empty;
 
     /// <summary>The instance id (binds from MarathonTask.InstanceId or ShowcaseInstance.InstanceId).</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateInstanceId]
+    [ArgumentCompleter(typeof(InstanceIdCompleter))]
     public string InstanceId { get; set; } = string.Empty;
+
+    /// <summary>Skips the confirmation prompt; -WhatIf, given or inherited, still only shows what would be removed.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
     protected override void ProcessRecordCore()
     {
-        if (ShouldProcess($"{ServiceName}/{InstanceId}", "Unregister from Consul and Vulcand"))
+        if (ShouldChange($"{ServiceName}/{InstanceId}", "Unregister from Consul and Vulcand", Force))
         {
             _instances.Add(new InstanceKey(ServiceName, InstanceId));
         }
@@ -53,6 +60,6 @@ public sealed class UnregisterShowcaseInstanceCommand : RegistrationCmdlet
             WriteShowcaseError(outcome.Error!);
         }
 
-        WriteObject(outcomes.Select(o => new ShowcaseInstance(cluster, o)), enumerateCollection: true);
+        WriteOutput(outcomes.Select(o => new ShowcaseInstance(cluster, o)), enumerateCollection: true);
     }
 }

@@ -1,3 +1,4 @@
+using ShowcaseOps.Cmdlets;
 using System.Management.Automation;
 using ShowcaseOps.Core.Services;
 
@@ -9,20 +10,21 @@ namespace ShowcaseOps.Commands.Services;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Unregister, "ShowcaseService", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
-public sealed class UnregisterShowcaseServiceCommand : RegistrationCmdlet
+public sealed class UnregisterShowcaseServiceCommand : PlatformCmdlet
 {
     /// <summary>The service name (binds from ShowcaseService.Name or MarathonApp.Name).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateServiceName]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>Removes without asking for confirmation (-WhatIf still only shows what would be removed).</summary>
+    /// <summary>Skips the confirmation prompt; -WhatIf, given or inherited, still only shows what would be removed.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
     protected override void ProcessRecordCore()
     {
-        if (!Confirm(Force, Name, "Unregister from Consul, Vulcand and Kong, with all its instances"))
+        if (!ShouldChange(Name, "Unregister from Consul, Vulcand and Kong, with all its instances", Force))
         {
             return;
         }
@@ -33,5 +35,6 @@ public sealed class UnregisterShowcaseServiceCommand : RegistrationCmdlet
             reporter.Verbose($"Unregistering {Name} from cluster {connection.ClusterName} through the {connection.Channel.Name} channel.");
             await ServiceRegistrar.UnregisterAsync(connection.Channel, Name, connection.Domain, reporter, ct).ConfigureAwait(false);
         });
+        ForgetForCompletion(CompletionKind.Service, Name);
     }
 }

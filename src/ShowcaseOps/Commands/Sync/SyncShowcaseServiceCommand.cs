@@ -1,3 +1,4 @@
+using ShowcaseOps.Commands.Services;
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
@@ -9,6 +10,7 @@ using ShowcaseOps.Cmdlets;
 using ShowcaseOps.Core;
 using ShowcaseOps.Core.Sync;
 using ShowcaseOps.Model;
+using ShowcaseOps.Core.Marathon;
 
 namespace ShowcaseOps.Commands.Sync;
 
@@ -36,6 +38,8 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ValidateMarathonAppIdPattern]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Keep running: resync on Marathon events (coalesced) and every -ResyncSeconds, until Ctrl+C, -TimeoutSeconds or -MaxCycles.</summary>
@@ -156,7 +160,7 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
         return name => patterns.Any(p => p.IsMatch(name));
     }
 
-    // One cycle: read + plan (worker), one ShouldProcess per change (pipeline thread), apply (worker), output.
+    // One cycle: read + plan (worker), one ShouldChange per change (pipeline thread), apply (worker), output.
     // Returns false when the cycle failed (in watch mode the error is written and the watch goes on).
     // Watching, an event-triggered cycle reads only Marathon (directly) and plans against the platform state read right
     // after the previous writes; its writes carry the next platform read in the same batch. So a Marathon change costs one
@@ -218,7 +222,7 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
             WriteWarning(note);
         }
 
-        var approved = plan.Changes.Where(c => ShouldProcess(c.TargetDescription, $"{c.Action}: {c.Detail}")).ToArray();
+        var approved = plan.Changes.Where(c => ShouldChange(c.TargetDescription, $"{c.Action}: {c.Detail}")).ToArray();
         IReadOnlyList<SyncChangeResult> results = Array.Empty<SyncChangeResult>();
         if (approved.Length > 0)
         {
@@ -249,7 +253,7 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
             }
         }
 
-        if (watching && approved.Length > 0 && !WhatIfMode())
+        if (watching && approved.Length > 0)
         {
             // The state read right after the writes must match Marathon's; if not (drift, a failed change), resync at once.
             var after = _engine!.CachedSnapshot(snapshot.Apps);
@@ -286,7 +290,4 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
 
         return results.All(r => r.Succeeded);
     }
-
-    private bool WhatIfMode() =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && value is SwitchParameter { IsPresent: true };
 }

@@ -1,18 +1,18 @@
 using System;
 using System.Collections.Generic;
 
-namespace ShowcaseOps.Model;
+namespace ShowcaseOps.Core.Marathon;
 
 /// <summary>
 /// A Marathon app as ShowcaseOps shows it. <see cref="Name"/> and <see cref="ServicePort"/> bind by property name to
 /// <c>Register-ShowcaseService</c> (<c>Get-MarathonApp web | Register-ShowcaseService</c>).
 /// </summary>
-public sealed class MarathonApp
+public sealed class MarathonAppInfo
 {
     /// <summary>Label that marks an app for exposure through Consul, Vulcand and Kong (value <c>true</c>). See docs/marathon.md.</summary>
     public const string ExposeLabel = "showcaseops.expose";
 
-    public MarathonApp(string id)
+    public MarathonAppInfo(string id)
     {
         Id = id;
         Name = MarathonNames.ServiceName(id);
@@ -68,7 +68,7 @@ public sealed class MarathonApp
     public int DeploymentCount => DeploymentIds.Count;
 
     /// <summary>The tasks (present when they were asked for: <c>embed=apps.tasks</c>, or a single app).</summary>
-    public IReadOnlyList<MarathonTask> Tasks { get; init; } = Array.Empty<MarathonTask>();
+    public IReadOnlyList<MarathonTaskInfo> Tasks { get; init; } = Array.Empty<MarathonTaskInfo>();
 
     /// <summary>The app definition exactly as Marathon returned it (JSON), e.g. to save and re-create it.</summary>
     public string Definition { get; init; } = "{}";

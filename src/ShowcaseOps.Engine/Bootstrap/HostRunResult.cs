@@ -1,9 +1,9 @@
 using System;
 
-namespace ShowcaseOps.Model;
+namespace ShowcaseOps.Core.Bootstrap;
 
 /// <summary>What happened on one host (Invoke-ShowcaseBootstrap, Invoke-ShowcaseCommand, New-/Set-ShowcaseCluster).</summary>
-public enum ShowcaseHostStatus
+public enum HostRunStatus
 {
     /// <summary>The script ended with exit code 0.</summary>
     Success,
@@ -25,9 +25,9 @@ public enum ShowcaseHostStatus
 }
 
 /// <summary>The outcome of a script on one host of a cluster.</summary>
-public sealed class ShowcaseHostResult
+public sealed class HostRunResult
 {
-    internal ShowcaseHostResult()
+    internal HostRunResult()
     {
     }
 
@@ -42,7 +42,7 @@ public sealed class ShowcaseHostResult
     /// <summary>gateway, master or agent.</summary>
     public string Role { get; internal set; } = string.Empty;
 
-    public ShowcaseHostStatus Status { get; internal set; }
+    public HostRunStatus Status { get; internal set; }
 
     /// <summary>The script's exit code; -1 when it did not finish (or did not run).</summary>
     public int ExitCode { get; internal set; } = -1;
@@ -79,7 +79,7 @@ public sealed class ShowcaseHostResult
     /// <summary>Why it failed or was skipped, in words (empty when it succeeded).</summary>
     public string Message { get; internal set; } = string.Empty;
 
-    public bool Succeeded => Status is ShowcaseHostStatus.Success or ShowcaseHostStatus.Skipped;
+    public bool Succeeded => Status is HostRunStatus.Success or HostRunStatus.Skipped;
 
     public override string ToString() => $"{Name} {Status} ({ExitCode})";
 }

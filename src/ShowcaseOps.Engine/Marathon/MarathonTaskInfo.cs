@@ -1,15 +1,15 @@
 using System;
 using System.Collections.Generic;
 
-namespace ShowcaseOps.Model;
+namespace ShowcaseOps.Core.Marathon;
 
 /// <summary>
 /// One Marathon task. <see cref="ServiceName"/>, <see cref="InstanceId"/>, <see cref="HostAddress"/> and <see cref="HostPort"/>
 /// bind by property name to <c>Register-ShowcaseInstance</c> (<c>Get-MarathonTask -AppId web | Register-ShowcaseInstance</c>).
 /// </summary>
-public sealed class MarathonTask
+public sealed class MarathonTaskInfo
 {
-    public MarathonTask(string id, string appId)
+    public MarathonTaskInfo(string id, string appId)
     {
         Id = id;
         AppId = appId;
@@ -23,7 +23,7 @@ public sealed class MarathonTask
     /// <summary>The app id (<c>/web</c>).</summary>
     public string AppId { get; }
 
-    /// <summary>The service name of the app (<c>web</c>); see <see cref="MarathonApp.Name"/>.</summary>
+    /// <summary>The service name of the app (<c>web</c>); see <see cref="MarathonAppInfo.Name"/>.</summary>
     public string ServiceName { get; }
 
     /// <summary>The task id, made safe as a Consul service id and Vulcand server id; unique per task and stable while it lives.</summary>

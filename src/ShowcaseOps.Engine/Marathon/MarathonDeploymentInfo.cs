@@ -1,12 +1,12 @@
 using System;
 using System.Collections.Generic;
 
-namespace ShowcaseOps.Model;
+namespace ShowcaseOps.Core.Marathon;
 
 /// <summary>A deployment Marathon is running (<c>GET /v2/deployments</c>).</summary>
-public sealed class MarathonDeployment
+public sealed class MarathonDeploymentInfo
 {
-    public MarathonDeployment(string id)
+    public MarathonDeploymentInfo(string id)
     {
         Id = id;
     }
@@ -28,9 +28,9 @@ public sealed class MarathonDeployment
 }
 
 /// <summary>What Marathon answers to a change: the deployment it started and the new app version.</summary>
-public sealed class MarathonDeploymentResult
+public sealed class MarathonDeploymentStarted
 {
-    public MarathonDeploymentResult(string appId, string deploymentId, string? version)
+    public MarathonDeploymentStarted(string appId, string deploymentId, string? version)
     {
         AppId = appId;
         DeploymentId = deploymentId;

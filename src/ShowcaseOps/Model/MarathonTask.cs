@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Generic;
+using ShowcaseOps.Core.Marathon;
+
+namespace ShowcaseOps.Model;
+
+/// <summary>
+/// A Marathon task as ShowcaseOps shows it. <see cref="ServiceName"/>, <see cref="InstanceId"/>, <see cref="HostAddress"/>
+/// and <see cref="HostPort"/> bind by property name to <c>Register-ShowcaseInstance</c>
+/// (<c>Get-MarathonTask -AppId web | Register-ShowcaseInstance</c>).
+/// </summary>
+public sealed class MarathonTask
+{
+    public MarathonTask(string id, string appId)
+    {
+        Id = id;
+        AppId = appId;
+        ServiceName = MarathonNames.ServiceName(appId);
+        InstanceId = MarathonNames.InstanceId(id);
+    }
+
+    internal MarathonTask(MarathonTaskInfo info, string? cluster)
+        : this(info.Id, info.AppId)
+    {
+        Cluster = cluster;
+        HostAddress = info.HostAddress;
+        Host = info.Host;
+        IpAddresses = info.IpAddresses;
+        Ports = info.Ports;
+        ServicePorts = info.ServicePorts;
+        State = info.State;
+        Healthy = info.Healthy;
+        AgentId = info.AgentId;
+        StagedAt = info.StagedAt;
+        StartedAt = info.StartedAt;
+        Version = info.Version;
+    }
+
+    public string Id { get; }
+
+    /// <summary>The app the task belongs to (<c>/web</c>).</summary>
+    public string AppId { get; }
+
+    /// <summary>The service name of the app (binds to -ServiceName).</summary>
+    public string ServiceName { get; }
+
+    /// <summary>The task id made safe as a Consul service id and Vulcand server id (binds to -InstanceId).</summary>
+    public string InstanceId { get; }
+
+    /// <summary>The cluster the task was read from (null when built by hand).</summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>The agent's address the task's ports are on (binds to -HostAddress).</summary>
+    public string HostAddress { get; init; } = string.Empty;
+
+    /// <summary>The first host port (binds to -HostPort).</summary>
+    public int? HostPort => Ports.Count > 0 ? Ports[0] : null;
+
+    /// <summary>The agent's host name as Marathon reports it.</summary>
+    public string Host { get; init; } = string.Empty;
+
+    public IReadOnlyList<string> IpAddresses { get; init; } = Array.Empty<string>();
+
+    public IReadOnlyList<int> Ports { get; init; } = Array.Empty<int>();
+
+    public IReadOnlyList<int> ServicePorts { get; init; } = Array.Empty<int>();
+
+    /// <summary>Mesos' task state (TASK_RUNNING, TASK_STAGING, …).</summary>
+    public string State { get; init; } = string.Empty;
+
+    /// <summary>The health check result; null when the app has no health checks.</summary>
+    public bool? Healthy { get; init; }
+
+    public string? AgentId { get; init; }
+
+    public DateTime? StagedAt { get; init; }
+
+    public DateTime? StartedAt { get; init; }
+
+    /// <summary>The app version the task runs.</summary>
+    public string? Version { get; init; }
+
+    public bool IsRunning => State == "TASK_RUNNING";
+
+    public override string ToString() => Id;
+}
