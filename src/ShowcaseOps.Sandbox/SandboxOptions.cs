@@ -26,6 +26,13 @@ public sealed class SandboxOptions
     /// </summary>
     public TimeSpan EventualConsistencyWindow { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// When true (the default), traffic between cluster hosts that the sandbox carries (platform scripts' curl calls,
+    /// Kong to Vulcand to the tasks) must be admitted by the EC2 stand-in's security groups, as on AWS; a refused flow
+    /// fails like a closed port. Can be changed while the sandbox runs.
+    /// </summary>
+    public bool EnforceSecurityGroups { get; set; } = true;
+
     // ---- Paging and EC2 lifecycle fidelity (issue 11) ----
 
     /// <summary>

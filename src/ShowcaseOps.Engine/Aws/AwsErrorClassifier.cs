@@ -10,6 +10,12 @@ public static class AwsErrorClassifier
     /// <summary>A reason to retry (throttling, a server error, eventual consistency), or null when the failure is final.</summary>
     public static string? TransientReason(Exception exception)
     {
+        if (UnreachableReason(exception) is not null)
+        {
+            // Refused or unknown host: the SDK has already retried it (fast); waiting longer will not open the port.
+            return null;
+        }
+
         if (exception is not AmazonServiceException service)
         {
             return exception is AmazonClientException or System.Net.Http.HttpRequestException or System.IO.IOException
@@ -46,12 +52,53 @@ public static class AwsErrorClassifier
         exception is AmazonServiceException service
         && (service.StatusCode == HttpStatusCode.NotFound || (service.ErrorCode ?? string.Empty).EndsWith("NotFound", StringComparison.Ordinal));
 
+    /// <summary>
+    /// "connection refused" or "unknown host" when the failure (or one of its inner exceptions) says the endpoint
+    /// cannot be reached at all; null for anything else (a reset or a timeout may pass).
+    /// </summary>
+    public static string? UnreachableReason(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException socket)
+            {
+                switch (socket.SocketErrorCode)
+                {
+                    case System.Net.Sockets.SocketError.ConnectionRefused:
+                        return "connection refused";
+                    case System.Net.Sockets.SocketError.HostNotFound:
+                    case System.Net.Sockets.SocketError.NoData:
+                        return "unknown host";
+                    case System.Net.Sockets.SocketError.HostUnreachable:
+                    case System.Net.Sockets.SocketError.NetworkUnreachable:
+                        return "no route to the host";
+                }
+            }
+
+            if (e is System.Net.Http.HttpRequestException { HttpRequestError: System.Net.Http.HttpRequestError.NameResolutionError })
+            {
+                return "unknown host";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Wraps a final AWS failure with a stable id such as <c>Ec2RequestFailed</c> and the AWS code in the message.</summary>
     public static ShowcaseException ToShowcase(Exception exception, string errorIdPrefix, object? target, string doing)
     {
         if (exception is ShowcaseException showcase)
         {
             return showcase;
+        }
+
+        if (UnreachableReason(exception) is { } unreachable)
+        {
+            return new ShowcaseException("AwsEndpointUnreachable", ShowcaseErrorCategory.ConnectionError, target, $"{doing} failed: the AWS endpoint cannot be reached ({unreachable}: {Innermost(exception).Message}).", exception)
+            {
+                Terminating = true,
+                RecommendedAction = "Check -EndpointUrl (or $env:AWS_ENDPOINT_URL*) and the network; for the sandbox, run Start-ShowcaseSandbox in this session.",
+            };
         }
 
         if (exception is AmazonServiceException service)
@@ -75,5 +122,16 @@ public static class AwsErrorClassifier
         }
 
         return new ShowcaseException(errorIdPrefix + "RequestFailed", ShowcaseErrorCategory.ConnectionError, target, $"{doing} failed: {exception.Message}", exception);
+    }
+
+    private static Exception Innermost(Exception exception)
+    {
+        var e = exception;
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e;
     }
 }

@@ -59,7 +59,7 @@ public sealed class BootstrapOptions
     /// <summary>Delay between DescribeInstanceInformation polls while waiting for the hosts to be Online.</summary>
     public TimeSpan OnlinePollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>First delay between GetCommandInvocation polls (it grows ×1.5 up to <see cref="MaxPollInterval"/>).</summary>
+    /// <summary>First delay between status polls (one ListCommandInvocations per command; it grows ×1.5 up to <see cref="MaxPollInterval"/>).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(5);

@@ -147,7 +147,7 @@ internal sealed class BuildContext
 /// and runs independent steps concurrently. Every resource is tagged at creation, so an interrupted run is completed by
 /// running it again.
 /// </summary>
-internal sealed class ClusterBuilder
+internal sealed partial class ClusterBuilder
 {
     private const string Any = "0.0.0.0/0";
     private readonly IAmazonEC2 _ec2;
@@ -491,19 +491,23 @@ internal sealed class ClusterBuilder
         Subnet(ClusterRoles.PublicSubnet, existing.PublicSubnet, spec.PublicSubnetCidr, id => ctx.PublicSubnetId = id);
         Subnet(ClusterRoles.PrivateSubnet, existing.PrivateSubnet, spec.PrivateSubnetCidr, id => ctx.PrivateSubnetId = id);
 
-        // ---- security groups ----
-        var rulesSpec = existing.VpcCidr is null ? spec : new ClusterSpec(name) { VpcCidr = existing.VpcCidr };
-        foreach (var (role, found) in new[] { (ClusterRoles.GatewaySecurityGroup, existing.GatewaySecurityGroup), (ClusterRoles.MasterSecurityGroup, existing.MasterSecurityGroup), (ClusterRoles.AgentSecurityGroup, existing.AgentSecurityGroup) })
+        // ---- security groups (created empty) and their ingress (the flow table, sources as group references) ----
+        var groupRoles = new[] { (Role: ClusterRoles.GatewaySecurityGroup, Found: existing.GatewaySecurityGroup), (Role: ClusterRoles.MasterSecurityGroup, Found: existing.MasterSecurityGroup), (Role: ClusterRoles.AgentSecurityGroup, Found: existing.AgentSecurityGroup) };
+        foreach (var (role, found) in groupRoles)
         {
-            var wanted = rulesSpec.IngressRules(role);
-            var missing = found is null ? wanted.ToList() : MissingRules(wanted, found.Ingress);
             if (found is not null)
             {
                 ctx.SecurityGroupIds[role] = found.Id;
             }
 
-            var action = found is null ? StepAction.Create : missing.Count > 0 ? StepAction.Complete : StepAction.Exists;
-            Add(role, role, $"{name}-{role} ({wanted.Count} ingress rules, no SSH)", action, Deps("vpc"), ct => EnsureSecurityGroupAsync(name, role, found?.Id, missing, ctx, ct));
+            Add(role, role, $"{name}-{role} (no SSH)", found is null ? StepAction.Create : StepAction.Exists, Deps("vpc"), ct => EnsureSecurityGroupAsync(name, role, found?.Id, ctx, ct));
+        }
+
+        foreach (var (role, found) in groupRoles)
+        {
+            var action = IngressAction(role, groupRoles, vpcCidr);
+            Add(role + "-ingress", role, $"ingress of {name}-{role} from the flow table (sources: the cluster's groups)", action, groupRoles.Select(g => g.Role).ToArray(), ct =>
+                action == StepAction.Exists ? Task.CompletedTask : EnsureIngressAsync(role, found, vpcCidr, ctx, ct));
         }
 
         // ---- Elastic IPs ----
@@ -637,9 +641,6 @@ internal sealed class ClusterBuilder
     }
 
     private static string[] Deps(params string[] ids) => ids;
-
-    internal static List<IngressRule> MissingRules(IReadOnlyList<IngressRule> wanted, IReadOnlyList<IngressRule> present) =>
-        wanted.Where(w => !present.Any(p => p.Protocol == w.Protocol && p.FromPort == w.FromPort && p.ToPort == w.ToPort && p.Cidr == w.Cidr)).ToList();
 
     private static List<TagSpecification> Tagging(string resourceType, Dictionary<string, string> tags, params string[] alsoFor)
     {
@@ -802,7 +803,7 @@ internal sealed class ClusterBuilder
         }
     }
 
-    private async Task EnsureSecurityGroupAsync(string cluster, string role, string? groupId, List<IngressRule> missing, BuildContext ctx, CancellationToken ct)
+    private async Task EnsureSecurityGroupAsync(string cluster, string role, string? groupId, BuildContext ctx, CancellationToken ct)
     {
         if (groupId is null)
         {
@@ -812,7 +813,7 @@ internal sealed class ClusterBuilder
                 var response = await _calls.Ec2Async("CreateSecurityGroup", groupName, c => _ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest
                 {
                     GroupName = groupName,
-                    Description = $"Showcase {cluster} {role.Replace("-sg", string.Empty)}: no SSH; admin ports from the VPC only",
+                    Description = $"Showcase {cluster} {role.Replace("-sg", string.Empty)}: no SSH; cluster ports from the cluster groups only",
                     VpcId = ctx.VpcId,
                     TagSpecifications = Tagging("security-group", ClusterTags.For(cluster, role)),
                 }, c), ct).ConfigureAwait(false);
@@ -833,41 +834,10 @@ internal sealed class ClusterBuilder
                 }
 
                 groupId = group.GroupId;
-                missing = MissingRules(missing, ClusterDiscovery.ToGroup(group).Ingress);
             }
         }
 
         ctx.SecurityGroupIds[role] = groupId;
-        if (missing.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await AuthorizeAsync(groupId, missing, ct).ConfigureAwait(false);
-        }
-        catch (ShowcaseException ex) when ((ex.InnerException as Amazon.Runtime.AmazonServiceException)?.ErrorCode == "InvalidPermission.Duplicate")
-        {
-            var found = await _calls.Ec2PagesAsync("DescribeSecurityGroups", groupId, (token, c) => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = new List<string> { groupId }, NextToken = token }, c), r => r.SecurityGroups, r => r.NextToken, ct).ConfigureAwait(false);
-            var still = MissingRules(missing, ClusterDiscovery.ToGroup(found.Single(g => g.GroupId == groupId)).Ingress);
-            if (still.Count > 0)
-            {
-                await AuthorizeAsync(groupId, still, ct).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private Task<AuthorizeSecurityGroupIngressResponse> AuthorizeAsync(string groupId, List<IngressRule> rules, CancellationToken ct)
-    {
-        var permissions = rules.GroupBy(r => (r.Protocol, r.FromPort, r.ToPort)).Select(g => new IpPermission
-        {
-            IpProtocol = g.Key.Protocol,
-            FromPort = g.Key.FromPort,
-            ToPort = g.Key.ToPort,
-            Ipv4Ranges = g.Select(r => new IpRange { CidrIp = r.Cidr, Description = r.Description }).ToList(),
-        }).ToList();
-        return _calls.Ec2Async("AuthorizeSecurityGroupIngress", $"{groupId} ({rules.Count} rules)", c => _ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest { GroupId = groupId, IpPermissions = permissions }, c), ct);
     }
 
     private async Task<string> AllocateAsync(string cluster, string role, CancellationToken ct)

@@ -262,6 +262,7 @@ public static class ClusterDiscovery
             InstanceProfileName = profileArn is null ? null : profileArn.Substring(profileArn.LastIndexOf('/') + 1),
             HttpTokens = instance.MetadataOptions?.HttpTokens?.Value,
             LaunchTime = instance.LaunchTime?.ToUniversalTime(),
+            SecurityGroupIds = (instance.SecurityGroups ?? new List<GroupIdentifier>()).Select(g => g.GroupId).ToList(),
         };
     }
 
@@ -277,6 +278,7 @@ public static class ClusterDiscovery
             InstanceProfileName = host.InstanceProfileName,
             HttpTokens = host.HttpTokens,
             LaunchTime = host.LaunchTime,
+            SecurityGroupIds = host.SecurityGroupIds,
         };
 
     internal static NatGatewayInfo ToNat(NatGateway n) =>
@@ -305,7 +307,26 @@ public static class ClusterDiscovery
             referenced.AddRange((permission.UserIdGroupPairs ?? new List<UserIdGroupPair>()).Select(p => p.GroupId).Where(id => !string.IsNullOrEmpty(id)));
         }
 
-        return new SecurityGroupInfo(g.GroupId, g.GroupName, g.VpcId, ingress, referenced.Distinct().ToList());
+        return new SecurityGroupInfo(g.GroupId, g.GroupName, g.VpcId, ingress, referenced.Distinct().ToList())
+        {
+            Permissions = ToPermissions(g.IpPermissions),
+            Egress = ToPermissions(g.IpPermissionsEgress),
+        };
+    }
+
+    private static List<SecurityGroupRule> ToPermissions(List<IpPermission>? permissions)
+    {
+        var result = new List<SecurityGroupRule>();
+        foreach (var permission in permissions ?? new List<IpPermission>())
+        {
+            var protocol = permission.IpProtocol ?? "-1";
+            var from = permission.FromPort ?? -1;
+            var to = permission.ToPort ?? -1;
+            result.AddRange((permission.Ipv4Ranges ?? new List<IpRange>()).Select(r => SecurityGroupRule.FromCidr(protocol, from, to, r.CidrIp, r.Description ?? string.Empty)));
+            result.AddRange((permission.UserIdGroupPairs ?? new List<UserIdGroupPair>()).Where(p => !string.IsNullOrEmpty(p.GroupId)).Select(p => SecurityGroupRule.FromGroup(protocol, from, to, p.GroupId, p.Description ?? string.Empty)));
+        }
+
+        return result;
     }
 
     private static T? Pick<T>(IEnumerable<T> items, string role, string? vpcId, Func<T, List<Tag>?> tags, Func<T, string> vpc)

@@ -100,6 +100,12 @@ public sealed class SecurityGroupInfo
 
     /// <summary>Other groups this group's ingress rules name (revoked before the groups are deleted).</summary>
     public IReadOnlyList<string> ReferencedGroupIds { get; }
+
+    /// <summary>Every ingress rule, CIDR and group sources alike (one entry per protocol, port range and source).</summary>
+    public IReadOnlyList<SecurityGroupRule> Permissions { get; init; } = Array.Empty<SecurityGroupRule>();
+
+    /// <summary>Every egress rule (one entry per protocol, port range and destination).</summary>
+    public IReadOnlyList<SecurityGroupRule> Egress { get; init; } = Array.Empty<SecurityGroupRule>();
 }
 
 public sealed class AddressInfo
@@ -198,6 +204,9 @@ public sealed class ClusterHostInfo
     public string? HttpTokens { get; init; }
 
     public DateTime? LaunchTime { get; init; }
+
+    /// <summary>The security groups of the instance (its primary network interface).</summary>
+    public IReadOnlyList<string> SecurityGroupIds { get; init; } = Array.Empty<string>();
 
     public bool IsLive => State is "pending" or "running" or "stopping" or "stopped";
 }

@@ -143,8 +143,9 @@ public sealed class ClusterSpec
     }
 
     /// <summary>
-    /// Ingress rules per security group role: Kong's proxy (80/443) from anywhere on the gateway; every admin and
-    /// cluster port from the VPC only; no SSH (22) anywhere. Egress: the default all-outbound rule.
+    /// The ingress rules earlier versions of the module created (Kong's proxy from anywhere, every cluster port from the
+    /// VPC CIDR). The rules now come from <see cref="ClusterFlows"/>; New-ShowcaseCluster revokes these where the flow
+    /// table supersedes them (<see cref="ClusterFlows.Superseded"/>).
     /// </summary>
     public IReadOnlyList<IngressRule> IngressRules(string securityGroupRole)
     {

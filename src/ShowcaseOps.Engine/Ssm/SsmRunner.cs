@@ -58,7 +58,7 @@ public sealed class SsmRunner
         var commands = SsmCommandEncoder.Encode(SsmCommandEncoder.BuildScript(script, capture), options.MaxCommandLineLength, options.MaxCommandsLength);
         var comment = SsmCommandEncoder.Comment(options.Comment, options.PlatformOperation);
 
-        using var run = new Run(this, options, reporter, targets.Count);
+        using var run = new Run(this, options, reporter, targets.Count, cancellationToken);
         var results = new SsmHostResult?[targets.Count];
         try
         {
@@ -86,19 +86,23 @@ public sealed class SsmRunner
                     continue;
                 }
 
-                foreach (var i in batch)
-                {
-                    var index = i;
-                    polls.Add(Task.Run(
-                        async () => results[index] = await run.CompleteAsync(targets[index], commandId, capture, comment, cancellationToken).ConfigureAwait(false),
-                        CancellationToken.None));
-                }
+                var batchTargets = batch.Select(i => (Index: i, Target: targets[i])).ToList();
+                polls.Add(Task.Run(
+                    async () =>
+                    {
+                        foreach (var (index, result) in await run.CompleteCommandAsync(batchTargets, commandId, capture, comment, cancellationToken).ConfigureAwait(false))
+                        {
+                            results[index] = result;
+                        }
+                    },
+                    CancellationToken.None));
             }
 
             await Task.WhenAll(polls).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception)
         {
+            // A stop (or any failure) after a SendCommand: what was sent must not keep running unobserved on the hosts.
             await run.CancelOutstandingAsync().ConfigureAwait(false);
             throw;
         }
@@ -180,21 +184,33 @@ public sealed class SsmRunner
         private readonly IOperationReporter _reporter;
         private readonly SemaphoreSlim _calls;
         private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _outstanding = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Lazy<Task>> _cancels = new(StringComparer.Ordinal);
+        private readonly CancellationToken _stop;
+        private readonly CancellationTokenRegistration _onStop;
         private readonly int _total;
         private int _done;
 
-        public Run(SsmRunner runner, SsmRunOptions options, IOperationReporter reporter, int total)
+        public Run(SsmRunner runner, SsmRunOptions options, IOperationReporter reporter, int total, CancellationToken stop)
         {
             _runner = runner;
             _options = options;
             _reporter = reporter;
             _total = total;
             _calls = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentCalls));
+            _stop = stop;
+
+            // CancelCommand starts at the moment of the stop, on the thread that stops (Ctrl+C, a pipeline stop), not when
+            // the worker next notices: by then the caller may have disposed the SSM client.
+            _onStop = stop.Register(StartCancellingOutstanding);
         }
 
         private IAmazonSimpleSystemsManagement Ssm => _runner._ssm;
 
-        public void Dispose() => _calls.Dispose();
+        public void Dispose()
+        {
+            _onStop.Dispose();
+            _calls.Dispose();
+        }
 
         public void Report(string status, string? current = null) =>
             _reporter.Progress(new ProgressUpdate(_options.ProgressActivityId, "Running a command through SSM", status)
@@ -250,32 +266,137 @@ public sealed class SsmRunner
 
             _outstanding[commandId] = pending;
             _reporter.Verbose($"SSM command {commandId} sent to {string.Join(", ", instanceIds)} ({comment}).");
+            if (_stop.IsCancellationRequested)
+            {
+                // The stop came while SendCommand was on the wire: the stop's callback could not know this command.
+                StartCancelling(commandId, pending);
+            }
+
             return commandId;
         }
 
-        /// <summary>Polls the invocation to its end, then reads the rest of a captured output.</summary>
-        public async Task<SsmHostResult> CompleteAsync(SsmTarget target, string commandId, SsmOutputCapture? capture, string comment, CancellationToken cancellationToken)
+        /// <summary>
+        /// Polls one command's invocations with ListCommandInvocations — one call per interval (paged by 50) however many
+        /// hosts it has — and, as each host ends, fetches its output with one GetCommandInvocation.
+        /// </summary>
+        public async Task<IReadOnlyList<(int Index, SsmHostResult Result)>> CompleteCommandAsync(IReadOnlyList<(int Index, SsmTarget Target)> targets, string commandId, SsmOutputCapture? capture, string comment, CancellationToken cancellationToken)
         {
             var watch = Stopwatch.StartNew();
-            var invocation = await PollAsync(target, commandId, cancellationToken).ConfigureAwait(false);
-            if (invocation is null)
+            var giveUp = _options.Timeout ?? _options.DeliveryTimeout + _options.ExecutionTimeout + TimeSpan.FromMinutes(1);
+            var waiting = targets.ToDictionary(t => t.Target.InstanceId, t => t, StringComparer.Ordinal);
+            var lastStatus = new Dictionary<string, string?>(StringComparer.Ordinal);
+            var finishing = new List<Task<(int, SsmHostResult)>>();
+            var delay = _options.PollInterval;
+            while (waiting.Count > 0)
             {
-                await CancelAsync(commandId, new[] { target.InstanceId }, CancellationToken.None).ConfigureAwait(false);
-                var result = new SsmHostResult
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(Math.Min(_options.MaxPollInterval.TotalMilliseconds, delay.TotalMilliseconds * 1.5));
+                if (watch.Elapsed > giveUp)
                 {
-                    InstanceId = target.InstanceId,
-                    Role = target.Role,
-                    Name = target.Name,
-                    CommandId = commandId,
-                    Status = SsmCommandStatus.TimedOut,
-                    StatusDetails = "RunnerTimedOut",
-                    Duration = watch.Elapsed,
-                    Error = "ShowcaseOps stopped waiting for the host and cancelled the command.",
-                };
-                Done(target, result.Status);
-                return result;
+                    foreach (var (index, target) in waiting.Values)
+                    {
+                        finishing.Add(Task.FromResult((index, await RunnerTimedOutAsync(target, commandId, watch.Elapsed).ConfigureAwait(false))));
+                    }
+
+                    break;
+                }
+
+                var statuses = await ListStatusesAsync(commandId, cancellationToken).ConfigureAwait(false);
+                foreach (var (instanceId, status) in statuses)
+                {
+                    if (!waiting.TryGetValue(instanceId, out var entry))
+                    {
+                        continue;
+                    }
+
+                    if (!lastStatus.TryGetValue(instanceId, out var previous) || previous != status)
+                    {
+                        lastStatus[instanceId] = status;
+                        _reporter.Verbose($"{entry.Target}: {status}.");
+                        Report($"{Volatile.Read(ref _done)} of {_total} hosts finished", $"{entry.Target}: {status}");
+                    }
+
+                    if (IsTerminal(ParseStatus(status)))
+                    {
+                        waiting.Remove(instanceId);
+                        if (_outstanding.TryGetValue(commandId, out var pending))
+                        {
+                            pending.TryRemove(instanceId, out _);
+                        }
+
+                        var (index, target) = entry;
+                        finishing.Add(Task.Run(async () => (index, await FinishAsync(target, commandId, capture, comment, watch, cancellationToken).ConfigureAwait(false)), CancellationToken.None));
+                    }
+                }
+
+                if (watch.Elapsed > _options.InvocationVisibilityTimeout)
+                {
+                    foreach (var missing in waiting.Values.Where(w => !lastStatus.ContainsKey(w.Target.InstanceId)).ToList())
+                    {
+                        throw new ShowcaseException("SsmRequestFailed", ShowcaseErrorCategory.InvalidResult, missing.Target.InstanceId, $"SSM lists no invocation of command {commandId} on {missing.Target} {_options.InvocationVisibilityTimeout.TotalSeconds:0} s after sending it.");
+                    }
+                }
             }
 
+            return await Task.WhenAll(finishing).ConfigureAwait(false);
+        }
+
+        /// <summary>The status of every invocation of a command: ListCommandInvocations without details, every page.</summary>
+        private async Task<List<(string InstanceId, string? Status)>> ListStatusesAsync(string commandId, CancellationToken cancellationToken)
+        {
+            return await Paging.AllAsync(
+                (next, page) => CallAsync(ct => SdkCall.MapAsync(Ssm.ListCommandInvocationsAsync(new ListCommandInvocationsRequest { CommandId = commandId, Details = false, MaxResults = SsmCommandEncoder.MaxInstanceIdsPerCommand, NextToken = next }, ct), r => (Items: (r.CommandInvocations ?? new List<CommandInvocation>()).Select(i => (i.InstanceId, i.Status?.Value)).ToList(), r.NextToken)), $"ListCommandInvocations {commandId}", page),
+                r => r.Items,
+                r => r.NextToken,
+                $"SSM ListCommandInvocations {commandId}",
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Fetches the output of an invocation that ended (retrying a not-yet-visible one), then reads the rest of a captured output.</summary>
+        private async Task<SsmHostResult> FinishAsync(SsmTarget target, string commandId, SsmOutputCapture? capture, string comment, Stopwatch watch, CancellationToken cancellationToken)
+        {
+            var invocation = await FetchAsync(target, commandId, cancellationToken).ConfigureAwait(false);
+            return await ResultAsync(target, commandId, invocation, capture, comment, watch, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task<InvocationSnapshot> FetchAsync(SsmTarget target, string commandId, CancellationToken cancellationToken)
+        {
+            var started = DateTime.UtcNow;
+            while (true)
+            {
+                try
+                {
+                    var request = new GetCommandInvocationRequest { CommandId = commandId, InstanceId = target.InstanceId };
+                    return await CallAsync(ct => SdkCall.MapAsync(Ssm.GetCommandInvocationAsync(request, ct), InvocationSnapshot.From), $"GetCommandInvocation {commandId} on {target.InstanceId}", cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsInvocationMissing(ex) && DateTime.UtcNow - started < _options.InvocationVisibilityTimeout)
+                {
+                    await Task.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private async Task<SsmHostResult> RunnerTimedOutAsync(SsmTarget target, string commandId, TimeSpan elapsed)
+        {
+            await CancelAsync(commandId, new[] { target.InstanceId }, TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+            var result = new SsmHostResult
+            {
+                InstanceId = target.InstanceId,
+                Role = target.Role,
+                Name = target.Name,
+                CommandId = commandId,
+                Status = SsmCommandStatus.TimedOut,
+                StatusDetails = "RunnerTimedOut",
+                Duration = elapsed,
+                Error = "ShowcaseOps stopped waiting for the host and cancelled the command.",
+            };
+            Done(target, result.Status);
+            return result;
+        }
+
+        /// <summary>The host's result from its terminal invocation, reading the rest of a captured output.</summary>
+        private async Task<SsmHostResult> ResultAsync(SsmTarget target, string commandId, InvocationSnapshot invocation, SsmOutputCapture? capture, string comment, Stopwatch watch, CancellationToken cancellationToken)
+        {
             var status = ParseStatus(invocation.Status);
             var stdout = invocation.StandardOutput;
             var stderr = invocation.StandardError;
@@ -313,25 +434,38 @@ public sealed class SsmRunner
             return hostResult;
         }
 
-        /// <summary>Sends CancelCommand for every command that may still run (on Ctrl+C); never throws.</summary>
+        /// <summary>Sends CancelCommand (once per command) for every command that may still run, and waits for the answers; never throws.</summary>
         public async Task CancelOutstandingAsync()
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            var tasks = _outstanding
-                .Where(pair => !pair.Value.IsEmpty)
-                .Select(pair => CancelAsync(pair.Key, pair.Value.Keys.ToList(), timeout.Token))
-                .ToList();
-            await Task.WhenAll(tasks).ConfigureAwait(false);
+            StartCancellingOutstanding();
+            await Task.WhenAll(_cancels.Values.Select(c => c.Value)).ConfigureAwait(false);
         }
 
-        private async Task CancelAsync(string commandId, IReadOnlyList<string> instanceIds, CancellationToken cancellationToken)
+        private void StartCancellingOutstanding()
         {
+            foreach (var pair in _outstanding)
+            {
+                StartCancelling(pair.Key, pair.Value);
+            }
+        }
+
+        private void StartCancelling(string commandId, ConcurrentDictionary<string, byte> pending)
+        {
+            if (!pending.IsEmpty)
+            {
+                _ = _cancels.GetOrAdd(commandId, id => new Lazy<Task>(() => CancelAsync(id, pending.Keys.ToList(), TimeSpan.FromSeconds(15)))).Value;
+            }
+        }
+
+        private async Task CancelAsync(string commandId, IReadOnlyList<string> instanceIds, TimeSpan timeout)
+        {
+            using var expiry = new CancellationTokenSource(timeout);
             try
             {
                 _reporter.Verbose($"Cancelling SSM command {commandId} on {string.Join(", ", instanceIds)}.");
-                await ((Task)Ssm.CancelCommandAsync(new CancelCommandRequest { CommandId = commandId, InstanceIds = instanceIds.ToList() }, cancellationToken)).ConfigureAwait(false);
+                await ((Task)Ssm.CancelCommandAsync(new CancelCommandRequest { CommandId = commandId, InstanceIds = instanceIds.ToList() }, expiry.Token)).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or OperationCanceledException or System.Net.Http.HttpRequestException)
+            catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or OperationCanceledException or System.Net.Http.HttpRequestException or ObjectDisposedException)
             {
                 _reporter.Warning($"Could not cancel SSM command {commandId}: {ex.Message}");
             }

@@ -18,7 +18,7 @@ namespace ShowcaseOps.Sandbox.StandIns;
 /// POST creates (201, 409 on a duplicate), DELETE answers 204 even when nothing was there, lists page with
 /// <c>?size=</c> / <c>?offset=</c> and a relative <c>next</c>. <c>/apis</c> (removed in 1.0) is 404.
 /// </summary>
-public sealed class KongStandIn : StandIn
+public sealed partial class KongStandIn : StandIn
 {
     public const string Version = "3.9.1";
 

@@ -16,7 +16,7 @@ namespace ShowcaseOps.Sandbox.StandIns;
 /// Upserts are POSTs with an envelope (<c>{"Backend":{…}}</c>); errors are <c>{"message": …}</c> with 400 (bad format),
 /// 404 (not found) or 500 (anything else: missing envelope, bad route, backend in use).
 /// </summary>
-public sealed class VulcandStandIn : StandIn
+public sealed partial class VulcandStandIn : StandIn
 {
     private static readonly Regex RoutePattern = new(
         "^\\s*(?:(?:Host|HostRegexp|Path|PathRegexp|Method|MethodRegexp|Header|HeaderRegexp)\\(\\s*(?:\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`)(?:\\s*,\\s*(?:\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`))*\\s*\\)\\s*(?:&&\\s*|$))+$",

@@ -59,7 +59,7 @@ public abstract class AwsCmdlet : ShowcaseCmdlet
 
     /// <summary>Sends EC2 calls (and SSM calls, unless AWS_ENDPOINT_URL_SSM is set) to this endpoint instead of AWS's.</summary>
     [Parameter]
-    [ValidatePattern(@"\Ahttps?://[^\s]+\z")]
+    [ValidatePattern(@"\Ahttps?://[^\s\p{Cc}]+\z", Options = RegexOptions.None)]
     public string? EndpointUrl { get; set; }
 
     /// <summary>The connection settings this invocation was given.</summary>

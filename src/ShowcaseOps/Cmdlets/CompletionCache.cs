@@ -36,6 +36,15 @@ internal sealed class CompletionCache
     /// <summary>How long a name stays offered after it was last seen (default 30 minutes).</summary>
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>Forgets everything: the names belong to a world that is gone (the sandbox was started or stopped).</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _seen.Clear();
+        }
+    }
+
     /// <summary>The cache of the runspace a cmdlet runs in, created on first use.</summary>
     public static CompletionCache For(SessionState sessionState)
     {

@@ -84,6 +84,9 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
         catch (PipelineStoppedException)
         {
             _cancellation.Cancel();
+
+            // Let the work finish its own cleanup (SSM CancelCommand, …) before the caller disposes the clients it uses.
+            ((IAsyncResult)task).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(20));
             throw;
         }
         finally

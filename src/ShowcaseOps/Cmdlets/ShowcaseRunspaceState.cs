@@ -2,7 +2,6 @@ using System;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using ShowcaseOps.Core.Session;
-using ShowcaseOps.Sandbox;
 
 namespace ShowcaseOps.Cmdlets;
 
@@ -23,8 +22,11 @@ public sealed class ShowcaseRunspaceState
     /// <summary>The engine's view of the session: AWS defaults, current cluster, channel.</summary>
     public ShowcaseSession Session { get; } = new();
 
-    /// <summary>The sandbox this runspace started (null when none runs).</summary>
-    internal SandboxHost? Sandbox { get; set; }
+    /// <summary>
+    /// The sandbox this runspace started (a <c>SandboxHost</c>; null when none runs). Typed as IDisposable so that no
+    /// member of this class, which every cmdlet uses, names a sandbox type: only the sandbox cmdlets load the sandbox.
+    /// </summary>
+    internal IDisposable? Sandbox { get; set; }
 
     /// <summary>True while this runspace uses a sandbox.</summary>
     public bool SandboxRunning => Sandbox is not null;

@@ -1,14 +1,12 @@
 using System.Management.Automation;
-using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using System.Threading;
 
 namespace ShowcaseOps.Loading;
 
 /// <summary>
-/// Hooks <see cref="EngineLoadContext"/> into the default context. PowerShell reads this assembly's public types (some
-/// hold engine enums) before it calls <see cref="OnImport"/>, so the hook is also installed by the assembly's module
-/// initializer, which the runtime runs before anything in this assembly is used.
+/// Hooks <see cref="EngineLoadContext"/> into the default context when the module is imported (PowerShell reads this
+/// assembly's public types first, so none of them may need the engine to load: see docs/architecture.md).
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
@@ -30,9 +28,6 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         }
     }
 
-#pragma warning disable CA2255 // A module initializer in a library: this is exactly the load-context bridge it exists for.
-    [ModuleInitializer]
-#pragma warning restore CA2255
     internal static void Hook()
     {
         if (Interlocked.Exchange(ref _hooked, 1) == 0)

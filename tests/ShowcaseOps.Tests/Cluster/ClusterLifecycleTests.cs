@@ -87,7 +87,9 @@ public sealed class ClusterLifecycleTests : IDisposable
         var open = rules.Where(r => r.Source == "0.0.0.0/0").ToList();
         Assert.All(open, r => Assert.Equal("demo-gateway-sg", r.GroupName));
         Assert.Equal(new[] { 80, 443 }, open.Select(r => r.FromPort!.Value).OrderBy(p => p));
-        Assert.Contains(rules, r => r.GroupName == "demo-master-sg" && r.Covers(8080) && r.Source == "10.0.0.0/16");
+        var gatewayGroup = rules.First(r => r.GroupName == "demo-gateway-sg").GroupId;
+        Assert.Contains(rules, r => r.GroupName == "demo-master-sg" && r.Covers(8080) && r.Source == gatewayGroup);
+        Assert.DoesNotContain(rules, r => r.Source == "10.0.0.0/16");
 
         var launches = _sandbox.Host.Ec2.GetLaunches();
         Assert.Equal(5, launches.Count);

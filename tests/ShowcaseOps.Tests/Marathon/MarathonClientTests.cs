@@ -255,12 +255,13 @@ public sealed class MarathonClientTests : IDisposable
     [Fact]
     public void Task_and_app_properties_bind_to_the_registration_cmdlets_and_expose_no_third_party_types()
     {
-        var taskProperties = typeof(MarathonTaskInfo).GetProperties().Select(p => p.Name).ToArray();
+        // The output types users see (ShowcaseOps.Model, in the cmdlet assembly), not the engine's records.
+        var taskProperties = typeof(ShowcaseOps.Model.MarathonTask).GetProperties().Select(p => p.Name).ToArray();
         Assert.Subset(new HashSet<string>(taskProperties), new HashSet<string> { "ServiceName", "InstanceId", "HostAddress", "HostPort" });
-        var appProperties = typeof(MarathonAppInfo).GetProperties().Select(p => p.Name).ToArray();
+        var appProperties = typeof(ShowcaseOps.Model.MarathonApp).GetProperties().Select(p => p.Name).ToArray();
         Assert.Subset(new HashSet<string>(appProperties), new HashSet<string> { "Name", "ServicePort" });
 
-        foreach (var type in new[] { typeof(MarathonAppInfo), typeof(MarathonTaskInfo), typeof(MarathonDeploymentInfo), typeof(MarathonDeploymentStarted), typeof(MarathonEvent) })
+        foreach (var type in new[] { typeof(ShowcaseOps.Model.MarathonApp), typeof(ShowcaseOps.Model.MarathonTask), typeof(ShowcaseOps.Model.MarathonDeployment), typeof(ShowcaseOps.Model.MarathonDeploymentResult) })
         {
             foreach (var property in type.GetProperties())
             {

@@ -90,6 +90,8 @@ public sealed class SsmStandInTests : IDisposable
         Assert.False(string.IsNullOrEmpty(done.ExecutionEndDateTime));
         Assert.Equal(30000, _sandbox.Host.Ssm.Invocations(id).Single().StandardOutput.Length);
 
+        // Like GetCommandInvocation, the first InvocationNotFoundCalls list calls of a command do not list it yet.
+        Assert.Empty((await _sandbox.Ssm.ListCommandInvocationsAsync(new ListCommandInvocationsRequest { CommandId = commandId, Details = true })).CommandInvocations);
         var listed = await _sandbox.Ssm.ListCommandInvocationsAsync(new ListCommandInvocationsRequest { CommandId = commandId, Details = true });
         var plugin = listed.CommandInvocations.Single().CommandPlugins.Single();
         Assert.Equal(2500, plugin.Output.Length);

@@ -9,6 +9,29 @@ namespace ShowcaseOps.Sandbox.StandIns;
 // Security groups and their rules.
 public sealed partial class Ec2StandIn
 {
+    /// <summary>
+    /// Test seam: removes the rules of a group that match (direction <c>ingress</c> or <c>egress</c>; source or
+    /// destination a CIDR or a group id), as someone editing the group in the console would. Returns how many it removed.
+    /// </summary>
+    public int RemoveSecurityRules(string groupId, string direction, string protocol, int? fromPort, int? toPort, string source)
+    {
+        lock (_gate)
+        {
+            if (!_securityGroups.TryGetValue(groupId, out var group))
+            {
+                throw new ArgumentException($"No security group {groupId}.", nameof(groupId));
+            }
+
+            var rules = direction switch
+            {
+                "ingress" => group.Ingress,
+                "egress" => group.Egress,
+                _ => throw new ArgumentException("direction is ingress or egress.", nameof(direction)),
+            };
+            return rules.RemoveAll(r => r.Protocol == protocol && r.FromPort == fromPort && r.ToPort == toPort && (r.CidrIp == source || r.GroupId == source));
+        }
+    }
+
     private SandboxResponse CreateSecurityGroup(Ec2Params p, DateTime now)
     {
         var name = p.Required("GroupName");
@@ -146,35 +169,47 @@ public sealed partial class Ec2StandIn
         var other => other is "tcp" or "udp" or "icmp" or "-1" ? other : throw new Ec2Fault("InvalidParameterValue", $"Invalid value '{protocol}' for IP protocol. Unknown protocol."),
     };
 
-    private SandboxResponse AuthorizeSecurityGroupIngress(Ec2Params p, DateTime now)
+    private SandboxResponse AuthorizeSecurityGroupIngress(Ec2Params p, DateTime now) => Authorize(p, now, "AuthorizeSecurityGroupIngress", g => g.Ingress);
+
+    private SandboxResponse RevokeSecurityGroupIngress(Ec2Params p, DateTime now) => Revoke(p, now, "RevokeSecurityGroupIngress", g => g.Ingress);
+
+    private SandboxResponse AuthorizeSecurityGroupEgress(Ec2Params p, DateTime now) => Authorize(p, now, "AuthorizeSecurityGroupEgress", g => g.Egress);
+
+    private SandboxResponse RevokeSecurityGroupEgress(Ec2Params p, DateTime now) => Revoke(p, now, "RevokeSecurityGroupEgress", g => g.Egress);
+
+    private SandboxResponse Authorize(Ec2Params p, DateTime now, string action, Func<SecurityGroup, List<SecurityRule>> direction)
     {
         var group = Require(_securityGroups, p.Required("GroupId"), now, "InvalidGroup.NotFound", "security group");
         var rules = ReadPermissions(p, now, group.VpcId);
+        var list = direction(group);
         foreach (var rule in rules)
         {
-            if (group.Ingress.Any(r => r.SameAs(rule)))
+            if (list.Any(r => r.SameAs(rule)))
             {
                 throw new Ec2Fault("InvalidPermission.Duplicate", $"the specified rule \"{rule.Describe()}\" already exists");
             }
         }
 
-        group.Ingress.AddRange(rules);
-        return Return("AuthorizeSecurityGroupIngress");
+        list.AddRange(rules);
+        return Return(action);
     }
 
-    private SandboxResponse RevokeSecurityGroupIngress(Ec2Params p, DateTime now)
+    private SandboxResponse Revoke(Ec2Params p, DateTime now, string action, Func<SecurityGroup, List<SecurityRule>> direction)
     {
         var group = Require(_securityGroups, p.Required("GroupId"), now, "InvalidGroup.NotFound", "security group");
         var rules = ReadPermissions(p, now, group.VpcId);
-        foreach (var rule in rules)
+        var list = direction(group);
+        if (rules.Any(rule => !list.Any(r => r.SameAs(rule))))
         {
-            if (group.Ingress.RemoveAll(r => r.SameAs(rule)) == 0)
-            {
-                throw new Ec2Fault("InvalidPermission.NotFound", "The specified rule does not exist in this security group.");
-            }
+            throw new Ec2Fault("InvalidPermission.NotFound", "The specified rule does not exist in this security group.");
         }
 
-        return Return("RevokeSecurityGroupIngress");
+        foreach (var rule in rules)
+        {
+            list.RemoveAll(r => r.SameAs(rule));
+        }
+
+        return Return(action);
     }
 
     private SandboxResponse DeleteSecurityGroup(Ec2Params p, DateTime now)

@@ -73,6 +73,8 @@ public sealed partial class Ec2StandIn : StandIn
             ["DescribeSecurityGroups"] = DescribeSecurityGroups,
             ["AuthorizeSecurityGroupIngress"] = AuthorizeSecurityGroupIngress,
             ["RevokeSecurityGroupIngress"] = RevokeSecurityGroupIngress,
+            ["AuthorizeSecurityGroupEgress"] = AuthorizeSecurityGroupEgress,
+            ["RevokeSecurityGroupEgress"] = RevokeSecurityGroupEgress,
             ["DeleteSecurityGroup"] = DeleteSecurityGroup,
             ["AllocateAddress"] = AllocateAddress,
             ["DescribeAddresses"] = DescribeAddresses,
@@ -296,6 +298,7 @@ public sealed partial class Ec2StandIn : StandIn
             _internetGateways.Clear();
             _routeTables.Clear();
             _securityGroups.Clear();
+            _deniedConnections.Clear();
             _addresses.Clear();
             _natGateways.Clear();
             _instances.Clear();

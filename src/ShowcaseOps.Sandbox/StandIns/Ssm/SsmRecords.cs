@@ -24,6 +24,7 @@ public static class SsmStatus
 public sealed class SsmCommandRecord
 {
     private readonly List<SsmInvocationRecord> _invocations = new();
+    private int _listCalls;
 
     internal SsmCommandRecord(
         string commandId,
@@ -52,6 +53,11 @@ public sealed class SsmCommandRecord
     }
 
     public string CommandId { get; }
+
+    /// <summary>How many ListCommandInvocations calls have named this command.</summary>
+    public int ListCalls => Volatile.Read(ref _listCalls);
+
+    internal int CountList() => Interlocked.Increment(ref _listCalls);
 
     public string DocumentName { get; }
 

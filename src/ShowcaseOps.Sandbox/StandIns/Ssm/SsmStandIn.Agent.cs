@@ -47,7 +47,17 @@ public sealed partial class SsmStandIn
             if (command.IsPlatformOperation)
             {
                 var timeout = executionTimeout < PlatformScriptTimeout ? executionTimeout : PlatformScriptTimeout;
-                var result = await ShellRunner.RunAsync(command.Script, PlatformEnvironment(), timeout, token).ConfigureAwait(false);
+                ShellResult result;
+                using (var groups = SsmSecurityGroupView.Create(Host, invocation.InstanceId))
+                {
+                    var environment = PlatformEnvironment().Concat(groups.Environment).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+                    result = await ShellRunner.RunAsync(command.Script, environment, timeout, token).ConfigureAwait(false);
+                    foreach (var denied in groups.DeniedRequests())
+                    {
+                        Host.Ec2.NoteDeniedConnection($"{invocation.InstanceId} (platform script of command {command.CommandId}): security groups refuse {denied.Trim()}");
+                    }
+                }
+
                 if (result.Cancelled)
                 {
                     invocation.Complete(SsmStatus.Cancelled, SsmStatus.Cancelled, -1, result.StandardOutput, result.StandardError, true);

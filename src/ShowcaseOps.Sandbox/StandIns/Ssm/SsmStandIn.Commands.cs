@@ -242,7 +242,11 @@ public sealed partial class SsmStandIn
         IEnumerable<SsmCommandRecord> commands = commandId is null
             ? Commands.Reverse()
             : GetCommand(commandId) is { } one ? new[] { one } : Array.Empty<SsmCommandRecord>();
-        var invocations = commands.SelectMany(c => c.Invocations).Where(i => instanceId is null || i.InstanceId == instanceId).ToList();
+        // Eventual consistency, as after SendCommand on AWS: a command's invocations are not listed by its first
+        // InvocationNotFoundCalls list calls, nor during InvocationNotFoundWindow (the same settings as GetCommandInvocation).
+        var now = DateTime.UtcNow;
+        var visible = commands.Where(c => (c.CountList() > InvocationNotFoundCalls || commandId is null) && now - c.RequestedAt >= InvocationNotFoundWindow);
+        var invocations = visible.SelectMany(c => c.Invocations).Where(i => instanceId is null || i.InstanceId == instanceId).ToList();
         var (page, next) = SsmJson.Page(invocations, body, 50, 1, 50, Host.Pages);
         var result = new JObject { ["CommandInvocations"] = new JArray(page.Select(i => InvocationJson(i, details))) };
         if (next is not null)

@@ -12,7 +12,7 @@ public sealed class GetShowcaseSandboxCommand : ShowcaseCmdlet
 {
     protected override void EndProcessingCore()
     {
-        var host = RunspaceState.Sandbox;
+        var host = RunspaceState.Sandbox as ShowcaseOps.Sandbox.SandboxHost;
         if (host is null)
         {
             throw new ShowcaseException(

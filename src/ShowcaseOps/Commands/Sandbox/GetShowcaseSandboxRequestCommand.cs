@@ -15,6 +15,7 @@ public sealed class GetShowcaseSandboxRequestCommand : ShowcaseCmdlet
     /// <summary>Only calls to this stand-in (ec2, ssm, consul, vulcand, kong, marathon).</summary>
     [Parameter(Position = 0)]
     [ValidateSet("ec2", "ssm", "consul", "vulcand", "kong", "marathon")]
+    [ValidateNoControlCharacter]
     public string? Service { get; set; }
 
     /// <summary>Only calls whose operation matches this wildcard (for example RunInstances or 'PUT *').</summary>
@@ -29,7 +30,7 @@ public sealed class GetShowcaseSandboxRequestCommand : ShowcaseCmdlet
 
     protected override void EndProcessingCore()
     {
-        var host = RunspaceState.Sandbox ?? throw new ShowcaseException(
+        var host = RunspaceState.Sandbox as ShowcaseOps.Sandbox.SandboxHost ?? throw new ShowcaseException(
             "ShowcaseSandboxNotRunning",
             ShowcaseErrorCategory.ObjectNotFound,
             null,

@@ -45,7 +45,7 @@ public sealed class StartShowcaseSandboxCommand : ShowcaseCmdlet
 
     protected override void EndProcessingCore()
     {
-        var running = RunspaceState.Sandbox;
+        var running = RunspaceState.Sandbox as SandboxHost;
         if (running is not null && !Force)
         {
             WriteWarning("The sandbox is already running; use -Force to replace it with an empty one.");
@@ -68,6 +68,7 @@ public sealed class StartShowcaseSandboxCommand : ShowcaseCmdlet
         RunspaceState.StopSandbox();
         var host = SandboxHost.Start(options);
         RunspaceState.Sandbox = host;
+        CompletionCache.For(SessionState).Clear();
         Session.UseSandbox(
             new AwsSessionDefaults(
                 KeepCredentials && !MyInvocation.BoundParameters.ContainsKey(nameof(Region)) ? null : options.Region,

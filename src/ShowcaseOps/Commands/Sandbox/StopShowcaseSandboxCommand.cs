@@ -11,7 +11,7 @@ public sealed class StopShowcaseSandboxCommand : ShowcaseCmdlet
 {
     protected override void EndProcessingCore()
     {
-        var host = RunspaceState.Sandbox;
+        var host = RunspaceState.Sandbox as ShowcaseOps.Sandbox.SandboxHost;
         if (host is null)
         {
             WriteVerbose("The sandbox is not running; nothing to stop.");
@@ -21,6 +21,7 @@ public sealed class StopShowcaseSandboxCommand : ShowcaseCmdlet
         if (ShouldProcess(string.Join(", ", host.Endpoints.Values), "Stop the ShowcaseOps sandbox and forget its state"))
         {
             RunspaceState.StopSandbox();
+            CompletionCache.For(SessionState).Clear();
             WriteVerbose("Sandbox stopped; ShowcaseOps cmdlets call AWS again.");
         }
     }
