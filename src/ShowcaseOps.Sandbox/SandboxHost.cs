@@ -20,6 +20,7 @@ public sealed class SandboxHost : IDisposable
     private SandboxHost(SandboxOptions options)
     {
         Options = options;
+        Pages = new PageSizer(options);
         Ec2 = new Ec2StandIn();
         Ssm = new SsmStandIn();
         Consul = new ConsulStandIn();
@@ -43,6 +44,9 @@ public sealed class SandboxHost : IDisposable
     public FaultInjector Faults { get; } = new();
 
     public LatencyInjector Latency { get; } = new();
+
+    /// <summary>Page sizes of paginated answers (see <see cref="SandboxOptions.PageSizeMax"/>).</summary>
+    public PageSizer Pages { get; }
 
     public DateTime StartedAt { get; private set; }
 

@@ -33,6 +33,26 @@ public sealed class SandboxOptions
     /// </summary>
     public bool EnforceSecurityGroups { get; set; } = true;
 
+    // ---- Paging and EC2 lifecycle fidelity (issue 11) ----
+
+    /// <summary>
+    /// Smallest page a paginated answer (EC2 Describe*, SSM List*/Describe*) is cut into. Pages vary between this and
+    /// <see cref="PageSizeMax"/>; 0 allows empty pages that still carry a NextToken, as EC2 sends when it filters after paging.
+    /// </summary>
+    public int PageSizeMin { get; set; } = 1;
+
+    /// <summary>Largest page (a smaller MaxResults wins). 0 turns paging off: every answer in one page, as before.</summary>
+    public int PageSizeMax { get; set; } = 4;
+
+    /// <summary>Seed of the page-size draws (null: a new seed per sandbox), so a failing run can be replayed.</summary>
+    public int? PagingSeed { get; set; }
+
+    /// <summary>
+    /// How long after a create the resource's tags are not yet matched by tag filters (<c>tag:K</c>, <c>tag-key</c>,
+    /// DescribeTags): Describe by tag is eventually consistent on AWS, Describe by id is what a caller can rely on.
+    /// </summary>
+    public TimeSpan TagFilterDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>Region the sandbox pretends to be.</summary>
     public string Region { get; set; } = "eu-west-1";
 }

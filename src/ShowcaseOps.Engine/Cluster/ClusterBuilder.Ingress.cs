@@ -67,8 +67,8 @@ internal sealed partial class ClusterBuilder
 
     private async Task<IReadOnlyList<SecurityGroupRule>> ReadIngressAsync(string groupId, CancellationToken ct)
     {
-        var found = await _calls.Ec2Async("DescribeSecurityGroups", groupId, c => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = new List<string> { groupId } }, c), ct).ConfigureAwait(false);
-        var group = (found.SecurityGroups ?? new List<SecurityGroup>()).FirstOrDefault();
+        var found = await _calls.Ec2PagesAsync("DescribeSecurityGroups", groupId, (token, c) => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = new List<string> { groupId }, NextToken = token }, c), r => r.SecurityGroups, r => r.NextToken, ct).ConfigureAwait(false);
+        var group = found.FirstOrDefault(g => g.GroupId == groupId);
         return group is null ? Array.Empty<SecurityGroupRule>() : ClusterDiscovery.ToGroup(group).Permissions;
     }
 

@@ -134,8 +134,12 @@ internal sealed class BuildContext
 
     public ConcurrentQueue<string> ChangedSteps { get; } = new();
 
-    /// <summary>Part of every client token of this run, so a retried create returns the first one's result.</summary>
-    public string RunNonce { get; } = Guid.NewGuid().ToString("N").Substring(0, 12);
+    /// <summary>
+    /// The cluster's generation (the VPC's <c>showcase:generation</c> tag): part of every client token, so a re-run of
+    /// the same cluster sends the same tokens (a create whose answer was lost returns the first result), and a cluster
+    /// created again after a remove does not meet the tokens of the one before.
+    /// </summary>
+    public string Generation { get; set; } = ClusterTags.NewGeneration();
 }
 
 /// <summary>
@@ -194,16 +198,123 @@ internal sealed partial class ClusterBuilder
         }
 
         plan.Calls.Reporter = Reporter;
-        foreach (var warning in plan.Warnings)
+
+        // One run at a time per cluster. A plan made before the lock is made again when another run held it, or when
+        // the VPC it means to create has appeared meanwhile.
+        var held = plan.ChangesNothing || LockHeld ? null : await ClusterLock.AcquireAsync(_ec2, _calls, plan.Spec.Name, cancellationToken).ConfigureAwait(false);
+        PlanRunReport report;
+        try
         {
-            Reporter.Warning(warning);
+            if (held is { Waited: true })
+            {
+                plan = await ReplanAsync(plan, "changed while this run waited for its lock", cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var warning in plan.Warnings)
+            {
+                Reporter.Warning(warning);
+            }
+
+            try
+            {
+                report = await PlanExecutor.RunAsync(plan.Steps, Options.MaxConcurrency, Reporter, $"Building cluster {plan.Spec.Name}", cancellationToken).ConfigureAwait(false);
+            }
+            catch (StalePlanException)
+            {
+                plan = await ReplanAsync(plan, "was created by another run after this plan was made", cancellationToken).ConfigureAwait(false);
+                report = await PlanExecutor.RunAsync(plan.Steps, Options.MaxConcurrency, Reporter, $"Building cluster {plan.Spec.Name}", cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            if (held is not null)
+            {
+                await held.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
         }
 
-        var report = await PlanExecutor.RunAsync(plan.Steps, Options.MaxConcurrency, Reporter, $"Building cluster {plan.Spec.Name}", cancellationToken).ConfigureAwait(false);
         Reporter.Verbose("Plan: " + report);
-        var cluster = plan.ChangesNothing ? plan.Existing : await ClusterDiscovery.DiscoverAsync(_ec2, plan.Spec.Name, _calls, cancellationToken).ConfigureAwait(false);
+
+        // Every change is made: the lock is released while the result is read (reads need no lock).
+        var release = held is null ? Task.CompletedTask : held.DisposeAsync().AsTask();
+        ClusterInfo cluster;
+        try
+        {
+            cluster = plan.ChangesNothing ? plan.Existing : await VerifyCompleteAsync(plan.Spec.Name, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await release.ConfigureAwait(false);
+        }
+
+        if (ClusterTeardown.Duplicates(cluster).Count > 0)
+        {
+            await new ClusterTeardown(_ec2, Reporter, Options).RemoveDuplicatesAsync(cluster, cancellationToken).ConfigureAwait(false);
+            cluster = await VerifyCompleteAsync(plan.Spec.Name, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (cluster.State != ClusterState.Complete)
+        {
+            throw NotComplete(cluster);
+        }
+
         return new ClusterBuildResult(cluster, report, plan.Context.AddedInstanceIds.ToList(), plan.Context.ChangedSteps.ToList());
     }
+
+    private async Task<ClusterPlan> ReplanAsync(ClusterPlan plan, string why, CancellationToken cancellationToken)
+    {
+        Reporter.Verbose($"Cluster '{plan.Spec.Name}' {why}: planning again.");
+        var fresh = await ClusterDiscovery.DiscoverAsync(_ec2, plan.Spec.Name, _calls, cancellationToken).ConfigureAwait(false);
+        return Plan(plan.Spec, fresh, plan.Context);
+    }
+
+    /// <summary>A step found that what the plan was made from is no longer true.</summary>
+    private sealed class StalePlanException : Exception
+    {
+        public StalePlanException()
+            : base("The plan is stale.")
+        {
+        }
+    }
+
+    /// <summary>Set by a caller that already holds the cluster's lock (Set-ShowcaseCluster).</summary>
+    internal bool LockHeld { get; init; }
+
+    private async Task<bool> TaggedVpcExistsAsync(string name, CancellationToken ct)
+    {
+        var vpcs = await _calls.Ec2PagesAsync("DescribeVpcs", ClusterTags.Cluster + "=" + name, (token, c) => _ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = new List<Filter> { new("tag:" + ClusterTags.Cluster, new List<string> { name }) }, NextToken = token }, c), r => r.Vpcs, r => r.NextToken, ct).ConfigureAwait(false);
+        return vpcs.Any(v => ClusterDiscovery.Owned(v.Tags, name));
+    }
+
+    /// <summary>
+    /// Discovery after the steps ran: the result must be Complete. Tag-filtered Describe calls may lag behind a create
+    /// for a moment, so a Partial answer is read again within the retry budget before it counts.
+    /// </summary>
+    private async Task<ClusterInfo> VerifyCompleteAsync(string name, CancellationToken cancellationToken)
+    {
+        var started = DateTime.UtcNow;
+        var random = new Random();
+        for (var attempt = 0; ; attempt++)
+        {
+            var cluster = await ClusterDiscovery.DiscoverAsync(_ec2, name, _calls, cancellationToken).ConfigureAwait(false);
+            var delay = Options.Retry.DelayFor(attempt, random);
+            if (cluster.State == ClusterState.Complete || DateTime.UtcNow - started + delay > Options.Retry.Budget)
+            {
+                return cluster;
+            }
+
+            Reporter.Verbose($"Cluster '{name}' reads as partial right after the run (missing: {string.Join(", ", cluster.Missing)}); reading again in {delay.TotalMilliseconds:0} ms.");
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal static ShowcaseException NotComplete(ClusterInfo cluster) =>
+        new(ShowcaseErrors.ShowcaseClusterNotComplete, cluster.Name, $"Cluster '{cluster.Name}' is not complete after the run (missing: {string.Join(", ", cluster.Missing)}).")
+        {
+            RecommendedAction = $"Run New-ShowcaseCluster -Name {cluster.Name} again with the same parameters: it completes what exists. Get-ShowcaseCluster {cluster.Name} shows the current state.",
+        };
 
     internal ClusterPlan Plan(ClusterSpec spec, ClusterInfo existing, BuildContext? resolvedImage = null)
     {
@@ -281,12 +392,24 @@ internal sealed partial class ClusterBuilder
 
         // ---- VPC and internet gateway ----
         ctx.VpcId = existing.VpcId;
+        if (existing.Generation is not null)
+        {
+            ctx.Generation = existing.Generation;
+        }
         Add("vpc", ClusterRoles.Vpc, $"{name}-vpc {vpcCidr}", existing.VpcId is null ? StepAction.Create : StepAction.Exists, Array.Empty<string>(), async ct =>
         {
             if (ctx.VpcId is null)
             {
+                // CreateVpc has no ClientToken: look for the cluster's VPC first. One made since this plan was made (by
+                // a run that finished just before this one took the lock) means the plan is stale.
+                if (await TaggedVpcExistsAsync(name, ct).ConfigureAwait(false))
+                {
+                    throw new StalePlanException();
+                }
+
                 var tags = ClusterTags.For(name, ClusterRoles.Vpc);
                 tags[ClusterTags.Domain] = spec.Domain;
+                tags[ClusterTags.Generation] = ctx.Generation;
                 var response = await _calls.Ec2Async("CreateVpc", spec.VpcCidr, c => _ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = spec.VpcCidr, TagSpecifications = Tagging("vpc", tags) }, c), ct).ConfigureAwait(false);
                 ctx.VpcId = response.Vpc.VpcId;
             }
@@ -316,7 +439,19 @@ internal sealed partial class ClusterBuilder
         {
             if (!attached)
             {
-                await _calls.Ec2Async("AttachInternetGateway", $"{ctx.InternetGatewayId} to {ctx.VpcId}", c => _ec2.AttachInternetGatewayAsync(new AttachInternetGatewayRequest { InternetGatewayId = ctx.InternetGatewayId, VpcId = ctx.VpcId }, c), ct).ConfigureAwait(false);
+                try
+                {
+                    await _calls.Ec2Async("AttachInternetGateway", $"{ctx.InternetGatewayId} to {ctx.VpcId}", c => _ec2.AttachInternetGatewayAsync(new AttachInternetGatewayRequest { InternetGatewayId = ctx.InternetGatewayId, VpcId = ctx.VpcId }, c), ct).ConfigureAwait(false);
+                }
+                catch (ShowcaseException ex) when (Code(ex) == "Resource.AlreadyAssociated")
+                {
+                    if (!await GatewayAttachedAsync(ctx.InternetGatewayId!, ctx.VpcId!, ct).ConfigureAwait(false))
+                    {
+                        throw;
+                    }
+
+                    Reporter.Verbose($"{ctx.InternetGatewayId} is already attached to {ctx.VpcId} (a retried call whose first answer was lost).");
+                }
             }
         });
 
@@ -332,8 +467,23 @@ internal sealed partial class ClusterBuilder
             {
                 if (found is null)
                 {
-                    var response = await _calls.Ec2Async("CreateSubnet", $"{cidr} in {ctx.Zone}", c => _ec2.CreateSubnetAsync(new CreateSubnetRequest { VpcId = ctx.VpcId, CidrBlock = cidr, AvailabilityZone = ctx.Zone, TagSpecifications = Tagging("subnet", ClusterTags.For(name, role)) }, c), ct).ConfigureAwait(false);
-                    set(response.Subnet.SubnetId);
+                    try
+                    {
+                        var response = await _calls.Ec2Async("CreateSubnet", $"{cidr} in {ctx.Zone}", c => _ec2.CreateSubnetAsync(new CreateSubnetRequest { VpcId = ctx.VpcId, CidrBlock = cidr, AvailabilityZone = ctx.Zone, TagSpecifications = Tagging("subnet", ClusterTags.For(name, role)) }, c), ct).ConfigureAwait(false);
+                        set(response.Subnet.SubnetId);
+                    }
+                    catch (ShowcaseException ex) when (Code(ex) == "InvalidSubnet.Conflict")
+                    {
+                        // CreateSubnet has no ClientToken: the SDK's retry of a create whose answer was lost meets our own subnet.
+                        var own = await OwnSubnetAsync(name, role, cidr, ctx.VpcId!, ct).ConfigureAwait(false);
+                        if (own is null)
+                        {
+                            throw;
+                        }
+
+                        Reporter.Verbose($"The subnet {cidr} already exists as {own} with this cluster's tags (a create whose answer was lost): adopting it.");
+                        set(own);
+                    }
                 }
             });
         }
@@ -384,8 +534,8 @@ internal sealed partial class ClusterBuilder
             {
                 if (found is null)
                 {
-                    var response = await _calls.Ec2Async("CreateRouteTable", "in " + ctx.VpcId, c => _ec2.CreateRouteTableAsync(new CreateRouteTableRequest { VpcId = ctx.VpcId, TagSpecifications = Tagging("route-table", ClusterTags.For(name, role)) }, c), ct).ConfigureAwait(false);
-                    set(response.RouteTable.RouteTableId);
+                    var table = await WithTokenAsync(name, role, ctx, token => _calls.Ec2Async("CreateRouteTable", "in " + ctx.VpcId, c => _ec2.CreateRouteTableAsync(new CreateRouteTableRequest { VpcId = ctx.VpcId, ClientToken = token, TagSpecifications = Tagging("route-table", ClusterTags.For(name, role)) }, c), ct), r => r.RouteTable.VpcId == ctx.VpcId).ConfigureAwait(false);
+                    set(table.RouteTable.RouteTableId);
                 }
             });
         }
@@ -414,14 +564,14 @@ internal sealed partial class ClusterBuilder
 
                 if (nat is null)
                 {
-                    var request = new CreateNatGatewayRequest
+                    // A token that already made a gateway since deleted returns that gateway: the next generation then.
+                    var response = await WithTokenAsync(name, "nat", ctx, token => _calls.Ec2Async("CreateNatGateway", $"in {ctx.PublicSubnetId} with {ctx.NatAllocationId}", c => _ec2.CreateNatGatewayAsync(new CreateNatGatewayRequest
                     {
                         SubnetId = ctx.PublicSubnetId,
                         AllocationId = ctx.NatAllocationId,
-                        ClientToken = Token(name, "nat", ctx),
+                        ClientToken = token,
                         TagSpecifications = Tagging("natgateway", ClusterTags.For(name, ClusterRoles.NatGateway)),
-                    };
-                    var response = await _calls.Ec2Async("CreateNatGateway", $"in {ctx.PublicSubnetId} with {ctx.NatAllocationId}", c => _ec2.CreateNatGatewayAsync(request, c), ct).ConfigureAwait(false);
+                    }, c), ct), r => r.NatGateway.State?.Value is not ("deleting" or "deleted" or "failed")).ConfigureAwait(false);
                     ctx.NatGatewayId = response.NatGateway.NatGatewayId;
                 }
 
@@ -503,7 +653,66 @@ internal sealed partial class ClusterBuilder
         return list;
     }
 
-    private static string Token(string cluster, string step, BuildContext ctx) => $"{cluster}-{step}-{ctx.RunNonce}";
+    /// <summary>
+    /// The client token of a create: cluster, step (role and index), generation, and an attempt number that grows only when
+    /// a token was already used for something that is gone (terminated, deleted) or was sent with other parameters.
+    /// </summary>
+    internal static string Token(string cluster, string step, string generation, int attempt)
+    {
+        var token = $"{cluster}-{step}-{generation}" + (attempt > 1 ? "-" + attempt.ToString(CultureInfo.InvariantCulture) : string.Empty);
+        if (token.Length <= 64)
+        {
+            return token;
+        }
+
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        var hash = BitConverter.ToString(sha.ComputeHash(Encoding.UTF8.GetBytes(token))).Replace("-", string.Empty).Substring(0, 16).ToLowerInvariant();
+        return token.Substring(0, 47) + "-" + hash;
+    }
+
+    private const int MaxTokenAttempts = 20;
+
+    /// <summary>Runs a create with the step's token; moves to the next attempt number when the token's earlier result is gone or mismatched.</summary>
+    private async Task<T> WithTokenAsync<T>(string cluster, string step, BuildContext ctx, Func<string, Task<T>> create, Func<T, bool> usable)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var token = Token(cluster, step, ctx.Generation, attempt);
+            try
+            {
+                var result = await create(token).ConfigureAwait(false);
+                if (usable(result) || attempt >= MaxTokenAttempts)
+                {
+                    return result;
+                }
+
+                Reporter.Verbose($"Client token {token} returned a resource that is gone: using the next one.");
+            }
+            catch (ShowcaseException ex) when (Code(ex) is "IdempotentInstanceTerminated" or "IdempotentParameterMismatch" && attempt < MaxTokenAttempts)
+            {
+                Reporter.Verbose($"Client token {token}: {Code(ex)}; using the next one.");
+            }
+        }
+    }
+
+    private static string? Code(ShowcaseException ex) => (ex.InnerException as Amazon.Runtime.AmazonServiceException)?.ErrorCode;
+
+    private async Task<bool> GatewayAttachedAsync(string gatewayId, string vpcId, CancellationToken ct)
+    {
+        var gateways = await _calls.Ec2PagesAsync("DescribeInternetGateways", gatewayId, (token, c) => _ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { InternetGatewayIds = new List<string> { gatewayId }, NextToken = token }, c), r => r.InternetGateways, r => r.NextToken, ct).ConfigureAwait(false);
+        return gateways.SelectMany(g => g.Attachments ?? new List<InternetGatewayAttachment>()).Any(a => a.VpcId == vpcId);
+    }
+
+    /// <summary>The subnet with <paramref name="cidr"/> in the VPC if it carries this cluster's tags for <paramref name="role"/>.</summary>
+    private async Task<string?> OwnSubnetAsync(string cluster, string role, string cidr, string vpcId, CancellationToken ct)
+    {
+        var subnets = await _calls.Ec2PagesAsync("DescribeSubnets", $"{cidr} in {vpcId}", (token, c) => _ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest
+        {
+            Filters = new List<Filter> { new("vpc-id", new List<string> { vpcId }), new("cidr-block", new List<string> { cidr }) },
+            NextToken = token,
+        }, c), r => r.Subnets, r => r.NextToken, ct).ConfigureAwait(false);
+        return subnets.FirstOrDefault(sn => ClusterDiscovery.Owned(sn.Tags, cluster) && ClusterDiscovery.Role(sn.Tags) == role && sn.CidrBlock == cidr)?.SubnetId;
+    }
 
     private async Task ResolveImageAsync(ClusterSpec spec, BuildContext ctx, CancellationToken ct)
     {
@@ -533,17 +742,17 @@ internal sealed partial class ClusterBuilder
             Reporter.Verbose($"Image {imageId} (from {spec.ImageParameter}).");
         }
 
-        DescribeImagesResponse images;
+        List<Image> images;
         try
         {
-            images = await _calls.Ec2Async("DescribeImages", imageId!, c => _ec2.DescribeImagesAsync(new DescribeImagesRequest { ImageIds = new List<string> { imageId! } }, c), ct, Ec2Calls.TransientButNotFound).ConfigureAwait(false);
+            images = await _calls.Ec2PagesAsync("DescribeImages", imageId!, (token, c) => _ec2.DescribeImagesAsync(new DescribeImagesRequest { ImageIds = new List<string> { imageId! }, NextToken = token }, c), r => r.Images, r => r.NextToken, ct, Ec2Calls.TransientButNotFound).ConfigureAwait(false);
         }
         catch (ShowcaseException ex) when (ex.Category == ShowcaseErrorCategory.ObjectNotFound || (ex.InnerException as Amazon.Runtime.AmazonServiceException)?.ErrorCode?.StartsWith("InvalidAMIID", StringComparison.Ordinal) == true)
         {
             throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterImageNotFound, ShowcaseErrorCategory.ObjectNotFound, imageId, $"The image {imageId} does not exist in this region or is not available to this account.", ex) { Terminating = true, RecommendedAction = "Pass an AMI id of this region with -ImageId, or omit it to use the current Ubuntu 24.04 image." };
         }
 
-        var image = (images.Images ?? new List<Image>()).FirstOrDefault();
+        var image = images.FirstOrDefault(i => i.ImageId == imageId);
         if (image is null)
         {
             throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterImageNotFound, ShowcaseErrorCategory.ObjectNotFound, imageId, $"The image {imageId} does not exist in this region or is not available to this account.") { Terminating = true };
@@ -576,8 +785,16 @@ internal sealed partial class ClusterBuilder
         {
             await _calls.Ec2Async("ImportKeyPair", keyName, c => _ec2.ImportKeyPairAsync(request, c), ct).ConfigureAwait(false);
         }
-        catch (ShowcaseException ex) when ((ex.InnerException as Amazon.Runtime.AmazonServiceException)?.ErrorCode == "InvalidKeyPair.Duplicate")
+        catch (ShowcaseException ex) when (Code(ex) == "InvalidKeyPair.Duplicate")
         {
+            // ImportKeyPair has no ClientToken: after a lost answer the SDK's retry meets the key the first call made.
+            var keys = await _calls.Ec2Async("DescribeKeyPairs", keyName, c => _ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { KeyNames = new List<string> { keyName } }, c), ct).ConfigureAwait(false);
+            if ((keys.KeyPairs ?? new List<KeyPairInfo>()).Any(k => k.KeyName == keyName && ClusterDiscovery.Owned(k.Tags, spec.Name) && ClusterDiscovery.Role(k.Tags) == ClusterRoles.KeyPair))
+            {
+                Reporter.Verbose($"The key pair {keyName} already exists with this cluster's tags (an import whose answer was lost): using it.");
+                return;
+            }
+
             throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterKeyPairExists, keyName, $"A key pair named '{keyName}' already exists and does not belong to cluster '{spec.Name}'.", ex)
             {
                 Terminating = true,
@@ -605,11 +822,12 @@ internal sealed partial class ClusterBuilder
             catch (ShowcaseException ex) when ((ex.InnerException as Amazon.Runtime.AmazonServiceException)?.ErrorCode == "InvalidGroup.Duplicate")
             {
                 // A retried create whose first answer was lost: adopt the group of that name in our VPC.
-                var found = await _calls.Ec2Async("DescribeSecurityGroups", groupName, c => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest
+                var found = await _calls.Ec2PagesAsync("DescribeSecurityGroups", groupName, (token, c) => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest
                 {
                     Filters = new List<Filter> { new("vpc-id", new List<string> { ctx.VpcId! }), new("group-name", new List<string> { groupName }) },
-                }, c), ct).ConfigureAwait(false);
-                var group = (found.SecurityGroups ?? new List<SecurityGroup>()).FirstOrDefault();
+                    NextToken = token,
+                }, c), r => r.SecurityGroups, r => r.NextToken, ct).ConfigureAwait(false);
+                var group = found.FirstOrDefault(g => g.GroupName == groupName && g.VpcId == ctx.VpcId);
                 if (group is null)
                 {
                     throw;
@@ -646,8 +864,23 @@ internal sealed partial class ClusterBuilder
         }
     }
 
-    private Task<AssociateRouteTableResponse> AssociateAsync(string routeTableId, string subnetId, CancellationToken ct) =>
-        _calls.Ec2Async("AssociateRouteTable", $"{routeTableId} with {subnetId}", c => _ec2.AssociateRouteTableAsync(new AssociateRouteTableRequest { RouteTableId = routeTableId, SubnetId = subnetId }, c), ct);
+    private async Task AssociateAsync(string routeTableId, string subnetId, CancellationToken ct)
+    {
+        try
+        {
+            await _calls.Ec2Async("AssociateRouteTable", $"{routeTableId} with {subnetId}", c => _ec2.AssociateRouteTableAsync(new AssociateRouteTableRequest { RouteTableId = routeTableId, SubnetId = subnetId }, c), ct).ConfigureAwait(false);
+        }
+        catch (ShowcaseException ex) when (Code(ex) == "Resource.AlreadyAssociated")
+        {
+            var tables = await _calls.Ec2PagesAsync("DescribeRouteTables", routeTableId, (token, c) => _ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { RouteTableIds = new List<string> { routeTableId }, NextToken = token }, c), r => r.RouteTables, r => r.NextToken, ct).ConfigureAwait(false);
+            if (!tables.SelectMany(t => t.Associations ?? new List<RouteTableAssociation>()).Any(a => a.SubnetId == subnetId))
+            {
+                throw;
+            }
+
+            Reporter.Verbose($"{subnetId} already uses {routeTableId} (a retried call whose first answer was lost).");
+        }
+    }
 
     private async Task<string> RunInstanceAsync(ClusterSpec spec, string role, int? index, string stepId, string subnetId, string securityGroupId, BuildContext ctx, CancellationToken ct)
     {
@@ -667,7 +900,7 @@ internal sealed partial class ClusterBuilder
             {
                 new() { DeviceName = ctx.RootDeviceName, Ebs = new EbsBlockDevice { Encrypted = true, VolumeSize = spec.RootVolumeSizeGiB, VolumeType = VolumeType.Gp3, DeleteOnTermination = true } },
             },
-            ClientToken = Token(spec.Name, stepId, ctx),
+            ClientToken = Token(spec.Name, stepId, ctx.Generation, 1),
             TagSpecifications = Tagging("instance", tags, "volume", "network-interface"),
         };
         var started = DateTime.UtcNow;
@@ -683,7 +916,13 @@ internal sealed partial class ClusterBuilder
 
         try
         {
-            var response = await _calls.Ec2Async("RunInstances", $"{tags[ClusterTags.Name]} ({spec.InstanceType}, {ctx.ImageId}) in {subnetId}", c => _ec2.RunInstancesAsync(request, c), ct, Transient).ConfigureAwait(false);
+            // The token is the same for every run of this cluster: a launch whose answer was lost (or a run that crashed
+            // before the instance was visible by tag) returns the instance that launch made instead of a second one.
+            var response = await WithTokenAsync(spec.Name, stepId, ctx, token =>
+            {
+                request.ClientToken = token;
+                return _calls.Ec2Async("RunInstances", $"{tags[ClusterTags.Name]} ({spec.InstanceType}, {ctx.ImageId}) in {subnetId}", c => _ec2.RunInstancesAsync(request, c), ct, Transient);
+            }, r => r.Reservation.Instances[0].State?.Name?.Value is not ("shutting-down" or "terminated")).ConfigureAwait(false);
             var instanceId = response.Reservation.Instances[0].InstanceId;
             ctx.AddedInstanceIds.Enqueue(instanceId);
             Reporter.Verbose($"Launched {tags[ClusterTags.Name]} as {instanceId}.");
@@ -708,8 +947,8 @@ internal sealed partial class ClusterBuilder
         Reporter.Verbose($"Waiting for {label} ({instanceId}) to run.");
         await _calls.WaitAsync($"{label} ({instanceId}) to run", async c =>
         {
-            var response = await _calls.Ec2Async("DescribeInstances", instanceId, cc => _ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = new List<string> { instanceId } }, cc), c).ConfigureAwait(false);
-            var instance = (response.Reservations ?? new List<Reservation>()).SelectMany(r => r.Instances ?? new List<Instance>()).FirstOrDefault();
+            var reservations = await _calls.Ec2PagesAsync("DescribeInstances", instanceId, (token, cc) => _ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = new List<string> { instanceId }, NextToken = token }, cc), r => r.Reservations, r => r.NextToken, c).ConfigureAwait(false);
+            var instance = reservations.SelectMany(r => r.Instances ?? new List<Instance>()).FirstOrDefault(i => i.InstanceId == instanceId);
             var state = instance?.State?.Name?.Value;
             if (state is "shutting-down" or "terminated")
             {
@@ -728,8 +967,8 @@ internal sealed partial class ClusterBuilder
         Reporter.Verbose($"Waiting for NAT gateway {natGatewayId} to become available.");
         await _calls.WaitAsync($"NAT gateway {natGatewayId} to become available", async c =>
         {
-            var response = await _calls.Ec2Async("DescribeNatGateways", natGatewayId, cc => _ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { NatGatewayIds = new List<string> { natGatewayId } }, cc), c).ConfigureAwait(false);
-            var nat = (response.NatGateways ?? new List<NatGateway>()).FirstOrDefault();
+            var gateways = await _calls.Ec2PagesAsync("DescribeNatGateways", natGatewayId, (token, cc) => _ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { NatGatewayIds = new List<string> { natGatewayId }, NextToken = token }, cc), r => r.NatGateways, r => r.NextToken, c).ConfigureAwait(false);
+            var nat = gateways.FirstOrDefault(n => n.NatGatewayId == natGatewayId);
             var state = nat?.State?.Value;
             if (state is "failed" or "deleting" or "deleted")
             {

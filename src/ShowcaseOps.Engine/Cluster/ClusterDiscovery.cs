@@ -42,24 +42,8 @@ public static class ClusterDiscovery
         }
 
         var calls = new Ec2Calls(reporter, options);
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        string? next = null;
-        do
-        {
-            var request = new DescribeTagsRequest { Filters = new List<Filter> { new("key", new List<string> { ClusterTags.Cluster }) }, NextToken = next };
-            var response = await calls.Ec2Async("DescribeTags", "key=" + ClusterTags.Cluster, ct => ec2.DescribeTagsAsync(request, ct), cancellationToken).ConfigureAwait(false);
-            foreach (var tag in response.Tags ?? new List<TagDescription>())
-            {
-                if (!string.IsNullOrEmpty(tag.Value))
-                {
-                    names.Add(tag.Value);
-                }
-            }
-
-            next = response.NextToken;
-        }
-        while (!string.IsNullOrEmpty(next));
-
+        var tags = await calls.Ec2PagesAsync("DescribeTags", "key=" + ClusterTags.Cluster, (token, ct) => ec2.DescribeTagsAsync(new DescribeTagsRequest { Filters = new List<Filter> { new("key", new List<string> { ClusterTags.Cluster }) }, NextToken = token }, ct), r => r.Tags, r => r.NextToken, cancellationToken).ConfigureAwait(false);
+        var names = new SortedSet<string>(tags.Where(t => t.Key == ClusterTags.Cluster && !string.IsNullOrEmpty(t.Value)).Select(t => t.Value), StringComparer.Ordinal);
         var regex = pattern is null ? null : WildcardToRegex(pattern);
         return names.Where(n => regex is null || regex.IsMatch(n)).ToList();
     }
@@ -119,13 +103,15 @@ public static class ClusterDiscovery
         List<Filter> Tagged() => new() { new Filter("tag:" + ClusterTags.Cluster, new List<string> { name }) };
         var what = ClusterTags.Cluster + "=" + name;
 
-        var vpcs = calls.Ec2Async("DescribeVpcs", what, ct => ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = Tagged() }, ct), cancellationToken);
-        var subnets = calls.Ec2Async("DescribeSubnets", what, ct => ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = Tagged() }, ct), cancellationToken);
-        var gateways = calls.Ec2Async("DescribeInternetGateways", what, ct => ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = Tagged() }, ct), cancellationToken);
-        var tables = calls.Ec2Async("DescribeRouteTables", what, ct => ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = Tagged() }, ct), cancellationToken);
-        var groups = calls.Ec2Async("DescribeSecurityGroups", what, ct => ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Tagged() }, ct), cancellationToken);
+        var vpcs = calls.Ec2PagesAsync("DescribeVpcs", what, (token, ct) => ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = Tagged(), NextToken = token }, ct), r => r.Vpcs, r => r.NextToken, cancellationToken);
+        var subnets = calls.Ec2PagesAsync("DescribeSubnets", what, (token, ct) => ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = Tagged(), NextToken = token }, ct), r => r.Subnets, r => r.NextToken, cancellationToken);
+        var gateways = calls.Ec2PagesAsync("DescribeInternetGateways", what, (token, ct) => ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = Tagged(), NextToken = token }, ct), r => r.InternetGateways, r => r.NextToken, cancellationToken);
+        var tables = calls.Ec2PagesAsync("DescribeRouteTables", what, (token, ct) => ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = Tagged(), NextToken = token }, ct), r => r.RouteTables, r => r.NextToken, cancellationToken);
+        var groups = calls.Ec2PagesAsync("DescribeSecurityGroups", what, (token, ct) => ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Tagged(), NextToken = token }, ct), r => r.SecurityGroups, r => r.NextToken, cancellationToken);
+
+        // DescribeAddresses and DescribeKeyPairs are not paginated: one answer holds everything.
         var addresses = calls.Ec2Async("DescribeAddresses", what, ct => ec2.DescribeAddressesAsync(new DescribeAddressesRequest { Filters = Tagged() }, ct), cancellationToken);
-        var nats = calls.Ec2Async("DescribeNatGateways", what, ct => ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { Filter = Tagged() }, ct), cancellationToken);
+        var nats = calls.Ec2PagesAsync("DescribeNatGateways", what, (token, ct) => ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { Filter = Tagged(), NextToken = token }, ct), r => r.NatGateways, r => r.NextToken, cancellationToken);
         var instances = DescribeInstancesAsync(ec2, calls, Tagged(), what, cancellationToken);
         var keys = calls.Ec2Async("DescribeKeyPairs", what, ct => ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { Filters = Tagged() }, ct), cancellationToken);
         await Task.WhenAll(vpcs, subnets, gateways, tables, groups, addresses, nats, instances, keys).ConfigureAwait(false);
@@ -135,8 +121,8 @@ public static class ClusterDiscovery
         void Add(string type, string id, List<Tag>? tags) => resources.Add(new ClusterResource(type, id, Role(tags) ?? string.Empty, TagMap(tags)));
 
         // VPC: when an interrupted create left two, the one the subnets use wins.
-        var vpcList = (vpcs.Result.Vpcs ?? new List<Vpc>()).ToList();
-        var subnetList = subnets.Result.Subnets ?? new List<Subnet>();
+        var vpcList = vpcs.Result.Where(v => Owned(v.Tags, name)).ToList();
+        var subnetList = subnets.Result.Where(v => Owned(v.Tags, name)).ToList();
         foreach (var v in vpcList)
         {
             Add("vpc", v.VpcId, v.Tags);
@@ -149,6 +135,7 @@ public static class ClusterDiscovery
             info.VpcId = vpc.VpcId;
             info.VpcCidr = vpc.CidrBlock;
             info.Domain = TagMap(vpc.Tags).TryGetValue(ClusterTags.Domain, out var domain) ? domain : null;
+            info.Generation = TagMap(vpc.Tags).TryGetValue(ClusterTags.Generation, out var generation) && generation.Length > 0 ? generation : vpc.VpcId.Substring(Math.Max(0, vpc.VpcId.Length - 8));
         }
 
         foreach (var s in subnetList)
@@ -160,7 +147,7 @@ public static class ClusterDiscovery
         info.PublicSubnet = Pick(subnetList, ClusterRoles.PublicSubnet, info.VpcId, s => s.Tags, s => s.VpcId) is { } pub ? new SubnetInfo(pub.SubnetId, pub.CidrBlock, pub.AvailabilityZone, pub.VpcId) : null;
         info.PrivateSubnet = Pick(subnetList, ClusterRoles.PrivateSubnet, info.VpcId, s => s.Tags, s => s.VpcId) is { } priv ? new SubnetInfo(priv.SubnetId, priv.CidrBlock, priv.AvailabilityZone, priv.VpcId) : null;
 
-        var gatewayList = gateways.Result.InternetGateways ?? new List<InternetGateway>();
+        var gatewayList = gateways.Result.Where(v => Owned(v.Tags, name)).ToList();
         foreach (var g in gatewayList)
         {
             Add("internet-gateway", g.InternetGatewayId, g.Tags);
@@ -174,7 +161,7 @@ public static class ClusterDiscovery
             info.InternetGatewayVpcId = (igw.Attachments ?? new List<InternetGatewayAttachment>()).Select(a => a.VpcId).FirstOrDefault();
         }
 
-        var natList = (nats.Result.NatGateways ?? new List<NatGateway>()).Where(n => n.State?.Value != "deleted").ToList();
+        var natList = nats.Result.Where(n => n.State?.Value != "deleted" && Owned(n.Tags, name)).ToList();
         foreach (var n in natList)
         {
             Add("natgateway", n.NatGatewayId, n.Tags);
@@ -184,7 +171,7 @@ public static class ClusterDiscovery
         info.NatGateway = info.NatGateways.Where(n => n.IsUsable && (info.VpcId is null || n.VpcId == info.VpcId))
             .OrderByDescending(n => n.State == "available").FirstOrDefault();
 
-        var tableList = tables.Result.RouteTables ?? new List<RouteTable>();
+        var tableList = tables.Result.Where(v => Owned(v.Tags, name)).ToList();
         foreach (var t in tableList)
         {
             Add("route-table", t.RouteTableId, t.Tags);
@@ -194,7 +181,7 @@ public static class ClusterDiscovery
         info.PublicRouteTable = Pick(tableList, ClusterRoles.PublicRouteTable, info.VpcId, t => t.Tags, t => t.VpcId) is { } prt ? ToRouteTable(prt) : null;
         info.PrivateRouteTable = Pick(tableList, ClusterRoles.PrivateRouteTable, info.VpcId, t => t.Tags, t => t.VpcId) is { } vrt ? ToRouteTable(vrt) : null;
 
-        var groupList = groups.Result.SecurityGroups ?? new List<SecurityGroup>();
+        var groupList = groups.Result.Where(v => Owned(v.Tags, name)).ToList();
         foreach (var g in groupList)
         {
             Add("security-group", g.GroupId, g.Tags);
@@ -206,7 +193,7 @@ public static class ClusterDiscovery
         info.AgentSecurityGroup = Pick(groupList, ClusterRoles.AgentSecurityGroup, info.VpcId, g => g.Tags, g => g.VpcId) is { } asg ? ToGroup(asg) : null;
 
         var hosts = new List<ClusterHostInfo>();
-        foreach (var instance in instances.Result)
+        foreach (var instance in instances.Result.Where(i => Owned(i.Tags, name)))
         {
             Add("instance", instance.InstanceId, instance.Tags);
             hosts.Add(ToHost(instance));
@@ -218,7 +205,7 @@ public static class ClusterDiscovery
         info.Master = live.Where(h => h.Role == ClusterRoles.Master).OrderBy(h => h.LaunchTime).FirstOrDefault();
         info.Agents = live.Where(h => h.Role == ClusterRoles.Agent && h.Index is not null).GroupBy(h => h.Index).Select(g => g.OrderBy(h => h.LaunchTime).First()).OrderBy(h => h.Index).ToList();
 
-        var addressList = addresses.Result.Addresses ?? new List<Address>();
+        var addressList = (addresses.Result.Addresses ?? new List<Address>()).Where(v => Owned(v.Tags, name)).ToList();
         foreach (var a in addressList)
         {
             Add("elastic-ip", a.AllocationId, a.Tags);
@@ -232,7 +219,7 @@ public static class ClusterDiscovery
             info.Gateway = Copy(info.Gateway, info.GatewayAddress.PublicIp);
         }
 
-        var keyList = keys.Result.KeyPairs ?? new List<KeyPairInfo>();
+        var keyList = (keys.Result.KeyPairs ?? new List<KeyPairInfo>()).Where(v => Owned(v.Tags, name)).ToList();
         foreach (var k in keyList)
         {
             Add("key-pair", k.KeyPairId, k.Tags);
@@ -247,23 +234,16 @@ public static class ClusterDiscovery
     private static async Task<List<Instance>> DescribeInstancesAsync(IAmazonEC2 ec2, Ec2Calls calls, List<Filter> filters, string what, CancellationToken cancellationToken)
     {
         filters.Add(new Filter("instance-state-name", LiveInstanceStates.ToList()));
-        var result = new List<Instance>();
-        string? next = null;
-        do
-        {
-            var request = new DescribeInstancesRequest { Filters = filters, NextToken = next };
-            var response = await calls.Ec2Async("DescribeInstances", what, ct => ec2.DescribeInstancesAsync(request, ct), cancellationToken).ConfigureAwait(false);
-            foreach (var reservation in response.Reservations ?? new List<Reservation>())
-            {
-                result.AddRange(reservation.Instances ?? new List<Instance>());
-            }
-
-            next = response.NextToken;
-        }
-        while (!string.IsNullOrEmpty(next));
-
-        return result;
+        var reservations = await calls.Ec2PagesAsync("DescribeInstances", what, (token, ct) => ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = filters, NextToken = token }, ct), r => r.Reservations, r => r.NextToken, cancellationToken).ConfigureAwait(false);
+        return reservations.SelectMany(r => r.Instances ?? new List<Instance>()).ToList();
     }
+
+    /// <summary>
+    /// The tag value is compared exactly here too: a filter value is a pattern for EC2 (<c>*</c>, <c>?</c>) and other
+    /// endpoints differ in case handling, so the answer is not trusted to hold only this cluster.
+    /// </summary>
+    internal static bool Owned(List<Tag>? tags, string cluster) =>
+        tags?.Any(t => t.Key == ClusterTags.Cluster && string.Equals(t.Value, cluster, StringComparison.Ordinal)) == true;
 
     internal static ClusterHostInfo ToHost(Instance instance)
     {

@@ -27,6 +27,12 @@ public sealed class ClusterEngineOptions
 
     /// <summary>How many resource steps of the plan run at once (1 = one call at a time, for comparison).</summary>
     public int MaxConcurrency { get; init; } = 16;
+
+    /// <summary>How long a New-/Set-/Remove- waits for another run on the same cluster to finish (then ShowcaseClusterLocked).</summary>
+    public TimeSpan LockWait { get; init; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>How long a cluster lock lasts without renewal (the holder renews it every third of this while it works).</summary>
+    public TimeSpan LockLease { get; init; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>
@@ -60,6 +66,8 @@ public static class ClusterInternalHooks
                     PollMax = options.PollMax,
                     WaitTimeout = options.WaitTimeout,
                     MaxConcurrency = concurrency,
+                    LockWait = options.LockWait,
+                    LockLease = options.LockLease,
                 };
             }
 

@@ -231,6 +231,9 @@ public sealed class ClusterInfo
     /// <summary>The VPC's <c>showcase:domain</c> tag.</summary>
     public string? Domain { get; internal set; }
 
+    /// <summary>The VPC's <c>showcase:generation</c> tag (part of every client token), or the VPC id's tail for VPCs without it.</summary>
+    public string? Generation { get; internal set; }
+
     public string? InternetGatewayId { get; internal set; }
 
     /// <summary>The VPC the internet gateway is attached to (null: detached).</summary>

@@ -80,6 +80,12 @@ internal sealed class ClusterScaler
             throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterAgentCountInvalid, agentCount, $"AgentCount must be between 0 and 100, not {agentCount}.") { Terminating = true };
         }
 
+        await using var held = await ClusterLock.AcquireAsync(_ec2, new Ec2Calls(_reporter, _options), info.Name, cancellationToken).ConfigureAwait(false);
+        if (held.Waited)
+        {
+            info = await FindScalableAsync(info.Name, cancellationToken).ConfigureAwait(false);
+        }
+
         var removed = new List<string>();
         var extra = info.Agents.Where(a => a.Index > agentCount).OrderByDescending(a => a.Index).ToList();
         if (extra.Count > 0)
@@ -110,7 +116,7 @@ internal sealed class ClusterScaler
             Domain = info.Domain ?? ClusterSpec.DefaultDomain,
             AvailabilityZone = info.AvailabilityZone,
         };
-        var builder = new ClusterBuilder(_ec2, _ssm, _reporter, _options);
+        var builder = new ClusterBuilder(_ec2, _ssm, _reporter, _options) { LockHeld = true };
         var plan = builder.Plan(spec, info);
         var result = await builder.ApplyAsync(plan, cancellationToken).ConfigureAwait(false);
         return new ClusterScaleResult(result.Cluster, result.AddedInstanceIds, removed, result.Report);

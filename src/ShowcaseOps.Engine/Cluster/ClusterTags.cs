@@ -16,6 +16,12 @@ public static class ClusterTags
     public const string Domain = "showcase:domain";
     public const string Name = "Name";
 
+    /// <summary>On the VPC: the generation that client tokens carry (random per cluster creation, fixed after).</summary>
+    public const string Generation = "showcase:generation";
+
+    /// <summary>A new generation: 8 hex digits.</summary>
+    public static string NewGeneration() => System.Guid.NewGuid().ToString("N").Substring(0, 8);
+
     /// <summary>Tags of one resource of <paramref name="cluster"/> in <paramref name="role"/> (an agent passes its index).</summary>
     public static Dictionary<string, string> For(string cluster, string role, int? index = null)
     {

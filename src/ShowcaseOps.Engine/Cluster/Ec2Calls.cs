@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
@@ -44,6 +45,21 @@ internal sealed class Ec2Calls
 
     public Task<T> Ec2Async<T>(string operation, string detail, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, Func<Exception, string?>? transient = null, RetryPolicy? policy = null) =>
         CallAsync("EC2", operation, detail, call, cancellationToken, transient, policy);
+
+    /// <summary>
+    /// A paginated Describe: every page through <see cref="Paging"/>, each page retried on its own. <paramref name="request"/>
+    /// builds the request for a token (null: the first page).
+    /// </summary>
+    public Task<List<TItem>> Ec2PagesAsync<TResponse, TItem>(string operation, string detail, Func<string?, CancellationToken, Task<TResponse>> request, Func<TResponse, IEnumerable<TItem>?> items, Func<TResponse, string?> nextToken, CancellationToken cancellationToken, Func<Exception, string?>? transient = null)
+    {
+        Reporter.Verbose(detail.Length == 0 ? $"EC2 {operation}" : $"EC2 {operation} {detail}");
+        return Paging.AllAsync(
+            (token, ct) => RunAsync("EC2", operation, detail, c => request(token, c), transient, null, ct),
+            items,
+            nextToken,
+            $"EC2 {operation} {detail}".TrimEnd(),
+            cancellationToken);
+    }
 
     private async Task<T> RunAsync<T>(string service, string operation, string detail, Func<CancellationToken, Task<T>> call, Func<Exception, string?>? transient, RetryPolicy? policy, CancellationToken cancellationToken)
     {

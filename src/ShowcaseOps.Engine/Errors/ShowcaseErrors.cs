@@ -12,6 +12,8 @@ public static partial class ShowcaseErrors
 
     public static readonly ShowcaseError AwsEndpointUnreachable = new("AwsEndpointUnreachable", ShowcaseErrorCategory.ConnectionError, "The AWS endpoint cannot be reached (connection refused, unknown host, no route): fails after the SDK's own quick retries, without the module's retry budget; check -EndpointUrl and the network, or Start-ShowcaseSandbox.", "Check -EndpointUrl (or $env:AWS_ENDPOINT_URL*) and the network; for the sandbox, run Start-ShowcaseSandbox in this session.");
 
+    public static readonly ShowcaseError AwsPagingFailed = new("AwsPagingFailed", ShowcaseErrorCategory.ProtocolError, "A paginated AWS answer sent the same NextToken twice, so it cannot be read completely.", "Run the command again; if it persists, the endpoint (an emulator?) does not page as AWS does.");
+
     public static readonly ShowcaseError AwsProfileInvalid = new("AwsProfileInvalid", ShowcaseErrorCategory.InvalidData, "The profile exists but cannot give credentials (a role_arn without source_profile or credential_source, a missing source_profile, a loop).", "Fix the profile in ~/.aws/config (role_arn needs source_profile or credential_source); check it with 'aws configure list --profile <name>'.");
 
     public static readonly ShowcaseError AwsProfileNotFound = new("AwsProfileNotFound", ShowcaseErrorCategory.ObjectNotFound, "No AWS profile with that name was found in ~/.aws/credentials, ~/.aws/config or -ProfileLocation.", "Check the name with 'aws configure list-profiles', or pass -ProfileLocation.");
@@ -76,6 +78,8 @@ public static partial class ShowcaseErrors
 
     public static readonly ShowcaseError ShowcaseClusterConflict = new("ShowcaseClusterConflict", ShowcaseErrorCategory.InvalidOperation, "The internet gateway … of cluster '…' is attached to …, not to the cluster's VPC ….", "Remove the cluster with Remove-ShowcaseCluster and create it again.");
 
+    public static readonly ShowcaseError ShowcaseClusterDeleteUnconfirmed = new("ShowcaseClusterDeleteUnconfirmed", ShowcaseErrorCategory.InvalidResult, "A delete keeps answering NotFound while Describe still shows the resource (Remove- does not take NotFound on trust).", "Wait a minute (AWS is eventually consistent) and run Remove-ShowcaseCluster again.");
+
     public static readonly ShowcaseError ShowcaseClusterDomainInvalid = new("ShowcaseClusterDomainInvalid", ShowcaseErrorCategory.InvalidArgument, "'…' is not a valid domain: use a lowercase DNS name without a trailing dot, such as service.consul.", "Use a lowercase DNS name without a trailing dot, such as service.consul.");
 
     public static readonly ShowcaseError ShowcaseClusterImageIdInvalid = new("ShowcaseClusterImageIdInvalid", ShowcaseErrorCategory.InvalidArgument, "'…' is not an AMI id such as ami-0123456789abcdef0.", "Pass an AMI id such as ami-0123456789abcdef0, or leave -ImageId out to use the current Ubuntu image.");
@@ -85,6 +89,10 @@ public static partial class ShowcaseErrors
     public static readonly ShowcaseError ShowcaseClusterInputConflict = new("ShowcaseClusterInputConflict", ShowcaseErrorCategory.InvalidArgument, "A ShowcaseCluster came from the pipeline while -Cluster names another cluster; a record goes to one cluster.", "Pipe the clusters in, or pass -Cluster, not both.");
 
     public static readonly ShowcaseError ShowcaseClusterInputParameterMissing = new("ShowcaseClusterInputParameterMissing", ShowcaseErrorCategory.InvalidArgument, "A ShowcaseCluster from the pipeline only chooses the cluster; the command's required parameter (such as -Name) must be given on the command line.", "Give the parameter on the command line: Get-ShowcaseCluster | Unregister-ShowcaseService -Name web.");
+
+    public static readonly ShowcaseError ShowcaseClusterLocked = new("ShowcaseClusterLocked", ShowcaseErrorCategory.ResourceBusy, "Another run is changing the cluster (it holds the cluster lease); this run waited and gave up.", "Wait for the other run to finish (or its lease to expire), then run the command again.");
+
+    public static readonly ShowcaseError ShowcaseClusterNotComplete = new("ShowcaseClusterNotComplete", ShowcaseErrorCategory.InvalidResult, "The cluster is not complete after the run (the message lists what is missing); New-/Set-ShowcaseCluster check the state they output.", "Run the same command again: it continues from what exists. Get-ShowcaseCluster lists what is missing.");
 
     public static readonly ShowcaseError ShowcaseClusterNotScalable = new("ShowcaseClusterNotScalable", ShowcaseErrorCategory.InvalidOperation, "The cluster is partial (no VPC, private subnet, agent group or hosts), so Set-ShowcaseCluster cannot scale it.", "Complete it with New-ShowcaseCluster (same parameters as before), or remove it.");
 
@@ -111,6 +119,8 @@ public static partial class ShowcaseErrors
     public static readonly ShowcaseError ShowcaseClusterPublicKeyNotFound = new("ShowcaseClusterPublicKeyNotFound", ShowcaseErrorCategory.ObjectNotFound, "The public key file '…' does not exist.", "Pass the path of an OpenSSH public key (for example ~/.ssh/id_ed25519.pub).");
 
     public static readonly ShowcaseError ShowcaseClusterPublicKeyUnreadable = new("ShowcaseClusterPublicKeyUnreadable", ShowcaseErrorCategory.InvalidArgument, "Cannot read the public key file '…' (it changed into a non-regular or oversized file after the parameter check, or is not readable).", "Pass the path of an OpenSSH public key file (for example ~/.ssh/id_ed25519.pub).");
+
+    public static readonly ShowcaseError ShowcaseClusterRemoveIncomplete = new("ShowcaseClusterRemoveIncomplete", ShowcaseErrorCategory.InvalidResult, "The cluster was not removed completely: the final discovery still found resources (the message lists them).", "Run Remove-ShowcaseCluster again: it removes what is left; check the listed resources in the AWS console if it persists.");
 
     public static readonly ShowcaseError ShowcaseClusterSubnetOutsideVpc = new("ShowcaseClusterSubnetOutsideVpc", ShowcaseErrorCategory.InvalidArgument, "The … subnet … does not lie inside the VPC ….", "Choose subnet CIDRs inside the VPC CIDR.");
 

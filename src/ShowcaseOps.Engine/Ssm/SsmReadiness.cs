@@ -42,33 +42,34 @@ public static class SsmReadiness
             {
                 foreach (var chunk in pending.ToList().Select((id, i) => (id, i)).GroupBy(x => x.i / 50, x => x.id).Select(g => g.ToList()))
                 {
-                    string? token = null;
-                    do
-                    {
-                        var request = new DescribeInstanceInformationRequest
-                        {
-                            Filters = new List<InstanceInformationStringFilter> { new() { Key = "InstanceIds", Values = chunk } },
-                            MaxResults = 50,
-                            NextToken = token,
-                        };
-                        var response = await Retry.RunAsync(
-                            ct => SdkCall.MapAsync(ssm.DescribeInstanceInformationAsync(request, ct), InstancePage.From),
+                    var online = await Paging.AllAsync(
+                        (token, page) => Retry.RunAsync(
+                            ct => SdkCall.MapAsync(
+                                ssm.DescribeInstanceInformationAsync(
+                                    new DescribeInstanceInformationRequest
+                                    {
+                                        Filters = new List<InstanceInformationStringFilter> { new() { Key = "InstanceIds", Values = chunk } },
+                                        MaxResults = 50,
+                                        NextToken = token,
+                                    },
+                                    ct),
+                                InstancePage.From),
                             AwsErrorClassifier.TransientReason,
                             RetryPolicy.Aws,
                             reporter,
                             "DescribeInstanceInformation",
-                            cancellationToken).ConfigureAwait(false);
-                        foreach (var info in response.Online)
+                            page),
+                        r => r.Online,
+                        r => r.NextToken,
+                        "SSM DescribeInstanceInformation",
+                        cancellationToken).ConfigureAwait(false);
+                    foreach (var info in online)
+                    {
+                        if (pending.Remove(info.InstanceId))
                         {
-                            if (pending.Remove(info.InstanceId))
-                            {
-                                reporter.Verbose($"{info.InstanceId} is Online in SSM ({info.Description}).");
-                            }
+                            reporter.Verbose($"{info.InstanceId} is Online in SSM ({info.Description}).");
                         }
-
-                        token = string.IsNullOrEmpty(response.NextToken) ? null : response.NextToken;
                     }
-                    while (token is not null);
                 }
 
                 reporter.Progress(new ProgressUpdate(activity, "Waiting for the SSM agents", $"{total - pending.Count} of {total} instances Online")

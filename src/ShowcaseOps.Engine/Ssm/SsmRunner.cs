@@ -344,18 +344,12 @@ public sealed class SsmRunner
         /// <summary>The status of every invocation of a command: ListCommandInvocations without details, every page.</summary>
         private async Task<List<(string InstanceId, string? Status)>> ListStatusesAsync(string commandId, CancellationToken cancellationToken)
         {
-            var statuses = new List<(string, string?)>();
-            string? next = null;
-            do
-            {
-                var request = new ListCommandInvocationsRequest { CommandId = commandId, Details = false, MaxResults = SsmCommandEncoder.MaxInstanceIdsPerCommand, NextToken = next };
-                var page = await CallAsync(ct => SdkCall.MapAsync(Ssm.ListCommandInvocationsAsync(request, ct), r => (Items: (r.CommandInvocations ?? new List<CommandInvocation>()).Select(i => (i.InstanceId, i.Status?.Value)).ToList(), r.NextToken)), $"ListCommandInvocations {commandId}", cancellationToken).ConfigureAwait(false);
-                statuses.AddRange(page.Items);
-                next = page.NextToken;
-            }
-            while (!string.IsNullOrEmpty(next));
-
-            return statuses;
+            return await Paging.AllAsync(
+                (next, page) => CallAsync(ct => SdkCall.MapAsync(Ssm.ListCommandInvocationsAsync(new ListCommandInvocationsRequest { CommandId = commandId, Details = false, MaxResults = SsmCommandEncoder.MaxInstanceIdsPerCommand, NextToken = next }, ct), r => (Items: (r.CommandInvocations ?? new List<CommandInvocation>()).Select(i => (i.InstanceId, i.Status?.Value)).ToList(), r.NextToken)), $"ListCommandInvocations {commandId}", page),
+                r => r.Items,
+                r => r.NextToken,
+                $"SSM ListCommandInvocations {commandId}",
+                cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Fetches the output of an invocation that ended (retrying a not-yet-visible one), then reads the rest of a captured output.</summary>

@@ -34,6 +34,12 @@ public sealed class FaultSpec
     /// <summary>How many consecutive calls fail, starting with the Nth.</summary>
     public int Times { get; }
 
+    /// <summary>
+    /// A lost answer: the stand-in acts on the request, then the connection is closed before any answer is written, as
+    /// when a reset hits after the server acted. The SDK sees a network error and retries the same request.
+    /// </summary>
+    public bool LosesAnswer { get; init; }
+
     internal int Seen { get; set; }
 
     internal int Fired { get; set; }
@@ -54,6 +60,23 @@ public sealed class FaultInjector
         }
 
         var spec = new FaultSpec(service, operation, nthCall, httpStatus, errorCode, message, Math.Max(1, times));
+        lock (_gate)
+        {
+            _faults.Add(spec);
+        }
+
+        return spec;
+    }
+
+    /// <summary>The <paramref name="nthCall"/>-th next call of <paramref name="operation"/> is carried out, and its answer is lost.</summary>
+    public FaultSpec AddLostAnswer(string service, string operation, int nthCall = 1, int times = 1)
+    {
+        if (nthCall < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(nthCall), "The first call is 1.");
+        }
+
+        var spec = new FaultSpec(service, operation, nthCall, 0, null, "answer lost", Math.Max(1, times)) { LosesAnswer = true };
         lock (_gate)
         {
             _faults.Add(spec);

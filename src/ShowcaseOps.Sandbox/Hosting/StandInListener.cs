@@ -197,7 +197,7 @@ internal sealed class StandInListener : IDisposable
             SandboxResponse response;
             try
             {
-                response = fault is not null
+                response = fault is { LosesAnswer: false }
                     ? _standIn.FaultResponse(fault)
                     : await _standIn.HandleAsync(request, identity, _stopping.Token).ConfigureAwait(false);
             }
@@ -209,6 +209,14 @@ internal sealed class StandInListener : IDisposable
 
             status = response.Status;
             errorCode ??= response.ErrorCode;
+            if (fault is { LosesAnswer: true })
+            {
+                // Acted on, never answered: the connection closes as if reset after the server did the work.
+                errorCode = "AnswerLost" + (errorCode is null ? string.Empty : " (" + errorCode + ")");
+                LogOnce();
+                return false;
+            }
+
             LogOnce();
             if (response.Stream is not null)
             {

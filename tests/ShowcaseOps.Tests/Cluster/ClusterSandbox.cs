@@ -44,6 +44,7 @@ public sealed class ClusterSandbox : IDisposable
         PollMax = TimeSpan.FromMilliseconds(50),
         WaitTimeout = TimeSpan.FromSeconds(20),
         MaxConcurrency = concurrency,
+        LockWait = TimeSpan.FromSeconds(15),
     };
 
     public static ClusterSpec Spec(string name = "demo", int agents = 3) => new(name)

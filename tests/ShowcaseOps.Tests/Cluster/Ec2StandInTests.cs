@@ -86,8 +86,13 @@ public sealed class Ec2StandInTests : IDisposable
 
         var zones = await Ec2.DescribeAvailabilityZonesAsync(new DescribeAvailabilityZonesRequest());
         Assert.Equal(3, zones.AvailabilityZones.Count);
-        var tags = await Ec2.DescribeTagsAsync(new DescribeTagsRequest { Filters = new List<Filter> { new("key", new List<string> { "showcase:cluster" }) } });
-        Assert.Contains(tags.Tags, t => t.ResourceId == vpcId && t.ResourceType == ResourceType.Vpc);
+        var tags = new List<TagDescription>();
+        await foreach (var tag in Ec2.Paginators.DescribeTags(new DescribeTagsRequest { Filters = new List<Filter> { new("key", new List<string> { "showcase:cluster" }) } }).Tags)
+        {
+            tags.Add(tag);
+        }
+
+        Assert.Contains(tags, t => t.ResourceId == vpcId && t.ResourceType == ResourceType.Vpc);
     }
 
     [Fact]

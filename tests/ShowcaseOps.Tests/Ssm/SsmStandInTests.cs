@@ -141,7 +141,7 @@ public sealed class SsmStandInTests : IDisposable
         _sandbox.Host.Ssm.SetAgentOffline(fresh.InstanceId);
 
         var first = await _sandbox.Ssm.DescribeInstanceInformationAsync(new DescribeInstanceInformationRequest { MaxResults = 5 });
-        Assert.Equal(5, first.InstanceInformationList.Count);
+        Assert.InRange(first.InstanceInformationList.Count, 1, 5); // the sandbox pages smaller than MaxResults, as AWS may
         Assert.False(string.IsNullOrEmpty(first.NextToken));
         var all = first.InstanceInformationList.ToList();
         var token = first.NextToken;
@@ -157,11 +157,17 @@ public sealed class SsmStandInTests : IDisposable
 
         _sandbox.Host.Ssm.SetAgentOffline(fresh.InstanceId, offline: false);
         await Task.Delay(150);
-        var filtered = await _sandbox.Ssm.DescribeInstanceInformationAsync(new DescribeInstanceInformationRequest
-        {
-            Filters = new List<InstanceInformationStringFilter> { new() { Key = "InstanceIds", Values = new List<string> { fresh.InstanceId, online[0].InstanceId } } },
-        });
-        Assert.Equal(2, filtered.InstanceInformationList.Count);
+        var filtered = await ShowcaseOps.Core.Execution.Paging.AllAsync(
+            (next, ct) => _sandbox.Ssm.DescribeInstanceInformationAsync(new DescribeInstanceInformationRequest
+            {
+                Filters = new List<InstanceInformationStringFilter> { new() { Key = "InstanceIds", Values = new List<string> { fresh.InstanceId, online[0].InstanceId } } },
+                NextToken = next,
+            }, ct),
+            r => r.InstanceInformationList,
+            r => r.NextToken,
+            "DescribeInstanceInformation",
+            System.Threading.CancellationToken.None);
+        Assert.Equal(2, filtered.Count);
     }
 
     [Fact]

@@ -162,6 +162,8 @@ internal sealed class RouteTable : Ec2Resource
     public List<RouteTableAssociation> Associations { get; } = new();
 
     public bool IsMain => Associations.Exists(a => a.Main);
+
+    public string? ClientToken { get; init; }
 }
 
 /// <summary>One security group rule: a protocol, a port range and one source (a CIDR or a group).</summary>

@@ -19,6 +19,9 @@ internal sealed class Ec2Params
 
     public string? this[string name] => string.IsNullOrEmpty(_form[name]) ? null : _form[name];
 
+    /// <summary>Every parameter name of the request.</summary>
+    public IEnumerable<string> Keys => _form.AllKeys.Where(k => k is not null).Select(k => k!);
+
     public string Required(string name) =>
         this[name] ?? throw new Ec2Fault("MissingParameter", $"The request must contain the parameter {name}.");
 
@@ -140,7 +143,8 @@ internal sealed class Ec2Filter
     {
         Name = name;
         Values = values;
-        _patterns = values.Select(v => new Regex("^" + Regex.Escape(v).Replace("\\*", ".*").Replace("\\?", ".") + "$", RegexOptions.Singleline | RegexOptions.CultureInvariant)).ToArray();
+        // Anchored with \A..\z: "$" would also accept a value followed by a newline. Matching is case-sensitive, as EC2's is.
+        _patterns = values.Select(v => new Regex("\\A" + Regex.Escape(v).Replace("\\*", ".*").Replace("\\?", ".") + "\\z", RegexOptions.Singleline | RegexOptions.CultureInvariant)).ToArray();
     }
 
     public string Name { get; }

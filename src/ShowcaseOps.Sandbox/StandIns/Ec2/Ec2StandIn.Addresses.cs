@@ -189,6 +189,11 @@ public sealed partial class Ec2StandIn
         var token = p["ClientToken"];
         if (token is not null && _natGateways.Values.FirstOrDefault(n => n.ClientToken == token) is { } same)
         {
+            if (same.SubnetId != p["SubnetId"] || same.AllocationId != p["AllocationId"])
+            {
+                throw new Ec2Fault("IdempotentParameterMismatch", $"Arguments on this idempotent request are inconsistent with arguments used in previous request(s) (client token {token}).");
+            }
+
             return WriteNatGateway(new Ec2Xml("CreateNatGateway").Element("clientToken", token).Open("natGateway"), same, now).Close("natGateway").Build();
         }
 
@@ -240,15 +245,15 @@ public sealed partial class Ec2StandIn
 
     private SandboxResponse DescribeNatGateways(Ec2Params p, DateTime now)
     {
-        var gateways = Select(_natGateways.Values, p.List("NatGatewayId"), now, "NatGatewayNotFound", "NAT gateway", p.Filters(), (n, name) => name switch
+        var gateways = SelectPage(p, "DescribeNatGateways", _natGateways.Values, p.List("NatGatewayId"), now, "NatGatewayNotFound", "NAT gateway", p.Filters(), (n, name) => name switch
         {
             "nat-gateway-id" => new[] { n.Id },
             "state" => new[] { n.StateAt(now, Options) },
             "subnet-id" => new[] { n.SubnetId },
             "vpc-id" => new[] { n.VpcId },
             _ => null,
-        });
-        return new Ec2Xml("DescribeNatGateways").Set("natGatewaySet", gateways, (x, n) => WriteNatGateway(x, n, now)).Build();
+        }, 1000, out var next);
+        return new Ec2Xml("DescribeNatGateways").Set("natGatewaySet", gateways, (x, n) => WriteNatGateway(x, n, now)).Element("nextToken", next).Build();
     }
 
     private SandboxResponse DeleteNatGateway(Ec2Params p, DateTime now)
@@ -292,6 +297,12 @@ public sealed partial class Ec2StandIn
     {
         IEnumerable<Interface> list = Interfaces(now);
         var ids = p.List("NetworkInterfaceId");
+        string? next = null;
+        if (ids.Count > 0 && p["MaxResults"] is not null)
+        {
+            throw new Ec2Fault("InvalidParameterCombination", "The parameter networkInterfaceIdSet cannot be used with the parameter maxResults");
+        }
+
         if (ids.Count > 0)
         {
             var missing = ids.FirstOrDefault(id => list.All(e => e.Id != id));
@@ -303,10 +314,8 @@ public sealed partial class Ec2StandIn
             list = list.Where(e => ids.Contains(e.Id));
         }
 
-        foreach (var filter in p.Filters())
-        {
-            var f = filter;
-            list = list.Where(e => f.Matches(f.Name switch
+        var filters = p.Filters();
+        bool Keep(Interface e) => filters.All(f => f.Matches(f.Name switch
             {
                 "network-interface-id" => new[] { e.Id },
                 "vpc-id" => new[] { e.VpcId },
@@ -318,13 +327,15 @@ public sealed partial class Ec2StandIn
                 _ when f.Name.StartsWith("tag:", StringComparison.Ordinal) => e.Tags.TryGetValue(f.Name.Substring(4), out var v) ? new[] { v } : Array.Empty<string?>(),
                 _ => throw new Ec2Fault("InvalidParameterValue", $"The filter '{f.Name}' is invalid"),
             }));
-        }
+        list = ids.Count > 0 ? list.Where(Keep).ToList() : PageByKey(p, "DescribeNetworkInterfaces", list, e => e.Id, Keep, 1000, out next);
 
-        return new Ec2Xml("DescribeNetworkInterfaces").Set("networkInterfaceSet", list.ToList(), (x, e) =>
+        return new Ec2Xml("DescribeNetworkInterfaces").Element("nextToken", next).Set("networkInterfaceSet", list.ToList(), (x, e) =>
             {
                 x.Element("networkInterfaceId", e.Id).Element("subnetId", e.SubnetId).Element("vpcId", e.VpcId).Element("availabilityZone", _subnets.TryGetValue(e.SubnetId, out var s) ? s.AvailabilityZone : null)
                     .Element("ownerId", OwnerId).Element("requesterManaged", e.RequesterManaged).Element("status", e.Status).Element("privateIpAddress", e.PrivateIp)
-                    .Element("sourceDestCheck", true).Element("interfaceType", e.Type)
+                    .Element("sourceDestCheck", true).Element("interfaceType", e.Type).Element("macAddress", MacAddress(e.Id))
+                    .Element("availabilityZoneId", _subnets.TryGetValue(e.SubnetId, out var zs) ? ZoneId(zs.AvailabilityZone) : null)
+                    .Set("privateIpAddressesSet", new[] { e }, (y, ee) => y.Element("privateIpAddress", ee.PrivateIp).Element("primary", true))
                     .Set("groupSet", e.Groups, (y, g) => y.Element("groupId", g).Element("groupName", _securityGroups.TryGetValue(g, out var sg) ? sg.Name : null));
                 if (e.InstanceId is not null)
                 {

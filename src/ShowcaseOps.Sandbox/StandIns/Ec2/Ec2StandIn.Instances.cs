@@ -20,11 +20,28 @@ public sealed partial class Ec2StandIn
     private SandboxResponse RunInstances(Ec2Params p, DateTime now)
     {
         var token = p["ClientToken"];
+        if (token is not null && token.Length > 64)
+        {
+            throw new Ec2Fault("InvalidParameterValue", "Value for parameter clientToken is invalid: it must be at most 64 ASCII characters.");
+        }
+
         if (token is not null)
         {
+            // As on AWS: the same token returns the first launch, unless its instances are terminated or the launch differs.
             var earlier = _instances.Values.Where(i => i.ClientToken == token).OrderBy(i => i.LaunchIndex).ToList();
             if (earlier.Count > 0)
             {
+                var first = earlier[0];
+                if (first.ImageId != p["ImageId"] || first.SubnetId != p["SubnetId"] || (p["InstanceType"] is { } type && first.InstanceType != type))
+                {
+                    throw new Ec2Fault("IdempotentParameterMismatch", $"Arguments on this idempotent request are inconsistent with arguments used in previous request(s) (client token {token}).");
+                }
+
+                if (earlier.All(i => i.StateAt(now, Options) == "terminated"))
+                {
+                    throw new Ec2Fault("IdempotentInstanceTerminated", $"The client token {token} was used by instances that are now terminated.");
+                }
+
                 return WriteReservation(new Ec2Xml("RunInstances"), earlier, now).Build();
             }
         }
@@ -184,10 +201,11 @@ public sealed partial class Ec2StandIn
         var privateDns = i.PrivateIpAddress.Length == 0 ? string.Empty : "ip-" + i.PrivateIpAddress.Replace('.', '-') + "." + Options.Region + ".compute.internal";
         x.Element("instanceId", i.Id).Element("imageId", i.ImageId)
             .Open("instanceState").Element("code", Instance.StateCode(state)).Element("name", state).Close("instanceState")
-            .Element("privateDnsName", privateDns).Element("dnsName", string.Empty).Element("reason", string.Empty)
+            .Element("privateDnsName", privateDns).Element("dnsName", string.Empty)
+            .Element("reason", i.TerminateRequestedAt is { } asked ? "User initiated (" + asked.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'GMT'", CultureInfo.InvariantCulture) + ")" : string.Empty)
             .Element("keyName", i.KeyName).Element("amiLaunchIndex", i.LaunchIndex).Open("productCodes").Close("productCodes")
             .Element("instanceType", i.InstanceType).Element("launchTime", i.CreatedAt)
-            .Open("placement").Element("availabilityZone", i.AvailabilityZone).Element("groupName", string.Empty).Element("tenancy", "default").Close("placement")
+            .Open("placement").Element("availabilityZone", i.AvailabilityZone).Element("availabilityZoneId", ZoneId(i.AvailabilityZone)).Element("groupName", string.Empty).Element("tenancy", "default").Close("placement")
             .Open("monitoring").Element("state", "disabled").Close("monitoring")
             .Element("subnetId", i.SubnetId).Element("vpcId", i.VpcId)
             .Element("privateIpAddress", i.PrivateIpAddress.Length == 0 ? null : i.PrivateIpAddress).Element("ipAddress", publicIp)
@@ -210,8 +228,10 @@ public sealed partial class Ec2StandIn
             x.Set("networkInterfaceSet", new[] { i }, (y, ii) => y.Element("networkInterfaceId", ii.NetworkInterfaceId).Element("subnetId", ii.SubnetId).Element("vpcId", ii.VpcId)
                 .Element("ownerId", OwnerId).Element("status", "in-use").Element("privateIpAddress", ii.PrivateIpAddress).Element("sourceDestCheck", true)
                 .Set("groupSet", ii.SecurityGroupIds, (z, g) => z.Element("groupId", g).Element("groupName", _securityGroups.TryGetValue(g, out var sg) ? sg.Name : null))
+                .Element("macAddress", MacAddress(ii.NetworkInterfaceId))
                 .Open("attachment").Element("attachmentId", "eni-attach-" + ii.NetworkInterfaceId.Substring(4)).Element("deviceIndex", 0).Element("status", "attached")
                 .Element("attachTime", ii.CreatedAt).Element("deleteOnTermination", true).Close("attachment")
+                .Set("privateIpAddressesSet", new[] { ii }, (z, iii) => z.Element("privateIpAddress", iii.PrivateIpAddress).Element("privateDnsName", "ip-" + iii.PrivateIpAddress.Replace('.', '-') + "." + Options.Region + ".compute.internal").Element("primary", true))
                 .Element("interfaceType", "interface"));
         }
 
@@ -227,13 +247,13 @@ public sealed partial class Ec2StandIn
             .Element("httpEndpoint", i.HttpEndpoint).Element("httpProtocolIpv6", "disabled").Element("instanceMetadataTags", "disabled").Close("metadataOptions");
         if (i.TerminateRequestedAt is not null)
         {
-            x.Element("stateTransitionReason", "User initiated (" + Ec2Xml.Time(i.TerminateRequestedAt.Value) + ")");
+            x.Open("stateReason").Element("code", "Client.UserInitiatedShutdown").Element("message", "Client.UserInitiatedShutdown: User initiated shutdown").Close("stateReason");
         }
     }
 
     private SandboxResponse DescribeInstances(Ec2Params p, DateTime now)
     {
-        var instances = Select(_instances.Values.OrderBy(i => i.CreatedAt), p.List("InstanceId"), now, "InvalidInstanceID.NotFound", "instance", p.Filters(), (i, name) => name switch
+        var instances = SelectPage(p, "DescribeInstances", _instances.Values, p.List("InstanceId"), now, "InvalidInstanceID.NotFound", "instance", p.Filters(), (i, name) => name switch
         {
             "instance-id" => new[] { i.Id },
             "instance-state-name" => new[] { i.StateAt(now, Options) },
@@ -246,12 +266,13 @@ public sealed partial class Ec2StandIn
             "image-id" => new[] { i.ImageId },
             "instance-type" => new[] { i.InstanceType },
             "reservation-id" => new[] { i.ReservationId },
+            "client-token" => new[] { i.ClientToken },
             "availability-zone" => new[] { i.AvailabilityZone },
             "iam-instance-profile.arn" => new[] { i.InstanceProfileName is null ? null : "arn:aws:iam::" + OwnerId + ":instance-profile/" + i.InstanceProfileName },
             _ => null,
-        });
+        }, 1000, out var next, idsRejectMaxResults: "instancesSet");
         var reservations = instances.GroupBy(i => i.ReservationId).ToList();
-        return new Ec2Xml("DescribeInstances").Set("reservationSet", reservations, (x, r) => WriteReservation(x, r.ToList(), now)).Build();
+        return new Ec2Xml("DescribeInstances").Set("reservationSet", reservations, (x, r) => WriteReservation(x, r.ToList(), now)).Element("nextToken", next).Build();
     }
 
     private SandboxResponse TerminateInstances(Ec2Params p, DateTime now)
@@ -359,6 +380,35 @@ public sealed partial class Ec2StandIn
         ApplyTags(key, p.TagsFor("key-pair", "key-pair"));
         _keyPairs.Add(key.Id, key);
         return new Ec2Xml("ImportKeyPair").Element("keyFingerprint", key.Fingerprint).Element("keyName", key.Name).Element("keyPairId", key.Id).TagSet(key.Tags).Build();
+    }
+
+    /// <summary>A new key pair made by EC2 (the cluster lock uses it as an atomic claim: the name is unique).</summary>
+    private SandboxResponse CreateKeyPair(Ec2Params p, DateTime now)
+    {
+        var name = p.Required("KeyName");
+        var keyType = p["KeyType"] ?? "rsa";
+        if (keyType is not ("rsa" or "ed25519"))
+        {
+            throw new Ec2Fault("InvalidParameterValue", $"Value ({keyType}) for parameter keyType is invalid.");
+        }
+
+        if (_keyPairs.Values.Any(k => k.Name == name))
+        {
+            throw new Ec2Fault("InvalidKeyPair.Duplicate", $"The keypair '{name}' already exists.");
+        }
+
+        var material = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+        string fingerprint;
+        using (var sha = SHA256.Create())
+        {
+            fingerprint = Convert.ToBase64String(sha.ComputeHash(Encoding.UTF8.GetBytes(material))).TrimEnd('=');
+        }
+
+        var key = new KeyPair(NewId("key"), now, name, fingerprint, keyType);
+        ApplyTags(key, p.TagsFor("key-pair", "key-pair"));
+        _keyPairs.Add(key.Id, key);
+        return new Ec2Xml("CreateKeyPair").Element("keyName", key.Name).Element("keyFingerprint", key.Fingerprint)
+            .Element("keyMaterial", "-----BEGIN OPENSSH PRIVATE KEY-----\n" + material + "\n-----END OPENSSH PRIVATE KEY-----").Element("keyPairId", key.Id).TagSet(key.Tags).Build();
     }
 
     private SandboxResponse DescribeKeyPairs(Ec2Params p, DateTime now)

@@ -45,6 +45,21 @@ public sealed partial class Ec2StandIn
             .Build();
     }
 
+    /// <summary>The zone id AWS pairs with a zone name here (eu-west-1a → euw1-az1).</summary>
+    private string? ZoneId(string zoneName)
+    {
+        var index = Array.FindIndex(ZoneSuffixes, z => Options.Region + z == zoneName);
+        return index < 0 ? null : RegionShort(Options.Region) + "-az" + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A stable, locally administered MAC address for an interface id.</summary>
+    private static string MacAddress(string interfaceId)
+    {
+        var hash = interfaceId.Aggregate(17, (h, c) => unchecked((h * 31) + c));
+        var bytes = BitConverter.GetBytes(hash);
+        return string.Format(System.Globalization.CultureInfo.InvariantCulture, "06:{0:x2}:{1:x2}:{2:x2}:{3:x2}:{4:x2}", bytes[0], bytes[1], bytes[2], bytes[3], (byte)(interfaceId.Length * 7));
+    }
+
     private static string RegionShort(string region)
     {
         var parts = region.Split('-');
@@ -58,23 +73,26 @@ public sealed partial class Ec2StandIn
 
     private SandboxResponse DescribeTags(Ec2Params p, DateTime now)
     {
-        var rows = Taggable(now).SelectMany(r => r.Tags.Select(t => (Resource: r, t.Key, t.Value)));
-        foreach (var filter in p.Filters())
+        // DescribeTags reads the tag index, which lags behind creates (TagFilterDelay).
+        var rows = Taggable(now).Where(r => TagsIndexed(r, now)).SelectMany(r => r.Tags.Select(t => (Resource: r, t.Key, t.Value)));
+        var filters = p.Filters();
+        foreach (var f in filters.Where(f => f.Name is not ("key" or "value" or "resource-type" or "resource-id") && !f.Name.StartsWith("tag:", StringComparison.Ordinal)))
         {
-            var f = filter;
-            rows = f.Name switch
-            {
-                "key" => rows.Where(r => f.Matches(new[] { r.Key })),
-                "value" => rows.Where(r => f.Matches(new[] { r.Value })),
-                "resource-type" => rows.Where(r => f.Matches(new[] { r.Resource.ResourceType })),
-                "resource-id" => rows.Where(r => f.Matches(new[] { r.Resource.Id })),
-                _ when f.Name.StartsWith("tag:", StringComparison.Ordinal) => rows.Where(r => r.Resource.Tags.TryGetValue(f.Name.Substring(4), out var v) && f.Matches(new[] { v })),
-                _ => throw new Ec2Fault("InvalidParameterValue", $"The filter '{f.Name}' is invalid"),
-            };
+            throw new Ec2Fault("InvalidParameterValue", $"The filter '{f.Name}' is invalid");
         }
 
-        return new Ec2Xml("DescribeTags")
-            .Set("tagSet", rows.ToList(), (x, r) => x.Element("resourceId", r.Resource.Id).Element("resourceType", r.Resource.ResourceType).Element("key", r.Key).Element("value", r.Value))
+        bool Keep((Ec2Resource Resource, string Key, string Value) r) => filters.All(f => f.Name switch
+        {
+            "key" => f.Matches(new[] { r.Key }),
+            "value" => f.Matches(new[] { r.Value }),
+            "resource-type" => f.Matches(new[] { r.Resource.ResourceType }),
+            "resource-id" => f.Matches(new[] { r.Resource.Id }),
+            _ => r.Resource.Tags.TryGetValue(f.Name.Substring(4), out var v) && f.Matches(new[] { v }),
+        });
+        var page = PageByKey(p, "DescribeTags", rows, r => r.Resource.Id + "\u0000" + r.Key, Keep, 1000, out var next);
+
+        return new Ec2Xml("DescribeTags").Element("nextToken", next)
+            .Set("tagSet", page, (x, r) => x.Element("resourceId", r.Resource.Id).Element("resourceType", r.Resource.ResourceType).Element("key", r.Key).Element("value", r.Value))
             .Build();
     }
 
@@ -174,7 +192,7 @@ public sealed partial class Ec2StandIn
 
     private SandboxResponse DescribeVpcs(Ec2Params p, DateTime now)
     {
-        var vpcs = Select(_vpcs.Values, p.List("VpcId"), now, "InvalidVpcID.NotFound", "vpc", p.Filters(), (v, name) => name switch
+        var vpcs = SelectPage(p, "DescribeVpcs", _vpcs.Values, p.List("VpcId"), now, "InvalidVpcID.NotFound", "vpc", p.Filters(), (v, name) => name switch
         {
             "vpc-id" => new[] { v.Id },
             "cidr" or "cidr-block-association.cidr-block" => new[] { v.Cidr.ToString() },
@@ -182,8 +200,8 @@ public sealed partial class Ec2StandIn
             "is-default" => Constants.False,
             "owner-id" => new[] { OwnerId },
             _ => null,
-        });
-        return new Ec2Xml("DescribeVpcs").Set("vpcSet", vpcs, (x, v) => WriteVpc(x, v, "available")).Build();
+        }, 1000, out var next);
+        return new Ec2Xml("DescribeVpcs").Set("vpcSet", vpcs, (x, v) => WriteVpc(x, v, "available")).Element("nextToken", next).Build();
     }
 
     private SandboxResponse ModifyVpcAttribute(Ec2Params p, DateTime now)
@@ -262,15 +280,15 @@ public sealed partial class Ec2StandIn
         return WriteSubnet(new Ec2Xml("CreateSubnet").Open("subnet"), subnet, "pending").Close("subnet").Build();
     }
 
-    private static Ec2Xml WriteSubnet(Ec2Xml x, Subnet s, string state) =>
+    private Ec2Xml WriteSubnet(Ec2Xml x, Subnet s, string state) =>
         x.Element("subnetId", s.Id).Element("subnetArn", "arn:aws:ec2:" + s.AvailabilityZone.Substring(0, s.AvailabilityZone.Length - 1) + ":" + OwnerId + ":subnet/" + s.Id)
             .Element("state", state).Element("ownerId", OwnerId).Element("vpcId", s.VpcId).Element("cidrBlock", s.Cidr.ToString())
-            .Element("availableIpAddressCount", s.AvailableAddressCount).Element("availabilityZone", s.AvailabilityZone)
+            .Element("availableIpAddressCount", s.AvailableAddressCount).Element("availabilityZone", s.AvailabilityZone).Element("availabilityZoneId", ZoneId(s.AvailabilityZone))
             .Element("defaultForAz", false).Element("mapPublicIpOnLaunch", false).TagSet(s.Tags);
 
     private SandboxResponse DescribeSubnets(Ec2Params p, DateTime now)
     {
-        var subnets = Select(_subnets.Values, p.List("SubnetId"), now, "InvalidSubnetID.NotFound", "subnet", p.Filters(), (s, name) => name switch
+        var subnets = SelectPage(p, "DescribeSubnets", _subnets.Values, p.List("SubnetId"), now, "InvalidSubnetID.NotFound", "subnet", p.Filters(), (s, name) => name switch
         {
             "subnet-id" => new[] { s.Id },
             "vpc-id" => new[] { s.VpcId },
@@ -278,8 +296,8 @@ public sealed partial class Ec2StandIn
             "availability-zone" or "availabilityZone" => new[] { s.AvailabilityZone },
             "state" => Constants.Available,
             _ => null,
-        });
-        return new Ec2Xml("DescribeSubnets").Set("subnetSet", subnets, (x, s) => WriteSubnet(x, s, "available")).Build();
+        }, 1000, out var next);
+        return new Ec2Xml("DescribeSubnets").Set("subnetSet", subnets, (x, s) => WriteSubnet(x, s, "available")).Element("nextToken", next).Build();
     }
 
     private SandboxResponse DeleteSubnet(Ec2Params p, DateTime now)
@@ -318,15 +336,15 @@ public sealed partial class Ec2StandIn
 
     private SandboxResponse DescribeInternetGateways(Ec2Params p, DateTime now)
     {
-        var gateways = Select(_internetGateways.Values, p.List("InternetGatewayId"), now, "InvalidInternetGatewayID.NotFound", "internetGateway", p.Filters(), (g, name) => name switch
+        var gateways = SelectPage(p, "DescribeInternetGateways", _internetGateways.Values, p.List("InternetGatewayId"), now, "InvalidInternetGatewayID.NotFound", "internetGateway", p.Filters(), (g, name) => name switch
         {
             "internet-gateway-id" => new[] { g.Id },
             "attachment.vpc-id" => new[] { g.AttachedVpcId },
             "attachment.state" => new[] { g.AttachedVpcId is null ? null : "available" },
             "owner-id" => new[] { OwnerId },
             _ => null,
-        });
-        return new Ec2Xml("DescribeInternetGateways").Set("internetGatewaySet", gateways, (x, g) => WriteInternetGateway(x, g)).Build();
+        }, 1000, out var next);
+        return new Ec2Xml("DescribeInternetGateways").Set("internetGatewaySet", gateways, (x, g) => WriteInternetGateway(x, g)).Element("nextToken", next).Build();
     }
 
     private SandboxResponse AttachInternetGateway(Ec2Params p, DateTime now)
@@ -381,12 +399,23 @@ public sealed partial class Ec2StandIn
 
     private SandboxResponse CreateRouteTable(Ec2Params p, DateTime now)
     {
+        var token = p["ClientToken"];
+        if (token is not null && _routeTables.Values.FirstOrDefault(t => t.ClientToken == token) is { } same)
+        {
+            if (same.VpcId != p["VpcId"])
+            {
+                throw new Ec2Fault("IdempotentParameterMismatch", $"Arguments on this idempotent request are inconsistent with arguments used in previous request(s) (client token {token}).");
+            }
+
+            return WriteRouteTable(new Ec2Xml("CreateRouteTable").Open("routeTable"), same).Close("routeTable").Element("clientToken", token).Build();
+        }
+
         var vpc = Require(_vpcs, p.Required("VpcId"), now, "InvalidVpcID.NotFound", "vpc");
-        var table = new RouteTable(NewId("rtb"), now, vpc.Id);
+        var table = new RouteTable(NewId("rtb"), now, vpc.Id) { ClientToken = token };
         table.Routes.Add(new Route(vpc.Cidr.ToString(), "local", null, "CreateRouteTable"));
         ApplyTags(table, p.TagsFor("route-table", "route-table"));
         _routeTables.Add(table.Id, table);
-        return WriteRouteTable(new Ec2Xml("CreateRouteTable").Open("routeTable"), table).Close("routeTable").Build();
+        return WriteRouteTable(new Ec2Xml("CreateRouteTable").Open("routeTable"), table).Close("routeTable").Element("clientToken", token).Build();
     }
 
     private Ec2Xml WriteRouteTable(Ec2Xml x, RouteTable t) =>
@@ -415,7 +444,7 @@ public sealed partial class Ec2StandIn
 
     private SandboxResponse DescribeRouteTables(Ec2Params p, DateTime now)
     {
-        var tables = Select(_routeTables.Values, p.List("RouteTableId"), now, "InvalidRouteTableID.NotFound", "routeTable", p.Filters(), (t, name) => name switch
+        var tables = SelectPage(p, "DescribeRouteTables", _routeTables.Values, p.List("RouteTableId"), now, "InvalidRouteTableID.NotFound", "routeTable", p.Filters(), (t, name) => name switch
         {
             "route-table-id" => new[] { t.Id },
             "vpc-id" => new[] { t.VpcId },
@@ -425,8 +454,8 @@ public sealed partial class Ec2StandIn
             "route.gateway-id" => t.Routes.Select(r => r.GatewayId),
             "route.nat-gateway-id" => t.Routes.Select(r => r.NatGatewayId),
             _ => null,
-        });
-        return new Ec2Xml("DescribeRouteTables").Set("routeTableSet", tables, (x, t) => WriteRouteTable(x, t)).Build();
+        }, 100, out var next);
+        return new Ec2Xml("DescribeRouteTables").Set("routeTableSet", tables, (x, t) => WriteRouteTable(x, t)).Element("nextToken", next).Build();
     }
 
     private SandboxResponse CreateRoute(Ec2Params p, DateTime now)

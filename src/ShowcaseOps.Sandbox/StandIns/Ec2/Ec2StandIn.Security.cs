@@ -58,7 +58,7 @@ public sealed partial class Ec2StandIn
 
     private SandboxResponse DescribeSecurityGroups(Ec2Params p, DateTime now)
     {
-        var groups = Select(_securityGroups.Values, p.List("GroupId"), now, "InvalidGroup.NotFound", "security group", p.Filters(), (g, name) => name switch
+        var groups = SelectPage(p, "DescribeSecurityGroups", _securityGroups.Values, p.List("GroupId"), now, "InvalidGroup.NotFound", "security group", p.Filters(), (g, name) => name switch
         {
             "group-id" => new[] { g.Id },
             "group-name" => new[] { g.Name },
@@ -66,7 +66,7 @@ public sealed partial class Ec2StandIn
             "description" => new[] { g.Description },
             "owner-id" => new[] { OwnerId },
             _ => null,
-        });
+        }, 1000, out var next);
         var names = p.List("GroupName");
         if (names.Count > 0)
         {
@@ -78,6 +78,7 @@ public sealed partial class Ec2StandIn
                 .Set("ipPermissions", Group(g.Ingress), WritePermission)
                 .Set("ipPermissionsEgress", Group(g.Egress), WritePermission)
                 .TagSet(g.Tags))
+            .Element("nextToken", next)
             .Build();
     }
 

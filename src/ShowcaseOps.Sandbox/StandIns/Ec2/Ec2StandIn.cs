@@ -91,6 +91,7 @@ public sealed partial class Ec2StandIn : StandIn
             ["DescribeImages"] = DescribeImages,
             ["TerminateInstances"] = TerminateInstances,
             ["ImportKeyPair"] = ImportKeyPair,
+            ["CreateKeyPair"] = CreateKeyPair,
             ["DescribeKeyPairs"] = DescribeKeyPairs,
             ["DeleteKeyPair"] = DeleteKeyPair,
         };
@@ -371,9 +372,133 @@ public sealed partial class Ec2StandIn : StandIn
         return selected.ToList();
     }
 
-    private static IEnumerable<string?> Attribute<T>(T resource, string name, Func<T, string, IEnumerable<string?>?> attribute)
+    /// <summary>
+    /// A paginated Describe*: like <see cref="Select{T}"/>, but cut into pages as EC2 cuts them — over the resources
+    /// before filtering, so a page can be short or empty and still carry a NextToken. With ids and no MaxResults the
+    /// answer is whole (EC2 pages only what it enumerates); <paramref name="idsRejectMaxResults"/> names the id
+    /// parameter that EC2 refuses together with MaxResults (DescribeInstances, DescribeNetworkInterfaces).
+    /// </summary>
+    private List<T> SelectPage<T>(Ec2Params p, string operation, IEnumerable<T> all, List<string> ids, DateTime now, string notFoundCode, string label, IReadOnlyList<Ec2Filter> filters, Func<T, string, IEnumerable<string?>?> attribute, int maxResultsLimit, out string? nextToken, string? idsRejectMaxResults = null)
         where T : Ec2Resource
     {
+        var maxResults = p.Int("MaxResults");
+        if (maxResults is not null && ids.Count > 0 && idsRejectMaxResults is not null)
+        {
+            throw new Ec2Fault("InvalidParameterCombination", $"The parameter {idsRejectMaxResults} cannot be used with the parameter maxResults");
+        }
+
+        if (maxResults is { } m && (m < 5 || m > maxResultsLimit))
+        {
+            throw new Ec2Fault("InvalidParameterValue", $"Value ( {m} ) for parameter maxResults is invalid. Expecting a value between 5 and {maxResultsLimit}.");
+        }
+
+        var ordered = all.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+        if (ids.Count > 0)
+        {
+            // Every id must exist; the pages then run over the named resources only.
+            var named = Select(ordered, ids, now, notFoundCode, label, Array.Empty<Ec2Filter>(), attribute);
+            ordered = ordered.Where(r => named.Contains(r)).ToList();
+            if (maxResults is null)
+            {
+                nextToken = null;
+                return Select(ordered, new List<string>(), now, notFoundCode, label, filters, attribute);
+            }
+        }
+
+        var start = 0;
+        var token = p["NextToken"];
+        var fingerprint = Fingerprint(p, operation);
+        if (token is not null)
+        {
+            var (after, afterId) = ReadToken(token, fingerprint);
+            start = ordered.FindIndex(r => r.CreatedAt > after || (r.CreatedAt == after && string.CompareOrdinal(r.Id, afterId) > 0));
+            if (start < 0)
+            {
+                start = ordered.Count;
+            }
+        }
+
+        var size = Host.Pages.Next(maxResults);
+        var window = ordered.Skip(start).Take(size).ToList();
+        nextToken = start + window.Count < ordered.Count && window.Count > 0
+            ? WriteToken(window[window.Count - 1], fingerprint)
+            : start + window.Count < ordered.Count
+                ? WriteToken(start == 0 ? null : ordered[start - 1], fingerprint)
+                : null;
+        return Select(window, new List<string>(), now, notFoundCode, label, filters, attribute);
+    }
+
+    /// <summary>Pages over items that are not stored resources (interfaces, tags), ordered by <paramref name="key"/>.</summary>
+    private List<T> PageByKey<T>(Ec2Params p, string operation, IEnumerable<T> all, Func<T, string> key, Func<T, bool> keep, int maxResultsLimit, out string? nextToken)
+    {
+        var maxResults = p.Int("MaxResults");
+        if (maxResults is { } m && (m < 5 || m > maxResultsLimit))
+        {
+            throw new Ec2Fault("InvalidParameterValue", $"Value ( {m} ) for parameter maxResults is invalid. Expecting a value between 5 and {maxResultsLimit}.");
+        }
+
+        var ordered = all.OrderBy(key, StringComparer.Ordinal).ToList();
+        var fingerprint = Fingerprint(p, operation);
+        var start = 0;
+        if (p["NextToken"] is { } token)
+        {
+            var (_, afterKey) = ReadToken(token, fingerprint);
+            start = ordered.FindIndex(i => string.CompareOrdinal(key(i), afterKey) > 0);
+            if (start < 0)
+            {
+                start = ordered.Count;
+            }
+        }
+
+        var window = ordered.Skip(start).Take(Host.Pages.Next(maxResults)).ToList();
+        var end = start + window.Count;
+        nextToken = end < ordered.Count ? WriteToken(fingerprint, 0, end == 0 ? string.Empty : key(ordered[end - 1])) : null;
+        return window.Where(keep).ToList();
+    }
+
+    /// <summary>What a token is bound to: the operation and every parameter but the token itself.</summary>
+    private static string Fingerprint(Ec2Params p, string operation)
+    {
+        var parts = p.Keys.Where(k => k is not ("NextToken" or "MaxResults")).OrderBy(k => k, StringComparer.Ordinal).Select(k => k + "=" + p[k]);
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        var hash = sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(operation + "?" + string.Join("&", parts)));
+        return Convert.ToBase64String(hash, 0, 9);
+    }
+
+    private static string WriteToken(Ec2Resource? last, string fingerprint) => WriteToken(fingerprint, last?.CreatedAt.Ticks ?? 0, last?.Id ?? string.Empty);
+
+    private static string WriteToken(string fingerprint, long ticks, string afterKey)
+    {
+        // A nonce keeps tokens unique (an empty page's token differs from the one before it), as AWS's opaque tokens are.
+        var text = fingerprint + "|" + ticks.ToString(System.Globalization.CultureInfo.InvariantCulture) + "|" + afterKey + "|" + Guid.NewGuid().ToString("N").Substring(0, 8);
+        return Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
+    }
+
+    private static (DateTime After, string AfterId) ReadToken(string token, string fingerprint)
+    {
+        try
+        {
+            var parts = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token)).Split('|');
+            if (parts.Length == 4 && parts[0] == fingerprint && long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks))
+            {
+                return (new DateTime(ticks, DateTimeKind.Utc), parts[2]);
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        throw new Ec2Fault("InvalidParameterValue", "The value of the NextToken parameter is invalid (it belongs to another request, or was altered).");
+    }
+
+    private IEnumerable<string?> Attribute<T>(T resource, string name, Func<T, string, IEnumerable<string?>?> attribute)
+        where T : Ec2Resource
+    {
+        if (name.StartsWith("tag", StringComparison.Ordinal) && !TagsIndexed(resource, DateTime.UtcNow) && (name.StartsWith("tag:", StringComparison.Ordinal) || name is "tag-key" or "tag-value"))
+        {
+            return Array.Empty<string?>();
+        }
+
         if (name.StartsWith("tag:", StringComparison.Ordinal))
         {
             return resource.Tags.TryGetValue(name.Substring(4), out var value) ? new[] { value } : Array.Empty<string?>();
@@ -389,6 +514,10 @@ public sealed partial class Ec2StandIn : StandIn
 
         return attribute(resource, name) ?? throw new Ec2Fault("InvalidParameterValue", $"The filter '{name}' is invalid");
     }
+
+    /// <summary>False while a new resource's tags are not yet matched by tag filters (<see cref="SandboxOptions.TagFilterDelay"/>).</summary>
+    private bool TagsIndexed(Ec2Resource resource, DateTime now) =>
+        Options.TagFilterDelay <= TimeSpan.Zero || now - resource.CreatedAt >= Options.TagFilterDelay;
 
     private static void ApplyTags(Ec2Resource resource, Dictionary<string, string> tags)
     {

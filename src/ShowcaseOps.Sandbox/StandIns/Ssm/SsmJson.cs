@@ -82,7 +82,7 @@ internal static class SsmJson
     public static string Truncate(string text, int max) => text.Length <= max ? text : text.Substring(0, max);
 
     /// <summary>Cuts a list into a page; the token is opaque to clients (base64 of the offset).</summary>
-    public static (List<T> Page, string? NextToken) Page<T>(IReadOnlyList<T> items, JObject body, int defaultSize, int min, int max)
+    public static (List<T> Page, string? NextToken) Page<T>(IReadOnlyList<T> items, JObject body, int defaultSize, int min, int max, Hosting.PageSizer? sizer = null)
     {
         var size = Int(body, "MaxResults") ?? defaultSize;
         if (size < min)
@@ -95,6 +95,8 @@ internal static class SsmJson
             throw SsmApiException.Validation("maxResults", size.ToString(CultureInfo.InvariantCulture), "Member must have value less than or equal to " + max.ToString(CultureInfo.InvariantCulture));
         }
 
+        // The sandbox's page sizes (small and varying) unless paging is off; MaxResults stays the upper bound.
+        var pageSize = sizer is { Enabled: true } ? sizer.Next(size) : size;
         var offset = 0;
         var token = String(body, "NextToken");
         if (!string.IsNullOrEmpty(token))
@@ -102,7 +104,8 @@ internal static class SsmJson
             try
             {
                 var text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
-                if (!text.StartsWith("offset:", StringComparison.Ordinal) || !int.TryParse(text.Substring(7), NumberStyles.Integer, CultureInfo.InvariantCulture, out offset) || offset < 0)
+                var number = text.StartsWith("offset:", StringComparison.Ordinal) ? text.Substring(7).Split(':')[0] : string.Empty;
+                if (!int.TryParse(number, NumberStyles.Integer, CultureInfo.InvariantCulture, out offset) || offset < 0)
                 {
                     throw new FormatException();
                 }
@@ -113,9 +116,11 @@ internal static class SsmJson
             }
         }
 
-        var page = items.Skip(offset).Take(size).ToList();
-        var next = offset + size < items.Count
-            ? Convert.ToBase64String(Encoding.UTF8.GetBytes("offset:" + (offset + size).ToString(CultureInfo.InvariantCulture)))
+        var page = items.Skip(offset).Take(pageSize).ToList();
+
+        // A nonce keeps every token unique, even after an empty page.
+        var next = offset + pageSize < items.Count
+            ? Convert.ToBase64String(Encoding.UTF8.GetBytes("offset:" + (offset + pageSize).ToString(CultureInfo.InvariantCulture) + ":" + Guid.NewGuid().ToString("N").Substring(0, 8)))
             : null;
         return (page, next);
     }

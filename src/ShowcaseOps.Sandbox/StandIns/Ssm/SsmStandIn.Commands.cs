@@ -180,7 +180,7 @@ public sealed partial class SsmStandIn
             }
         }
 
-        var (page, next) = SsmJson.Page(commands.ToList(), body, 50, 1, 50);
+        var (page, next) = SsmJson.Page(commands.ToList(), body, 50, 1, 50, Host.Pages);
         var result = new JObject { [SsmJson.CommandsField] = new JArray(page.Select(CommandJson)) };
         if (next is not null)
         {
@@ -247,7 +247,7 @@ public sealed partial class SsmStandIn
         var now = DateTime.UtcNow;
         var visible = commands.Where(c => (c.CountList() > InvocationNotFoundCalls || commandId is null) && now - c.RequestedAt >= InvocationNotFoundWindow);
         var invocations = visible.SelectMany(c => c.Invocations).Where(i => instanceId is null || i.InstanceId == instanceId).ToList();
-        var (page, next) = SsmJson.Page(invocations, body, 50, 1, 50);
+        var (page, next) = SsmJson.Page(invocations, body, 50, 1, 50, Host.Pages);
         var result = new JObject { ["CommandInvocations"] = new JArray(page.Select(i => InvocationJson(i, details))) };
         if (next is not null)
         {

@@ -40,7 +40,7 @@ public sealed partial class SsmStandIn
             };
         }
 
-        var (page, next) = SsmJson.Page(items, body, 50, 5, 50);
+        var (page, next) = SsmJson.Page(items, body, 50, 5, 50, Host.Pages);
         var list = new JArray();
         foreach (var (instance, ping, lastPing) in page)
         {

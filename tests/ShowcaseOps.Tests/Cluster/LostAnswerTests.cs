@@ -1,0 +1,95 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ShowcaseOps.Core;
+using ShowcaseOps.Core.Cluster;
+using ShowcaseOps.Core.Execution;
+using Xunit;
+
+namespace ShowcaseOps.Tests.Cluster;
+
+/// <summary>
+/// A create that the server carried out but whose answer was lost (the SDK then retries it) leaves no duplicate: client
+/// tokens where the API has them, adoption or clean-up where it has not.
+/// </summary>
+public sealed class LostAnswerTests
+{
+    private const string PublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHb3Yx4l8ZrQ3x7bJ1a0Yp8m2KxQ2fZx0pI8q8K1aJrT t@example";
+
+    public static IEnumerable<object[]> Creates() => new[]
+    {
+        "ImportKeyPair", "CreateVpc", "CreateInternetGateway", "AttachInternetGateway", "CreateSubnet", "CreateSecurityGroup",
+        "AuthorizeSecurityGroupIngress", "CreateRouteTable", "CreateRoute", "AssociateRouteTable", "AllocateAddress",
+        "CreateNatGateway", "RunInstances", "AssociateAddress",
+    }.Select(o => new object[] { o });
+
+    [Theory]
+    [MemberData(nameof(Creates))]
+    public async Task A_lost_answer_leaves_one_complete_cluster_and_no_duplicate(string operation)
+    {
+        using var sandbox = new ClusterSandbox();
+        var spec = ClusterSandbox.Spec(agents: 2);
+        spec.PublicKey = PublicKey;
+        sandbox.Host.Faults.AddLostAnswer("ec2", operation);
+
+        ClusterBuildResult? built = null;
+        try
+        {
+            built = await sandbox.BuildAsync(spec);
+        }
+        catch (ShowcaseException ex)
+        {
+            Assert.Fail($"{operation}: {ex.ErrorId}: {ex.Message}");
+        }
+
+        Assert.Contains(sandbox.Host.Log.Entries, e => e.Operation == operation && e.ErrorCode?.StartsWith("AnswerLost", StringComparison.Ordinal) == true);
+        Assert.Equal(ClusterState.Complete, built!.Cluster.State);
+        AssertNoDuplicate(sandbox, operation);
+
+        // A re-run finds everything and changes nothing.
+        var writes = sandbox.Writes().Count;
+        var rerun = await sandbox.BuildAsync(spec);
+        Assert.Equal(ClusterState.Complete, rerun.Cluster.State);
+        Assert.Equal(writes, sandbox.Writes().Count);
+
+        await sandbox.RemoveAsync("demo");
+        Assert.Empty(sandbox.Tagged("demo"));
+        Assert.Empty(sandbox.Host.Ec2.GetResources().Where(r => !r.AwsManaged));
+    }
+
+    [Fact]
+    public async Task A_reused_client_token_after_termination_launches_a_new_agent()
+    {
+        using var sandbox = new ClusterSandbox();
+        var built = await sandbox.BuildAsync(ClusterSandbox.Spec(agents: 2));
+        var scaler = new ClusterScaler(sandbox.Ec2, null, NullReporter.Instance, ClusterSandbox.FastOptions());
+        await scaler.ScaleAsync(built.Cluster, 1, CancellationToken.None);
+        var down = await scaler.FindScalableAsync("demo", CancellationToken.None);
+        var up = await scaler.ScaleAsync(down, 2, CancellationToken.None);
+
+        Assert.Equal(2, up.Cluster.Agents.Count);
+        Assert.Contains(sandbox.Host.Log.Entries, e => e.Operation == "RunInstances" && e.ErrorCode == "IdempotentInstanceTerminated");
+        Assert.NotEqual(built.Cluster.Agents.Single(a => a.Index == 2).InstanceId, up.Cluster.Agents.Single(a => a.Index == 2).InstanceId);
+        AssertNoDuplicate(sandbox, "scale");
+    }
+
+    [Fact]
+    public void Client_tokens_are_deterministic_and_at_most_64_characters()
+    {
+        Assert.Equal(ClusterBuilder.Token("demo", "agent-3", "0a1b2c3d", 1), ClusterBuilder.Token("demo", "agent-3", "0a1b2c3d", 1));
+        Assert.NotEqual(ClusterBuilder.Token("demo", "agent-3", "0a1b2c3d", 1), ClusterBuilder.Token("demo", "agent-3", "0a1b2c3d", 2));
+        var longest = ClusterBuilder.Token(new string('a', 32), ClusterRoles.PrivateRouteTable, "0a1b2c3d", 20);
+        Assert.True(longest.Length <= 64, longest);
+    }
+
+    private static void AssertNoDuplicate(ClusterSandbox sandbox, string operation)
+    {
+        var tagged = sandbox.Tagged("demo").Where(r => r.ResourceType != "volume").ToList();
+        var groups = tagged.GroupBy(r => (r.ResourceType, Role: r.Tags[ClusterTags.Role], Index: r.Tags.TryGetValue(ClusterTags.Index, out var i) ? i : null)).ToList();
+        var duplicates = groups.Where(g => g.Count() > 1).Select(g => $"{g.Key.ResourceType} {g.Key.Role}{g.Key.Index}: {string.Join(", ", g.Select(r => r.Id))}").ToList();
+        Assert.True(duplicates.Count == 0, operation + ": duplicates " + string.Join("; ", duplicates));
+        Assert.Single(sandbox.Host.Ec2.GetResources().Where(r => r.ResourceType == "vpc"));
+    }
+}
