@@ -407,13 +407,14 @@ internal sealed class ClusterTeardown
 
     private async Task DeleteSecurityGroupsAsync(ClusterInfo info, CancellationToken cancellationToken)
     {
-        // Rules naming other groups keep those groups "in use": revoke them first.
+        // Rules naming other groups keep those groups "in use": revoke them first. The description goes along: AWS
+        // ignores it when matching a rule to revoke, moto requires it.
         foreach (var group in info.SecurityGroups.Where(g => g.ReferencedGroupIds.Count > 0))
         {
             var permissions = (await DescribeGroupAsync(group.Id, cancellationToken).ConfigureAwait(false))
                 .SelectMany(g => g.IpPermissions ?? new List<IpPermission>())
                 .Where(p => p.UserIdGroupPairs is { Count: > 0 })
-                .Select(p => new IpPermission { IpProtocol = p.IpProtocol, FromPort = p.FromPort, ToPort = p.ToPort, UserIdGroupPairs = p.UserIdGroupPairs.Select(u => new UserIdGroupPair { GroupId = u.GroupId }).ToList() })
+                .Select(p => new IpPermission { IpProtocol = p.IpProtocol, FromPort = p.FromPort, ToPort = p.ToPort, UserIdGroupPairs = p.UserIdGroupPairs.Select(u => new UserIdGroupPair { GroupId = u.GroupId, Description = u.Description }).ToList() })
                 .ToList();
             if (permissions.Count > 0)
             {
