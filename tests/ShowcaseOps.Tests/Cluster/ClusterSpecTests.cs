@@ -112,7 +112,7 @@ public sealed class ClusterSpecTests
             new PlanStep("y", "y", "y", StepAction.Create, new[] { "x" }, _ => { ran.Add("y"); return Task.CompletedTask; }),
         };
         var error = await Assert.ThrowsAsync<ShowcaseException>(() => PlanExecutor.RunAsync(failing, 4, NullReporter.Instance, "test", CancellationToken.None));
-        Assert.Equal("Boom", error.ErrorId);
+        Assert.Equal(ShowcaseErrors.ShowcaseClusterInstanceFailed.Id, error.ErrorId);
         Assert.Empty(ran);
 
         Assert.Throws<ArgumentException>(() => PlanExecutor.TopologicalOrder(new[] { Step("p", "q"), Step("q", "p") }));

@@ -79,8 +79,9 @@ public sealed partial class Ec2StandIn
             }
 
             var now = DateTime.UtcNow;
-            var source = LiveInstanceAt(sourceAddress, now);
-            var destination = LiveInstanceAt(destinationAddress, now);
+            var source = LiveInstanceAt(sourceAddress, now, null);
+            // Private addresses mean something only inside one VPC: two clusters may use the same ones.
+            var destination = LiveInstanceAt(destinationAddress, now, source?.VpcId);
             if (source is null || destination is null || source.SecurityGroupIds.Count == 0 || destination.SecurityGroupIds.Count == 0)
             {
                 return new SandboxConnectionVerdict(true, false, $"{sourceAddress} -> {destinationAddress}: not two instances with security groups");
@@ -112,8 +113,22 @@ public sealed partial class Ec2StandIn
 
     private static SandboxConnectionVerdict Deny(string reason) => new(false, true, reason);
 
-    private Instance? LiveInstanceAt(string address, DateTime now) =>
-        _instances.Values.FirstOrDefault(i => (i.PrivateIpAddress == address || i.Id == address) && i.StateAt(now, Options) == "running");
+    private Instance? LiveInstanceAt(string address, DateTime now, string? vpcId) =>
+        _instances.Values.FirstOrDefault(i => (i.PrivateIpAddress == address || i.Id == address) && (vpcId is null || i.VpcId == vpcId) && i.StateAt(now, Options) == "running");
+
+    /// <summary>The other running instances in the VPC of <paramref name="instanceId"/>: the only private addresses it can reach.</summary>
+    internal IReadOnlyList<(string InstanceId, string PrivateIpAddress)> RunningPeersInVpcOf(string instanceId)
+    {
+        lock (_gate)
+        {
+            var now = DateTime.UtcNow;
+            var source = _instances.Values.FirstOrDefault(i => i.Id == instanceId);
+            return _instances.Values
+                .Where(i => i.Id != instanceId && (source is null || i.VpcId == source.VpcId) && !string.IsNullOrEmpty(i.PrivateIpAddress) && i.StateAt(now, Options) == "running")
+                .Select(i => (i.Id, i.PrivateIpAddress!))
+                .ToList();
+        }
+    }
 
     private static bool Admits(SecurityRule rule, string protocol, int port, Instance peer)
     {

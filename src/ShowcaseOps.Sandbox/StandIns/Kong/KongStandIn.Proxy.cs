@@ -52,7 +52,7 @@ public sealed partial class KongStandIn
         var gateway = Host.Ec2.GetInstances().FirstOrDefault(i => i.State == "running" && i.Tags.TryGetValue("showcase:role", out var role) && role == "gateway");
         if (gateway is not null)
         {
-            var verdict = Host.Ec2.CheckConnection(gateway.PrivateIpAddress, upstreamAddress, "tcp", upstreamPort);
+            var verdict = Host.Ec2.CheckConnection(gateway.InstanceId, upstreamAddress, "tcp", upstreamPort);
             hops.Add("security groups: " + verdict);
             if (!verdict.Allowed)
             {

@@ -32,7 +32,7 @@ internal sealed class SsmSecurityGroupView : IDisposable
     {
         var rules = new StringBuilder();
         var match = new StringBuilder();
-        foreach (var target in host.Ec2.GetInstances().Where(i => i.State == "running" && i.InstanceId != instanceId && !string.IsNullOrEmpty(i.PrivateIpAddress)))
+        foreach (var target in host.Ec2.RunningPeersInVpcOf(instanceId))
         {
             foreach (var port in SandboxHost.RealPorts.Values.Distinct())
             {
