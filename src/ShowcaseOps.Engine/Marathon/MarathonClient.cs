@@ -11,6 +11,7 @@ using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Platform;
 using ShowcaseOps.Core.Bootstrap;
 using ShowcaseOps.Core.Marathon;
+using ShowcaseOps.Core.Text;
 
 namespace ShowcaseOps.Core.Marathon;
 
@@ -392,7 +393,7 @@ public sealed class MarathonClient
     }
 
     private static ShowcaseException Unexpected(string what, string body) =>
-        new(MarathonErrors.RequestFailed, ShowcaseErrorCategory.InvalidResult, what, $"Marathon answered something unexpected for {what}: {(body.Length > 200 ? body.Substring(0, 200) + "…" : body)}");
+        new(MarathonErrors.RequestFailed, ShowcaseErrorCategory.InvalidResult, what, $"Marathon answered something unexpected for {what}: {MessageText.Shorten(body, 200)}");
 
     private static string EncodeId(string normalizedId) =>
         string.Join("/", normalizedId.Split('/').Select(Uri.EscapeDataString));

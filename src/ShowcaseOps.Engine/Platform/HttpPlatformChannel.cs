@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using ShowcaseOps.Core.Execution;
+using ShowcaseOps.Core.Text;
 
 namespace ShowcaseOps.Core.Platform;
 
@@ -166,7 +167,7 @@ public static class PlatformFailures
 
     private static string Shorten(string body)
     {
-        var text = (body ?? string.Empty).Trim();
-        return text.Length == 0 ? "(no body)" : text.Length > 500 ? text.Substring(0, 500) + "…" : text;
+        var text = MessageText.ShortenBody(body, 500);
+        return text.Length == 0 ? "(no body)" : text;
     }
 }

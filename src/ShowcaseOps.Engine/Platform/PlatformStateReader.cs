@@ -7,6 +7,8 @@ using System.Threading.Tasks;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using ShowcaseOps.Core.Execution;
+using ShowcaseOps.Core.Text;
+using ShowcaseOps.Core.Net;
 
 namespace ShowcaseOps.Core.Platform;
 
@@ -136,7 +138,7 @@ public sealed class PlatformStateReader
 
                 if (!response.Succeeded)
                 {
-                    problems.Add(new PlatformReadProblem(request.Target, request.Description, response.Status, Shorten(response.Body)));
+                    problems.Add(new PlatformReadProblem(request.Target, request.Description, response.Status, MessageText.ShortenBody(response.Body)));
                     continue;
                 }
 
@@ -306,10 +308,10 @@ public sealed class PlatformStateReader
             {
                 var instance = GetInstance(backend.Id, server.Id);
                 instance.VulcandServer = server;
-                if (instance.Address is null && Uri.TryCreate(server.Url, UriKind.Absolute, out var url))
+                if (instance.Address is null && HttpUrl.TryParseHostPort(server.Url, out var host, out var port))
                 {
-                    instance.Address = url.Host.Trim('[', ']');
-                    instance.Port = url.Port;
+                    instance.Address = host;
+                    instance.Port = port;
                 }
             }
         }
@@ -393,10 +395,4 @@ public sealed class PlatformStateReader
 
     private static string[] Strings(JToken? token) =>
         token is JArray array ? array.Where(t => t.Type == JTokenType.String).Select(t => (string)t!).ToArray() : Array.Empty<string>();
-
-    private static string Shorten(string body)
-    {
-        var text = (body ?? string.Empty).Trim();
-        return text.Length > 300 ? text.Substring(0, 300) + "…" : text;
-    }
 }

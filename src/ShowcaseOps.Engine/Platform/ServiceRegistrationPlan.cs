@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using ShowcaseOps.Core.Net;
 
 namespace ShowcaseOps.Core.Platform;
 
@@ -64,7 +65,7 @@ public sealed class PlatformInstanceSpec
     public int Port { get; }
 
     /// <summary>The Vulcand server URL, <c>http://address:port</c>.</summary>
-    public string Url => string.Format(CultureInfo.InvariantCulture, "http://{0}:{1}", Address.Contains(":") ? "[" + Address + "]" : Address, Port);
+    public string Url => HttpUrl.Format(Address, Port);
 
     public override string ToString() => $"{Service}/{InstanceId} {Address}:{Port}";
 }

@@ -8,6 +8,8 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Platform;
+using ShowcaseOps.Core.Text;
+using ShowcaseOps.Core.Net;
 
 namespace ShowcaseOps.Core.Services;
 
@@ -141,10 +143,10 @@ public static class InstanceRegistrar
             {
                 writes.Add((plan[0], n, PlatformTarget.Vulcand));
                 outcome.InVulcand = true;
-                if (Uri.TryCreate(server.Url, UriKind.Absolute, out var url))
+                if (HttpUrl.TryParseHostPort(server.Url, out var host, out var port))
                 {
-                    outcome.Address = url.Host.Trim('[', ']');
-                    outcome.Port = url.Port;
+                    outcome.Address = host;
+                    outcome.Port = port;
                 }
             }
 
@@ -205,7 +207,7 @@ public static class InstanceRegistrar
             }
 
             var status = response?.Status ?? 0;
-            var message = response is null ? "no response" : (status == 0 ? "no response: " : status.ToString(CultureInfo.InvariantCulture) + " ") + Shorten(response.Body);
+            var message = response is null ? "no response" : (status == 0 ? "no response: " : status.ToString(CultureInfo.InvariantCulture) + " ") + MessageText.ShortenBody(response.Body);
             var error = new ShowcaseException(
                 registering ? "ShowcaseInstanceRegistrationFailed" : "ShowcaseInstanceUnregistrationFailed",
                 status == 0 ? ShowcaseErrorCategory.ConnectionError : ShowcaseErrorCategory.InvalidResult,
@@ -280,16 +282,10 @@ public static class InstanceRegistrar
         "PlatformReadFailed",
         response.Status == 0 ? ShowcaseErrorCategory.ConnectionError : ShowcaseErrorCategory.InvalidResult,
         response.Request.Target,
-        $"Could not read {response.Request.Description} ({(response.Status == 0 ? "no response" : response.Status.ToString(CultureInfo.InvariantCulture))}): {Shorten(response.Body)}")
+        $"Could not read {response.Request.Description} ({(response.Status == 0 ? "no response" : response.Status.ToString(CultureInfo.InvariantCulture))}): {MessageText.ShortenBody(response.Body)}")
     {
         RecommendedAction = "Check that Consul, Vulcand and Kong are running and reachable over the chosen channel, then try again.",
     };
-
-    private static string Shorten(string? body)
-    {
-        var text = (body ?? string.Empty).Trim();
-        return text.Length > 300 ? text.Substring(0, 300) + "…" : text;
-    }
 
     private sealed class InstanceView
     {

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Platform;
+using ShowcaseOps.Core.Text;
 
 namespace ShowcaseOps.Core.Services;
 
@@ -141,13 +142,12 @@ public static class ServiceRegistrar
         }
 
         var first = failed[0];
-        var body = (first.Body ?? string.Empty).Trim();
         throw new ShowcaseException(
             errorId,
             first.Status == 0 ? ShowcaseErrorCategory.ConnectionError : first.Status == 409 ? ShowcaseErrorCategory.ResourceExists : ShowcaseErrorCategory.InvalidResult,
             name,
             $"{failed.Length.ToString(CultureInfo.InvariantCulture)} of {responses.Count.ToString(CultureInfo.InvariantCulture)} request(s) failed; first {first.Request.Description}: "
-            + $"{(first.Status == 0 ? "no response" : first.Status.ToString(CultureInfo.InvariantCulture))} {(body.Length > 300 ? body.Substring(0, 300) + "…" : body)}")
+            + $"{(first.Status == 0 ? "no response" : first.Status.ToString(CultureInfo.InvariantCulture))} {MessageText.ShortenBody(first.Body)}")
         {
             RecommendedAction = "Run the command again: it sends only what is still missing. Get-ShowcaseService shows where the service is registered.",
         };
