@@ -12,6 +12,7 @@ using ShowcaseOps.Core.Platform;
 using ShowcaseOps.Core.Bootstrap;
 using ShowcaseOps.Core.Marathon;
 using ShowcaseOps.Core.Text;
+using ShowcaseOps.Core.Platform.Wire;
 
 namespace ShowcaseOps.Core.Marathon;
 
@@ -134,7 +135,7 @@ public sealed class MarathonClient
             throw new ShowcaseException(MarathonErrors.AppInvalid, ShowcaseErrorCategory.InvalidArgument, id, $"Cannot scale '{id}' to {instances.ToString(CultureInfo.InvariantCulture)} instances: the count must be 0 or more.");
         }
 
-        var body = new JObject { ["instances"] = instances }.ToString(Formatting.None);
+        var body = PlatformJson.Serialize(new MarathonScaleBody(instances));
         var request = new PlatformRequest(PlatformTarget.Marathon, "PATCH", "/v2/apps" + EncodeId(id) + (force ? "?force=true" : string.Empty), body, $"Marathon scale {id} to {instances.ToString(CultureInfo.InvariantCulture)}");
         var response = await SendAsync(request, reporter, cancellationToken).ConfigureAwait(false);
         EnsureSuccess(response, id);
