@@ -12,57 +12,6 @@ using ShowcaseOps.Core.Net;
 
 namespace ShowcaseOps.Core.Platform;
 
-/// <summary>The GETs that read the platform: the lists of each target (the first round of <see cref="PlatformStateReader"/>).</summary>
-public static class PlatformReadPlan
-{
-    public const string ConsulAgentServices = "/v1/agent/services";
-
-    /// <summary>Consul agent services; Vulcand hosts, backends, frontends, listeners; Kong services and routes (first pages).</summary>
-    public static IReadOnlyList<PlatformRequest> Lists(int kongPageSize = 1000)
-    {
-        if (kongPageSize < 1 || kongPageSize > 1000)
-        {
-            throw new ArgumentOutOfRangeException(nameof(kongPageSize), kongPageSize, "Kong pages hold 1 to 1000 items.");
-        }
-
-        var size = kongPageSize.ToString(CultureInfo.InvariantCulture);
-        return new[]
-        {
-            new PlatformRequest(PlatformTarget.Consul, "GET", ConsulAgentServices, null, "Consul agent services"),
-            new PlatformRequest(PlatformTarget.Vulcand, "GET", "/v2/hosts", null, "Vulcand hosts"),
-            new PlatformRequest(PlatformTarget.Vulcand, "GET", "/v2/backends", null, "Vulcand backends"),
-            new PlatformRequest(PlatformTarget.Vulcand, "GET", "/v2/frontends", null, "Vulcand frontends"),
-            new PlatformRequest(PlatformTarget.Vulcand, "GET", "/v2/listeners", null, "Vulcand listeners"),
-            new PlatformRequest(PlatformTarget.Kong, "GET", "/services?size=" + size, null, "Kong services"),
-            new PlatformRequest(PlatformTarget.Kong, "GET", "/routes?size=" + size, null, "Kong routes"),
-        };
-    }
-
-    public static PlatformRequest VulcandServers(string backendId) =>
-        new(PlatformTarget.Vulcand, "GET", "/v2/backends/" + PlatformPath.Segment(backendId) + "/servers", null, $"Vulcand servers of {backendId}");
-}
-
-/// <summary>Options of <see cref="PlatformStateReader.ReadAsync(PlatformReadOptions, IOperationReporter, CancellationToken)"/>.</summary>
-public sealed class PlatformReadOptions
-{
-    internal static readonly PlatformReadOptions Default = new();
-
-    /// <summary>Requests sent first in the first round (for example <c>GET /v2/apps?embed=apps.tasks</c>), answered through <see cref="OnFirstRoundResponse"/>.</summary>
-    public IReadOnlyList<PlatformRequest> FirstRoundRequests { get; init; } = Array.Empty<PlatformRequest>();
-
-    /// <summary>Called once per <see cref="FirstRoundRequests"/> response, in order, before the reader decides which servers to read.</summary>
-    public Action<PlatformResponse>? OnFirstRoundResponse { get; init; }
-
-    /// <summary>Backends whose servers are read in the first round already (a missing one reads as nothing, not as a problem).</summary>
-    public IReadOnlyCollection<string> PrefetchServersOf { get; init; } = Array.Empty<string>();
-
-    /// <summary>
-    /// Which of the other listed backends get their servers read (backend id, whether Consul or Kong marks a service of that
-    /// name as ShowcaseOps's). Null: all of them. Backends left out are listed in <see cref="PlatformState.UnreadServerLists"/>.
-    /// </summary>
-    public Func<string, bool, bool>? ReadServersOf { get; init; }
-}
-
 /// <summary>
 /// Reads Consul, Vulcand and Kong through a channel and builds a <see cref="PlatformState"/>. Rounds, each one batch
 /// (one SSM command on the SSM channel): the lists; then every backend's servers and the next Kong pages; then more

@@ -13,48 +13,6 @@ using ShowcaseOps.Core.Net;
 
 namespace ShowcaseOps.Core.Services;
 
-/// <summary>An instance to unregister: its service and id (address and port do not matter for removal).</summary>
-public sealed record InstanceKey(string Service, string InstanceId)
-{
-    public override string ToString() => Service + "/" + InstanceId;
-}
-
-/// <summary>What happened to one instance in a batch.</summary>
-public sealed class InstanceOutcome
-{
-    internal InstanceOutcome(string service, string instanceId, string? address, int? port)
-    {
-        Service = service;
-        InstanceId = instanceId;
-        Address = address;
-        Port = port;
-    }
-
-    public string Service { get; }
-
-    public string InstanceId { get; }
-
-    public string? Address { get; internal set; }
-
-    public int? Port { get; internal set; }
-
-    /// <summary>Registered in Consul after the command (as far as this command knows).</summary>
-    public bool InConsul { get; internal set; }
-
-    /// <summary>A server of the service's Vulcand backend after the command.</summary>
-    public bool InVulcand { get; internal set; }
-
-    /// <summary>Whether this command sent any write for the instance (false: it was already as wanted).</summary>
-    public bool Changed { get; internal set; }
-
-    /// <summary>The failure, when a read or a write for this instance failed (the others go on).</summary>
-    public ShowcaseException? Error { get; internal set; }
-
-    public bool Succeeded => Error is null;
-
-    public override string ToString() => $"{Service}/{InstanceId}";
-}
-
 /// <summary>
 /// Registers or unregisters many instances in two platform round trips, whatever their number: one read batch (Consul's
 /// agent services and the servers of each service's Vulcand backend), then one write batch holding only what differs.
