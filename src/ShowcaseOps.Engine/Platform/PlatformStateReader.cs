@@ -188,49 +188,47 @@ public sealed class PlatformStateReader
         var backends = backendList
             .Select(b => new VulcandBackendRecord(b.Id, b.Type, servers.Where(v => v.BackendId == b.Id).ToArray()))
             .ToArray();
-        var kongServices = kongServiceJson.Select(s => new KongServiceRecord(
-            Str(s, "id"), NullableStr(s, "name"), Str(s, "protocol"), Str(s, "host"), Int(s, "port") ?? 0, NullableStr(s, "path"), Strings(s["tags"]))).ToArray();
+        var kongServices = kongServiceJson.Select(ToKongService).ToArray();
         var serviceNamesById = kongServices.ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal);
-        var kongRoutes = kongRouteJson.Select(r =>
-        {
-            var serviceId = r["service"] is JObject reference ? NullableStr(reference, "id") : null;
-            return new KongRouteRecord(
-                Str(r, "id"), NullableStr(r, "name"), serviceId, serviceId is not null && serviceNamesById.TryGetValue(serviceId, out var n) ? n : null,
-                Strings(r["hosts"]), Strings(r["paths"]), r["preserve_host"]?.Type == JTokenType.Boolean && (bool)r["preserve_host"]!,
-                r["strip_path"]?.Type != JTokenType.Boolean || (bool)r["strip_path"]!, Strings(r["tags"]));
-        }).ToArray();
+        var kongRoutes = kongRouteJson.Select(r => ToKongRoute(r, serviceNamesById)).ToArray();
 
-        var states = new SortedDictionary<string, PlatformServiceState>(StringComparer.Ordinal);
-        PlatformServiceState Get(string name)
+        var index = new ServiceIndex();
+        AddConsul(index, consul);
+        AddVulcand(index, backends, frontends, listeners);
+        AddKong(index, kongServices, kongRoutes);
+        var states = index.States;
+        foreach (var state in states.Values)
         {
-            if (!states.TryGetValue(name, out var state))
-            {
-                state = new PlatformServiceState(name);
-                states.Add(name, state);
-            }
-
-            return state;
+            var hostName = state.Domain is null ? hosts.FirstOrDefault(h => h.StartsWith(state.Name + ".", StringComparison.Ordinal)) : state.Name + "." + state.Domain;
+            state.VulcandHost = hostName is not null && hosts.Contains(hostName) ? hostName : null;
+            state.Instances = index.Instances.Where(i => i.Service == state.Name).OrderBy(i => i.InstanceId, StringComparer.Ordinal).ToArray();
         }
 
-        var instances = new Dictionary<(string Service, string Instance), PlatformInstanceState>();
-        PlatformInstanceState GetInstance(string service, string id)
-        {
-            if (!instances.TryGetValue((service, id), out var instance))
-            {
-                instance = new PlatformInstanceState(service, id);
-                instances.Add((service, id), instance);
-            }
+        return new PlatformState(states.Values.ToArray(), consul, hosts, backends, frontends, listeners, kongServices, kongRoutes, problems);
+    }
 
-            return instance;
-        }
+    private static KongServiceRecord ToKongService(JObject s) =>
+        new(Str(s, "id"), NullableStr(s, "name"), Str(s, "protocol"), Str(s, "host"), Int(s, "port") ?? 0, NullableStr(s, "path"), Strings(s["tags"]));
 
+    private static KongRouteRecord ToKongRoute(JObject r, Dictionary<string, string?> serviceNamesById)
+    {
+        var serviceId = r["service"] is JObject reference ? NullableStr(reference, "id") : null;
+        return new KongRouteRecord(
+            Str(r, "id"), NullableStr(r, "name"), serviceId, serviceId is not null && serviceNamesById.TryGetValue(serviceId, out var n) ? n : null,
+            Strings(r["hosts"]), Strings(r["paths"]), r["preserve_host"]?.Type == JTokenType.Boolean && (bool)r["preserve_host"]!,
+            r["strip_path"]?.Type != JTokenType.Boolean || (bool)r["strip_path"]!, Strings(r["tags"]));
+    }
+
+    /// <summary>Consul entries: a service's own entry, or an instance's (marked, or named <c>&lt;service&gt;-&lt;id&gt;</c>).</summary>
+    private static void AddConsul(ServiceIndex index, List<ConsulServiceRecord> consul)
+    {
         foreach (var entry in consul)
         {
             var isInstance = entry.Role == PlatformOwnership.InstanceRole
                 || (entry.Role is null && entry.Id != entry.Name && entry.Id.StartsWith(entry.Name + "-", StringComparison.Ordinal));
             if (!isInstance)
             {
-                var state = Get(entry.Name);
+                var state = index.Get(entry.Name);
                 state.Consul = entry;
                 if (entry.Meta.TryGetValue(PlatformOwnership.DomainKey, out var domain))
                 {
@@ -241,21 +239,24 @@ public sealed class PlatformStateReader
                 continue;
             }
 
-            Get(entry.Name);
+            index.Get(entry.Name);
             var instanceId = entry.Meta.TryGetValue(PlatformOwnership.InstanceKey, out var given) ? given
                 : entry.Id.StartsWith(entry.Name + "-", StringComparison.Ordinal) ? entry.Id.Substring(entry.Name.Length + 1) : entry.Id;
-            var instance = GetInstance(entry.Name, instanceId);
+            var instance = index.GetInstance(entry.Name, instanceId);
             instance.Consul = entry;
             instance.Address = entry.Address;
             instance.Port = entry.Port;
         }
+    }
 
+    private static void AddVulcand(ServiceIndex index, VulcandBackendRecord[] backends, List<VulcandFrontendRecord> frontends, List<VulcandListenerRecord> listeners)
+    {
         foreach (var backend in backends)
         {
-            Get(backend.Id).VulcandBackend = backend;
+            index.Get(backend.Id).VulcandBackend = backend;
             foreach (var server in backend.Servers)
             {
-                var instance = GetInstance(backend.Id, server.Id);
+                var instance = index.GetInstance(backend.Id, server.Id);
                 instance.VulcandServer = server;
                 if (instance.Address is null && HttpUrl.TryParseHostPort(server.Url, out var host, out var port))
                 {
@@ -267,12 +268,12 @@ public sealed class PlatformStateReader
 
         foreach (var frontend in frontends)
         {
-            Get(frontend.Id).VulcandFrontend = frontend;
+            index.Get(frontend.Id).VulcandFrontend = frontend;
         }
 
         foreach (var listener in listeners)
         {
-            var state = Get(listener.Id);
+            var state = index.Get(listener.Id);
             state.VulcandListener = listener;
             var colon = listener.Address.LastIndexOf(':');
             if (colon >= 0 && int.TryParse(listener.Address.Substring(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
@@ -280,28 +281,54 @@ public sealed class PlatformStateReader
                 state.ServicePort = port;
             }
         }
+    }
 
+    private static void AddKong(ServiceIndex index, KongServiceRecord[] kongServices, KongRouteRecord[] kongRoutes)
+    {
         foreach (var service in kongServices.Where(s => s.Name is not null))
         {
-            Get(service.Name!).KongService = service;
+            index.Get(service.Name!).KongService = service;
         }
 
         foreach (var route in kongRoutes.Where(r => r.Name is not null))
         {
-            var state = Get(route.Name!);
+            var state = index.Get(route.Name!);
             state.KongRoute = route;
             var host = route.Hosts.FirstOrDefault(h => h.StartsWith(route.Name + ".", StringComparison.Ordinal));
             state.Domain ??= host?.Substring(route.Name!.Length + 1);
         }
+    }
 
-        foreach (var state in states.Values)
+    /// <summary>The service and instance states being built, by name (services sorted, as the state lists them).</summary>
+    private sealed class ServiceIndex
+    {
+        private readonly Dictionary<(string Service, string Instance), PlatformInstanceState> _instances = new();
+
+        public SortedDictionary<string, PlatformServiceState> States { get; } = new(StringComparer.Ordinal);
+
+        public IEnumerable<PlatformInstanceState> Instances => _instances.Values;
+
+        public PlatformServiceState Get(string name)
         {
-            var hostName = state.Domain is null ? hosts.FirstOrDefault(h => h.StartsWith(state.Name + ".", StringComparison.Ordinal)) : state.Name + "." + state.Domain;
-            state.VulcandHost = hostName is not null && hosts.Contains(hostName) ? hostName : null;
-            state.Instances = instances.Values.Where(i => i.Service == state.Name).OrderBy(i => i.InstanceId, StringComparer.Ordinal).ToArray();
+            if (!States.TryGetValue(name, out var state))
+            {
+                state = new PlatformServiceState(name);
+                States.Add(name, state);
+            }
+
+            return state;
         }
 
-        return new PlatformState(states.Values.ToArray(), consul, hosts, backends, frontends, listeners, kongServices, kongRoutes, problems);
+        public PlatformInstanceState GetInstance(string service, string id)
+        {
+            if (!_instances.TryGetValue((service, id), out var instance))
+            {
+                instance = new PlatformInstanceState(service, id);
+                _instances.Add((service, id), instance);
+            }
+
+            return instance;
+        }
     }
 
     /// <summary>Consul's <c>GET /v1/agent/services</c> map (id → service) as records.</summary>
