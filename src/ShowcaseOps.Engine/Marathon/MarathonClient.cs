@@ -11,6 +11,8 @@ using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Platform;
 using ShowcaseOps.Core.Bootstrap;
 using ShowcaseOps.Core.Marathon;
+using ShowcaseOps.Core.Text;
+using ShowcaseOps.Core.Platform.Wire;
 
 namespace ShowcaseOps.Core.Marathon;
 
@@ -133,7 +135,7 @@ public sealed class MarathonClient
             throw new ShowcaseException(ShowcaseErrors.MarathonAppInvalid, ShowcaseErrorCategory.InvalidArgument, id, $"Cannot scale '{id}' to {instances.ToString(CultureInfo.InvariantCulture)} instances: the count must be 0 or more.");
         }
 
-        var body = new JObject { ["instances"] = instances }.ToString(Formatting.None);
+        var body = PlatformJson.Serialize(new MarathonScaleBody(instances));
         var request = new PlatformRequest(PlatformTarget.Marathon, "PATCH", "/v2/apps" + EncodeId(id) + (force ? "?force=true" : string.Empty), body, $"Marathon scale {id} to {instances.ToString(CultureInfo.InvariantCulture)}");
         var response = await SendAsync(request, reporter, cancellationToken).ConfigureAwait(false);
         EnsureSuccess(response, id);
@@ -392,7 +394,7 @@ public sealed class MarathonClient
     }
 
     private static ShowcaseException Unexpected(string what, string body) =>
-        new(ShowcaseErrors.MarathonRequestFailed, what, $"Marathon answered something unexpected for {what}: {(body.Length > 200 ? body.Substring(0, 200) + "…" : body)}");
+        new(ShowcaseErrors.MarathonRequestFailed, what, $"Marathon answered something unexpected for {what}: {MessageText.Shorten(body, 200)}");
 
     private static string EncodeId(string normalizedId) =>
         string.Join("/", normalizedId.Split('/').Select(Uri.EscapeDataString));

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using ShowcaseOps.Core.Net;
 
 namespace ShowcaseOps.Core.Platform;
 
@@ -85,8 +86,7 @@ public sealed class PlatformEndpoints
 
     public override string ToString() => $"Consul {Consul}, Vulcand {Vulcand}, Kong {Kong}" + (Marathon is null ? string.Empty : $", Marathon {Marathon}");
 
-    private static Uri Url(string host, int port) =>
-        new(string.Format(CultureInfo.InvariantCulture, "http://{0}:{1}/", host.Contains(":") ? "[" + host + "]" : host, port));
+    private static Uri Url(string host, int port) => new(HttpUrl.Format(host, port) + "/");
 
     private static Uri Check(Uri uri, string name)
     {

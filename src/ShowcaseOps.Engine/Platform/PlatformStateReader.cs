@@ -7,59 +7,10 @@ using System.Threading.Tasks;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using ShowcaseOps.Core.Execution;
+using ShowcaseOps.Core.Text;
+using ShowcaseOps.Core.Net;
 
 namespace ShowcaseOps.Core.Platform;
-
-/// <summary>The GETs that read the platform: the lists of each target (the first round of <see cref="PlatformStateReader"/>).</summary>
-public static class PlatformReadPlan
-{
-    public const string ConsulAgentServices = "/v1/agent/services";
-
-    /// <summary>Consul agent services; Vulcand hosts, backends, frontends, listeners; Kong services and routes (first pages).</summary>
-    public static IReadOnlyList<PlatformRequest> Lists(int kongPageSize = 1000)
-    {
-        if (kongPageSize < 1 || kongPageSize > 1000)
-        {
-            throw new ArgumentOutOfRangeException(nameof(kongPageSize), kongPageSize, "Kong pages hold 1 to 1000 items.");
-        }
-
-        var size = kongPageSize.ToString(CultureInfo.InvariantCulture);
-        return new[]
-        {
-            new PlatformRequest(PlatformTarget.Consul, "GET", ConsulAgentServices, null, "Consul agent services"),
-            new PlatformRequest(PlatformTarget.Vulcand, "GET", "/v2/hosts", null, "Vulcand hosts"),
-            new PlatformRequest(PlatformTarget.Vulcand, "GET", "/v2/backends", null, "Vulcand backends"),
-            new PlatformRequest(PlatformTarget.Vulcand, "GET", "/v2/frontends", null, "Vulcand frontends"),
-            new PlatformRequest(PlatformTarget.Vulcand, "GET", "/v2/listeners", null, "Vulcand listeners"),
-            new PlatformRequest(PlatformTarget.Kong, "GET", "/services?size=" + size, null, "Kong services"),
-            new PlatformRequest(PlatformTarget.Kong, "GET", "/routes?size=" + size, null, "Kong routes"),
-        };
-    }
-
-    public static PlatformRequest VulcandServers(string backendId) =>
-        new(PlatformTarget.Vulcand, "GET", "/v2/backends/" + PlatformPath.Segment(backendId) + "/servers", null, $"Vulcand servers of {backendId}");
-}
-
-/// <summary>Options of <see cref="PlatformStateReader.ReadAsync(PlatformReadOptions, IOperationReporter, CancellationToken)"/>.</summary>
-public sealed class PlatformReadOptions
-{
-    internal static readonly PlatformReadOptions Default = new();
-
-    /// <summary>Requests sent first in the first round (for example <c>GET /v2/apps?embed=apps.tasks</c>), answered through <see cref="OnFirstRoundResponse"/>.</summary>
-    public IReadOnlyList<PlatformRequest> FirstRoundRequests { get; init; } = Array.Empty<PlatformRequest>();
-
-    /// <summary>Called once per <see cref="FirstRoundRequests"/> response, in order, before the reader decides which servers to read.</summary>
-    public Action<PlatformResponse>? OnFirstRoundResponse { get; init; }
-
-    /// <summary>Backends whose servers are read in the first round already (a missing one reads as nothing, not as a problem).</summary>
-    public IReadOnlyCollection<string> PrefetchServersOf { get; init; } = Array.Empty<string>();
-
-    /// <summary>
-    /// Which of the other listed backends get their servers read (backend id, whether Consul or Kong marks a service of that
-    /// name as ShowcaseOps's). Null: all of them. Backends left out are listed in <see cref="PlatformState.UnreadServerLists"/>.
-    /// </summary>
-    public Func<string, bool, bool>? ReadServersOf { get; init; }
-}
 
 /// <summary>
 /// Reads Consul, Vulcand and Kong through a channel and builds a <see cref="PlatformState"/>. Rounds, each one batch
@@ -136,7 +87,7 @@ public sealed class PlatformStateReader
 
                 if (!response.Succeeded)
                 {
-                    problems.Add(new PlatformReadProblem(request.Target, request.Description, response.Status, Shorten(response.Body)));
+                    problems.Add(new PlatformReadProblem(request.Target, request.Description, response.Status, MessageText.ShortenBody(response.Body)));
                     continue;
                 }
 
@@ -237,49 +188,47 @@ public sealed class PlatformStateReader
         var backends = backendList
             .Select(b => new VulcandBackendRecord(b.Id, b.Type, servers.Where(v => v.BackendId == b.Id).ToArray()))
             .ToArray();
-        var kongServices = kongServiceJson.Select(s => new KongServiceRecord(
-            Str(s, "id"), NullableStr(s, "name"), Str(s, "protocol"), Str(s, "host"), Int(s, "port") ?? 0, NullableStr(s, "path"), Strings(s["tags"]))).ToArray();
+        var kongServices = kongServiceJson.Select(ToKongService).ToArray();
         var serviceNamesById = kongServices.ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal);
-        var kongRoutes = kongRouteJson.Select(r =>
-        {
-            var serviceId = r["service"] is JObject reference ? NullableStr(reference, "id") : null;
-            return new KongRouteRecord(
-                Str(r, "id"), NullableStr(r, "name"), serviceId, serviceId is not null && serviceNamesById.TryGetValue(serviceId, out var n) ? n : null,
-                Strings(r["hosts"]), Strings(r["paths"]), r["preserve_host"]?.Type == JTokenType.Boolean && (bool)r["preserve_host"]!,
-                r["strip_path"]?.Type != JTokenType.Boolean || (bool)r["strip_path"]!, Strings(r["tags"]));
-        }).ToArray();
+        var kongRoutes = kongRouteJson.Select(r => ToKongRoute(r, serviceNamesById)).ToArray();
 
-        var states = new SortedDictionary<string, PlatformServiceState>(StringComparer.Ordinal);
-        PlatformServiceState Get(string name)
+        var index = new ServiceIndex();
+        AddConsul(index, consul);
+        AddVulcand(index, backends, frontends, listeners);
+        AddKong(index, kongServices, kongRoutes);
+        var states = index.States;
+        foreach (var state in states.Values)
         {
-            if (!states.TryGetValue(name, out var state))
-            {
-                state = new PlatformServiceState(name);
-                states.Add(name, state);
-            }
-
-            return state;
+            var hostName = state.Domain is null ? hosts.FirstOrDefault(h => h.StartsWith(state.Name + ".", StringComparison.Ordinal)) : state.Name + "." + state.Domain;
+            state.VulcandHost = hostName is not null && hosts.Contains(hostName) ? hostName : null;
+            state.Instances = index.Instances.Where(i => i.Service == state.Name).OrderBy(i => i.InstanceId, StringComparer.Ordinal).ToArray();
         }
 
-        var instances = new Dictionary<(string Service, string Instance), PlatformInstanceState>();
-        PlatformInstanceState GetInstance(string service, string id)
-        {
-            if (!instances.TryGetValue((service, id), out var instance))
-            {
-                instance = new PlatformInstanceState(service, id);
-                instances.Add((service, id), instance);
-            }
+        return new PlatformState(states.Values.ToArray(), consul, hosts, backends, frontends, listeners, kongServices, kongRoutes, problems);
+    }
 
-            return instance;
-        }
+    private static KongServiceRecord ToKongService(JObject s) =>
+        new(Str(s, "id"), NullableStr(s, "name"), Str(s, "protocol"), Str(s, "host"), Int(s, "port") ?? 0, NullableStr(s, "path"), Strings(s["tags"]));
 
+    private static KongRouteRecord ToKongRoute(JObject r, Dictionary<string, string?> serviceNamesById)
+    {
+        var serviceId = r["service"] is JObject reference ? NullableStr(reference, "id") : null;
+        return new KongRouteRecord(
+            Str(r, "id"), NullableStr(r, "name"), serviceId, serviceId is not null && serviceNamesById.TryGetValue(serviceId, out var n) ? n : null,
+            Strings(r["hosts"]), Strings(r["paths"]), r["preserve_host"]?.Type == JTokenType.Boolean && (bool)r["preserve_host"]!,
+            r["strip_path"]?.Type != JTokenType.Boolean || (bool)r["strip_path"]!, Strings(r["tags"]));
+    }
+
+    /// <summary>Consul entries: a service's own entry, or an instance's (marked, or named <c>&lt;service&gt;-&lt;id&gt;</c>).</summary>
+    private static void AddConsul(ServiceIndex index, List<ConsulServiceRecord> consul)
+    {
         foreach (var entry in consul)
         {
             var isInstance = entry.Role == PlatformOwnership.InstanceRole
                 || (entry.Role is null && entry.Id != entry.Name && entry.Id.StartsWith(entry.Name + "-", StringComparison.Ordinal));
             if (!isInstance)
             {
-                var state = Get(entry.Name);
+                var state = index.Get(entry.Name);
                 state.Consul = entry;
                 if (entry.Meta.TryGetValue(PlatformOwnership.DomainKey, out var domain))
                 {
@@ -290,38 +239,41 @@ public sealed class PlatformStateReader
                 continue;
             }
 
-            Get(entry.Name);
+            index.Get(entry.Name);
             var instanceId = entry.Meta.TryGetValue(PlatformOwnership.InstanceKey, out var given) ? given
                 : entry.Id.StartsWith(entry.Name + "-", StringComparison.Ordinal) ? entry.Id.Substring(entry.Name.Length + 1) : entry.Id;
-            var instance = GetInstance(entry.Name, instanceId);
+            var instance = index.GetInstance(entry.Name, instanceId);
             instance.Consul = entry;
             instance.Address = entry.Address;
             instance.Port = entry.Port;
         }
+    }
 
+    private static void AddVulcand(ServiceIndex index, VulcandBackendRecord[] backends, List<VulcandFrontendRecord> frontends, List<VulcandListenerRecord> listeners)
+    {
         foreach (var backend in backends)
         {
-            Get(backend.Id).VulcandBackend = backend;
+            index.Get(backend.Id).VulcandBackend = backend;
             foreach (var server in backend.Servers)
             {
-                var instance = GetInstance(backend.Id, server.Id);
+                var instance = index.GetInstance(backend.Id, server.Id);
                 instance.VulcandServer = server;
-                if (instance.Address is null && Uri.TryCreate(server.Url, UriKind.Absolute, out var url))
+                if (instance.Address is null && HttpUrl.TryParseHostPort(server.Url, out var host, out var port))
                 {
-                    instance.Address = url.Host.Trim('[', ']');
-                    instance.Port = url.Port;
+                    instance.Address = host;
+                    instance.Port = port;
                 }
             }
         }
 
         foreach (var frontend in frontends)
         {
-            Get(frontend.Id).VulcandFrontend = frontend;
+            index.Get(frontend.Id).VulcandFrontend = frontend;
         }
 
         foreach (var listener in listeners)
         {
-            var state = Get(listener.Id);
+            var state = index.Get(listener.Id);
             state.VulcandListener = listener;
             var colon = listener.Address.LastIndexOf(':');
             if (colon >= 0 && int.TryParse(listener.Address.Substring(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
@@ -329,28 +281,54 @@ public sealed class PlatformStateReader
                 state.ServicePort = port;
             }
         }
+    }
 
+    private static void AddKong(ServiceIndex index, KongServiceRecord[] kongServices, KongRouteRecord[] kongRoutes)
+    {
         foreach (var service in kongServices.Where(s => s.Name is not null))
         {
-            Get(service.Name!).KongService = service;
+            index.Get(service.Name!).KongService = service;
         }
 
         foreach (var route in kongRoutes.Where(r => r.Name is not null))
         {
-            var state = Get(route.Name!);
+            var state = index.Get(route.Name!);
             state.KongRoute = route;
             var host = route.Hosts.FirstOrDefault(h => h.StartsWith(route.Name + ".", StringComparison.Ordinal));
             state.Domain ??= host?.Substring(route.Name!.Length + 1);
         }
+    }
 
-        foreach (var state in states.Values)
+    /// <summary>The service and instance states being built, by name (services sorted, as the state lists them).</summary>
+    private sealed class ServiceIndex
+    {
+        private readonly Dictionary<(string Service, string Instance), PlatformInstanceState> _instances = new();
+
+        public SortedDictionary<string, PlatformServiceState> States { get; } = new(StringComparer.Ordinal);
+
+        public IEnumerable<PlatformInstanceState> Instances => _instances.Values;
+
+        public PlatformServiceState Get(string name)
         {
-            var hostName = state.Domain is null ? hosts.FirstOrDefault(h => h.StartsWith(state.Name + ".", StringComparison.Ordinal)) : state.Name + "." + state.Domain;
-            state.VulcandHost = hostName is not null && hosts.Contains(hostName) ? hostName : null;
-            state.Instances = instances.Values.Where(i => i.Service == state.Name).OrderBy(i => i.InstanceId, StringComparer.Ordinal).ToArray();
+            if (!States.TryGetValue(name, out var state))
+            {
+                state = new PlatformServiceState(name);
+                States.Add(name, state);
+            }
+
+            return state;
         }
 
-        return new PlatformState(states.Values.ToArray(), consul, hosts, backends, frontends, listeners, kongServices, kongRoutes, problems);
+        public PlatformInstanceState GetInstance(string service, string id)
+        {
+            if (!_instances.TryGetValue((service, id), out var instance))
+            {
+                instance = new PlatformInstanceState(service, id);
+                _instances.Add((service, id), instance);
+            }
+
+            return instance;
+        }
     }
 
     /// <summary>Consul's <c>GET /v1/agent/services</c> map (id → service) as records.</summary>
@@ -393,10 +371,4 @@ public sealed class PlatformStateReader
 
     private static string[] Strings(JToken? token) =>
         token is JArray array ? array.Where(t => t.Type == JTokenType.String).Select(t => (string)t!).ToArray() : Array.Empty<string>();
-
-    private static string Shorten(string body)
-    {
-        var text = (body ?? string.Empty).Trim();
-        return text.Length > 300 ? text.Substring(0, 300) + "…" : text;
-    }
 }

@@ -2,89 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
+using ShowcaseOps.Core.Platform.Wire;
+using ShowcaseOps.Core.Net;
 
 namespace ShowcaseOps.Core.Platform;
-
-/// <summary>A service as the platform exposes it: <c>&lt;Name&gt;.&lt;Domain&gt;</c> through Kong, Vulcand listening on <see cref="ServicePort"/>.</summary>
-public sealed class PlatformServiceSpec
-{
-    public PlatformServiceSpec(string name, string domain, int servicePort)
-    {
-        Name = PlatformNames.Require(name, nameof(name));
-        Domain = PlatformNames.RequireDomain(domain, nameof(domain));
-        if (servicePort < 1 || servicePort > 65535)
-        {
-            throw new ArgumentOutOfRangeException(nameof(servicePort), servicePort, "A port is between 1 and 65535.");
-        }
-
-        ServicePort = servicePort;
-    }
-
-    public string Name { get; }
-
-    public string Domain { get; }
-
-    public int ServicePort { get; }
-
-    /// <summary><c>&lt;Name&gt;.&lt;Domain&gt;</c>: the Vulcand host and the Kong route host.</summary>
-    public string HostName => Name + "." + Domain;
-
-    public override string ToString() => $"{HostName}:{ServicePort}";
-}
-
-/// <summary>One running instance of a service (for example a Marathon task): where it listens.</summary>
-public sealed class PlatformInstanceSpec
-{
-    public PlatformInstanceSpec(string service, string instanceId, string address, int port)
-    {
-        Service = PlatformNames.Require(service, nameof(service));
-        InstanceId = PlatformNames.Require(instanceId, nameof(instanceId));
-        if (string.IsNullOrWhiteSpace(address) || address.Any(c => char.IsWhiteSpace(c) || c is '/' or '@' or '?' or '#'))
-        {
-            throw new ArgumentException($"'{address}' is not a host name or IP address.", nameof(address));
-        }
-
-        if (port < 1 || port > 65535)
-        {
-            throw new ArgumentOutOfRangeException(nameof(port), port, "A port is between 1 and 65535.");
-        }
-
-        Address = address;
-        Port = port;
-    }
-
-    public string Service { get; }
-
-    public string InstanceId { get; }
-
-    public string Address { get; }
-
-    public int Port { get; }
-
-    /// <summary>The Vulcand server URL, <c>http://address:port</c>.</summary>
-    public string Url => string.Format(CultureInfo.InvariantCulture, "http://{0}:{1}", Address.Contains(":") ? "[" + Address + "]" : Address, Port);
-
-    public override string ToString() => $"{Service}/{InstanceId} {Address}:{Port}";
-}
-
-/// <summary>Name rules shared by the plans (names become Vulcand ids, Kong names and Consul ids).</summary>
-public static class PlatformNames
-{
-    /// <summary>True for names Kong, Vulcand and Consul all accept: letters, digits, <c>-</c>, <c>_</c>, <c>.</c>, <c>~</c>, not only dots.</summary>
-    public static bool IsValid(string? name) =>
-        !string.IsNullOrEmpty(name) && name!.Length <= 128 && name.Trim('.').Length > 0
-        && name.All(c => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c is '-' or '_' or '.' or '~');
-
-    internal static string Require(string name, string parameter) =>
-        IsValid(name) ? name : throw new ArgumentException($"'{name}' is not a valid name: use letters, digits, '-', '_', '.' or '~' (at most 128).", parameter);
-
-    internal static string RequireDomain(string domain, string parameter) =>
-        !string.IsNullOrEmpty(domain) && domain.Split('.').All(label => label.Length > 0 && label.All(c => char.IsLetterOrDigit(c) || c == '-'))
-            ? domain
-            : throw new ArgumentException($"'{domain}' is not a DNS domain.", parameter);
-}
 
 /// <summary>
 /// Turns "register this service / instance" into the idempotent admin API calls that do it: Consul re-register by id,
@@ -115,43 +36,22 @@ public static class ServiceRegistrationPlan
 
         var name = service.Name;
         var segment = PlatformPath.Segment(name);
-        var tags = new JArray(PlatformOwnership.Tag);
+        var tags = new[] { PlatformOwnership.Tag };
         return new[]
         {
-            new PlatformRequest(PlatformTarget.Vulcand, "POST", "/v2/backends", Json(new JObject
-            {
-                ["Backend"] = new JObject { ["Id"] = name, ["Type"] = "http" },
-            }), $"Vulcand backend {name}"),
-            new PlatformRequest(PlatformTarget.Vulcand, "POST", "/v2/hosts", Json(new JObject
-            {
-                ["Host"] = new JObject { ["Name"] = service.HostName },
-            }), $"Vulcand host {service.HostName}"),
-            new PlatformRequest(PlatformTarget.Vulcand, "POST", "/v2/frontends", Json(new JObject
-            {
-                ["Frontend"] = new JObject { ["Id"] = name, ["Route"] = VulcandRoute(service.HostName), ["Type"] = "http", ["BackendId"] = name },
-            }), $"Vulcand frontend {name}"),
-            new PlatformRequest(PlatformTarget.Vulcand, "POST", "/v2/listeners", Json(new JObject
-            {
-                ["Listener"] = new JObject
-                {
-                    ["Id"] = name, ["Protocol"] = "http",
-                    ["Address"] = new JObject { ["Network"] = "tcp", ["Address"] = "0.0.0.0:" + service.ServicePort.ToString(CultureInfo.InvariantCulture) },
-                },
-            }), $"Vulcand listener {name} on port {service.ServicePort}"),
-            new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + segment, Json(new JObject
-            {
-                ["name"] = name, ["url"] = KongUpstream(service), ["tags"] = tags,
-            }), $"Kong service {name}"),
-            new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + segment + "/routes/" + segment, Json(new JObject
-            {
-                ["name"] = name, ["hosts"] = new JArray(service.HostName), ["protocols"] = new JArray("http", "https"),
-                ["preserve_host"] = true, ["strip_path"] = false, ["tags"] = tags.DeepClone(),
-            }), $"Kong route {name}"),
-            new PlatformRequest(PlatformTarget.Consul, "PUT", "/v1/agent/service/register", Json(new JObject
-            {
-                ["ID"] = name, ["Name"] = name, ["Tags"] = tags.DeepClone(), ["Address"] = "vulcand." + service.Domain, ["Port"] = service.ServicePort,
-                ["Meta"] = Meta(PlatformOwnership.ServiceRole, (PlatformOwnership.DomainKey, service.Domain)),
-            }), $"Consul service {name}"),
+            new PlatformRequest(PlatformTarget.Vulcand, "POST", "/v2/backends", Json(new VulcandBackendBody(new VulcandBackend(name, "http"))), $"Vulcand backend {name}"),
+            new PlatformRequest(PlatformTarget.Vulcand, "POST", "/v2/hosts", Json(new VulcandHostBody(new VulcandHost(service.HostName))), $"Vulcand host {service.HostName}"),
+            new PlatformRequest(PlatformTarget.Vulcand, "POST", "/v2/frontends", Json(new VulcandFrontendBody(new VulcandFrontend(name, VulcandRoute(service.HostName), "http", name))),
+                $"Vulcand frontend {name}"),
+            new PlatformRequest(PlatformTarget.Vulcand, "POST", "/v2/listeners", Json(new VulcandListenerBody(new VulcandListener(
+                name, "http", new VulcandAddress("tcp", "0.0.0.0:" + service.ServicePort.ToString(CultureInfo.InvariantCulture))))),
+                $"Vulcand listener {name} on port {service.ServicePort}"),
+            new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + segment, Json(new KongServiceBody(name, KongUpstream(service), tags)), $"Kong service {name}"),
+            new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + segment + "/routes/" + segment, Json(new KongRouteBody(
+                name, new[] { service.HostName }, KongProtocols.HttpAndHttps, PreserveHost: true, StripPath: false, tags)), $"Kong route {name}"),
+            new PlatformRequest(PlatformTarget.Consul, "PUT", "/v1/agent/service/register", Json(new ConsulServiceRegistration(
+                name, name, tags, "vulcand." + service.Domain, service.ServicePort, Meta(PlatformOwnership.ServiceRole, (PlatformOwnership.DomainKey, service.Domain)))),
+                $"Consul service {name}"),
         };
     }
 
@@ -191,16 +91,11 @@ public static class ServiceRegistrationPlan
         var consulId = ConsulInstanceId(instance.Service, instance.InstanceId);
         return new[]
         {
-            new PlatformRequest(PlatformTarget.Vulcand, "POST", "/v2/backends/" + PlatformPath.Segment(instance.Service) + "/servers", Json(new JObject
-            {
-                ["Server"] = new JObject { ["Id"] = instance.InstanceId, ["URL"] = instance.Url },
-            }), $"Vulcand server {instance.InstanceId} of {instance.Service}"),
-            new PlatformRequest(PlatformTarget.Consul, "PUT", "/v1/agent/service/register", Json(new JObject
-            {
-                ["ID"] = consulId, ["Name"] = instance.Service, ["Tags"] = new JArray(PlatformOwnership.Tag),
-                ["Address"] = instance.Address, ["Port"] = instance.Port,
-                ["Meta"] = Meta(PlatformOwnership.InstanceRole, (PlatformOwnership.InstanceKey, instance.InstanceId)),
-            }), $"Consul instance {consulId}"),
+            new PlatformRequest(PlatformTarget.Vulcand, "POST", "/v2/backends/" + PlatformPath.Segment(instance.Service) + "/servers",
+                Json(new VulcandServerBody(new VulcandServer(instance.InstanceId, instance.Url))), $"Vulcand server {instance.InstanceId} of {instance.Service}"),
+            new PlatformRequest(PlatformTarget.Consul, "PUT", "/v1/agent/service/register", Json(new ConsulServiceRegistration(
+                consulId, instance.Service, new[] { PlatformOwnership.Tag }, instance.Address, instance.Port,
+                Meta(PlatformOwnership.InstanceRole, (PlatformOwnership.InstanceKey, instance.InstanceId)))), $"Consul instance {consulId}"),
         };
     }
 
@@ -219,12 +114,13 @@ public static class ServiceRegistrationPlan
     private static PlatformRequest Gone(PlatformTarget target, string method, string path, string description) =>
         new(target, method, path, null, description) { AlsoSuccessful = NotFound };
 
-    private static JObject Meta(string role, (string Key, string Value) extra) => new()
+    // Insertion order is the wire order (a Dictionary that is only added to enumerates in insertion order).
+    private static Dictionary<string, string> Meta(string role, (string Key, string Value) extra) => new(StringComparer.Ordinal)
     {
         [PlatformOwnership.MetaKey] = PlatformOwnership.MetaValue,
         [PlatformOwnership.RoleKey] = role,
         [extra.Key] = extra.Value,
     };
 
-    private static string Json(JObject body) => body.ToString(Formatting.None);
+    private static string Json(object body) => PlatformJson.Serialize(body);
 }

@@ -9,6 +9,7 @@ using ShowcaseOps.Core.Aws;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Platform;
 using ShowcaseOps.Core.Ssm;
+using ShowcaseOps.Core.Text;
 
 namespace ShowcaseOps.Core.Services;
 
@@ -62,7 +63,7 @@ internal static class GatewayInstaller
                 ShowcaseErrors.ShowcaseGatewayRegistrationFailed,
                 failed.Status == 0 ? ShowcaseErrorCategory.ConnectionError : ShowcaseErrorCategory.InvalidResult,
                 spec.Cluster,
-                $"{failed.Request.Description}: {(failed.Status == 0 ? "no response" : failed.Status.ToString(CultureInfo.InvariantCulture))} {Shorten(failed.Body)}")
+                $"{failed.Request.Description}: {(failed.Status == 0 ? "no response" : failed.Status.ToString(CultureInfo.InvariantCulture))} {MessageText.ShortenBody(failed.Body)}")
             {
                 RecommendedAction = "Check that Kong runs with its database on the gateway (Get-ShowcaseService shows whether Kong answers), then run the command again.",
             };
@@ -109,7 +110,7 @@ internal static class GatewayInstaller
         if (outcome is null || !outcome.StartsWith("ok", StringComparison.Ordinal))
         {
             var detail = (result.StandardError ?? string.Empty).Trim();
-            throw KeyFailed(spec.Cluster, $"The gateway could not install the key ({outcome ?? "no outcome, exit code " + result.ExitCode.ToString(CultureInfo.InvariantCulture)}): {Shorten(detail)}");
+            throw KeyFailed(spec.Cluster, $"The gateway could not install the key ({outcome ?? "no outcome, exit code " + result.ExitCode.ToString(CultureInfo.InvariantCulture)}): {MessageText.ShortenBody(detail)}");
         }
 
         return (created, parameter);
@@ -120,10 +121,4 @@ internal static class GatewayInstaller
         RecommendedAction = "Over SSM the gateway reads the key with its instance role (IMDSv2, ssm:GetParameter with decryption, curl 7.75+ for SigV4): "
             + "check the role allows it, or install the key through a tunnel with -Channel Http -PlatformEndpoint @{ Kong = 'http://localhost:8001' }. See docs/gateway.md.",
     };
-
-    private static string Shorten(string? body)
-    {
-        var text = (body ?? string.Empty).Trim();
-        return text.Length > 300 ? text.Substring(0, 300) + "…" : text;
-    }
 }

@@ -4,61 +4,11 @@ using System.Globalization;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
+using ShowcaseOps.Core.Net;
 using ShowcaseOps.Core.Platform;
+using ShowcaseOps.Core.Platform.Wire;
 
 namespace ShowcaseOps.Core.Services;
-
-/// <summary>One UI the gateway exposes: its name (<c>mesos</c>), the host it is reached by and its upstream.</summary>
-public sealed record GatewayUi(string Name, int MasterPort)
-{
-    /// <summary>The Kong service and route name: <c>gateway-&lt;name&gt;</c> (never a service name a user registers by mistake).</summary>
-    public string KongName => "gateway-" + Name;
-}
-
-/// <summary>How the gateway UIs are protected. At least one of <see cref="AllowCidrs"/>, <see cref="KeyAuth"/>, <see cref="Anonymous"/>.</summary>
-public sealed class GatewaySpec
-{
-    public GatewaySpec(string cluster, string domain, string masterAddress, IReadOnlyList<string> allowCidrs, bool keyAuth, bool anonymous)
-    {
-        Cluster = cluster ?? throw new ArgumentNullException(nameof(cluster));
-        Domain = domain ?? throw new ArgumentNullException(nameof(domain));
-        if (!RegistrationInput.IsHostAddress(masterAddress))
-        {
-            throw new ArgumentException($"'{masterAddress}' is not an address.", nameof(masterAddress));
-        }
-
-        MasterAddress = masterAddress;
-        AllowCidrs = (allowCidrs ?? Array.Empty<string>()).ToArray();
-        foreach (var cidr in AllowCidrs.Where(c => !RegistrationInput.IsCidr(c)))
-        {
-            throw new ArgumentException($"'{cidr}' is not an IPv4 CIDR block or address.", nameof(allowCidrs));
-        }
-
-        if (AllowCidrs.Count == 0 && !keyAuth && !anonymous)
-        {
-            throw new ArgumentException("The gateway needs a protection (allowed CIDRs or key-auth), or an explicit choice to open it to everyone.", nameof(anonymous));
-        }
-
-        KeyAuth = keyAuth;
-        Anonymous = anonymous;
-    }
-
-    public string Cluster { get; }
-
-    public string Domain { get; }
-
-    public string MasterAddress { get; }
-
-    public IReadOnlyList<string> AllowCidrs { get; }
-
-    public bool KeyAuth { get; }
-
-    public bool Anonymous { get; }
-
-    public bool Protected => AllowCidrs.Count > 0 || KeyAuth;
-}
 
 /// <summary>
 /// The Kong entities that expose the Mesos (5050) and Marathon (8080) UIs of the master through the gateway, as
@@ -133,39 +83,26 @@ public static class GatewayPlan
         foreach (var ui in Uis)
         {
             var name = ui.KongName;
-            requests.Add(new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + name, Json(new JObject
-            {
-                ["name"] = name,
-                ["url"] = string.Format(CultureInfo.InvariantCulture, "http://{0}:{1}", spec.MasterAddress, ui.MasterPort),
-                ["tags"] = Tags(),
-            }), $"Kong service {name}"));
-            requests.Add(new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + name + "/routes/" + name, Json(new JObject
-            {
-                ["name"] = name, ["hosts"] = new JArray(HostName(ui, spec.Domain)), ["protocols"] = new JArray("http", "https"),
-                ["preserve_host"] = false, ["strip_path"] = false, ["tags"] = Tags(),
-            }), $"Kong route {name}"));
+            requests.Add(new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + name,
+                Json(new KongServiceBody(name, HttpUrl.Format(spec.MasterAddress, ui.MasterPort), Tags())), $"Kong service {name}"));
+            requests.Add(new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + name + "/routes/" + name, Json(new KongRouteBody(
+                name, new[] { HostName(ui, spec.Domain) }, KongProtocols.HttpAndHttps, PreserveHost: false, StripPath: false, Tags())), $"Kong route {name}"));
 
             var ipName = name + "-ip-restriction";
             requests.Add(spec.AllowCidrs.Count > 0
-                ? new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + name + "/plugins/" + ipName, Json(new JObject
-                {
-                    ["name"] = "ip-restriction", ["instance_name"] = ipName, ["tags"] = Tags(),
-                    ["config"] = new JObject { ["allow"] = new JArray(spec.AllowCidrs.ToArray()) },
-                }), $"Kong ip-restriction on {name}")
+                ? new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + name + "/plugins/" + ipName,
+                    Json(new KongPluginBody("ip-restriction", ipName, Tags(), new KongIpRestrictionConfig(spec.AllowCidrs.ToArray()))), $"Kong ip-restriction on {name}")
                 : new PlatformRequest(PlatformTarget.Kong, "DELETE", "/plugins/" + ipName, null, $"Kong ip-restriction on {name} (not wanted)"));
 
             var keyName = name + "-key-auth";
             requests.Add(spec.KeyAuth
-                ? new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + name + "/plugins/" + keyName, Json(new JObject
-                {
-                    ["name"] = "key-auth", ["instance_name"] = keyName, ["tags"] = Tags(),
-                    ["config"] = new JObject { ["key_names"] = new JArray(KeyName), ["hide_credentials"] = true },
-                }), $"Kong key-auth on {name}")
+                ? new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + name + "/plugins/" + keyName,
+                    Json(new KongPluginBody("key-auth", keyName, Tags(), new KongKeyAuthConfig(new[] { KeyName }, HideCredentials: true))), $"Kong key-auth on {name}")
                 : new PlatformRequest(PlatformTarget.Kong, "DELETE", "/plugins/" + keyName, null, $"Kong key-auth on {name} (not wanted)"));
         }
 
         requests.Add(spec.KeyAuth
-            ? new PlatformRequest(PlatformTarget.Kong, "PUT", "/consumers/" + Consumer, Json(new JObject { ["username"] = Consumer, ["tags"] = Tags() }), $"Kong consumer {Consumer}")
+            ? new PlatformRequest(PlatformTarget.Kong, "PUT", "/consumers/" + Consumer, Json(new KongConsumerBody(Consumer, Tags())), $"Kong consumer {Consumer}")
             : new PlatformRequest(PlatformTarget.Kong, "DELETE", "/consumers/" + Consumer, null, $"Kong consumer {Consumer} (not wanted)"));
         return requests;
     }
@@ -182,10 +119,10 @@ public static class GatewayPlan
         }
 
         return new PlatformRequest(PlatformTarget.Kong, "PUT", "/consumers/" + Consumer + "/key-auth/" + CredentialId(cluster),
-            Json(new JObject { ["key"] = key, ["tags"] = Tags() }), $"Kong key-auth credential of {Consumer}");
+            Json(new KongKeyAuthCredentialBody(key, Tags())), $"Kong key-auth credential of {Consumer}");
     }
 
-    private static JArray Tags() => new(PlatformOwnership.Tag, GatewayTag);
+    private static string[] Tags() => new[] { PlatformOwnership.Tag, GatewayTag };
 
-    private static string Json(JObject body) => body.ToString(Formatting.None);
+    private static string Json(object body) => PlatformJson.Serialize(body);
 }

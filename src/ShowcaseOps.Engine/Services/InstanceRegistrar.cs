@@ -8,50 +8,10 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Platform;
+using ShowcaseOps.Core.Text;
+using ShowcaseOps.Core.Net;
 
 namespace ShowcaseOps.Core.Services;
-
-/// <summary>An instance to unregister: its service and id (address and port do not matter for removal).</summary>
-public sealed record InstanceKey(string Service, string InstanceId)
-{
-    public override string ToString() => Service + "/" + InstanceId;
-}
-
-/// <summary>What happened to one instance in a batch.</summary>
-public sealed class InstanceOutcome
-{
-    internal InstanceOutcome(string service, string instanceId, string? address, int? port)
-    {
-        Service = service;
-        InstanceId = instanceId;
-        Address = address;
-        Port = port;
-    }
-
-    public string Service { get; }
-
-    public string InstanceId { get; }
-
-    public string? Address { get; internal set; }
-
-    public int? Port { get; internal set; }
-
-    /// <summary>Registered in Consul after the command (as far as this command knows).</summary>
-    public bool InConsul { get; internal set; }
-
-    /// <summary>A server of the service's Vulcand backend after the command.</summary>
-    public bool InVulcand { get; internal set; }
-
-    /// <summary>Whether this command sent any write for the instance (false: it was already as wanted).</summary>
-    public bool Changed { get; internal set; }
-
-    /// <summary>The failure, when a read or a write for this instance failed (the others go on).</summary>
-    public ShowcaseException? Error { get; internal set; }
-
-    public bool Succeeded => Error is null;
-
-    public override string ToString() => $"{Service}/{InstanceId}";
-}
 
 /// <summary>
 /// Registers or unregisters many instances in two platform round trips, whatever their number: one read batch (Consul's
@@ -141,10 +101,10 @@ public static class InstanceRegistrar
             {
                 writes.Add((plan[0], n, PlatformTarget.Vulcand));
                 outcome.InVulcand = true;
-                if (Uri.TryCreate(server.Url, UriKind.Absolute, out var url))
+                if (HttpUrl.TryParseHostPort(server.Url, out var host, out var port))
                 {
-                    outcome.Address = url.Host.Trim('[', ']');
-                    outcome.Port = url.Port;
+                    outcome.Address = host;
+                    outcome.Port = port;
                 }
             }
 
@@ -205,7 +165,7 @@ public static class InstanceRegistrar
             }
 
             var status = response?.Status ?? 0;
-            var message = response is null ? "no response" : (status == 0 ? "no response: " : status.ToString(CultureInfo.InvariantCulture) + " ") + Shorten(response.Body);
+            var message = response is null ? "no response" : (status == 0 ? "no response: " : status.ToString(CultureInfo.InvariantCulture) + " ") + MessageText.ShortenBody(response.Body);
             var error = new ShowcaseException(
                 registering ? ShowcaseErrors.ShowcaseInstanceRegistrationFailed : ShowcaseErrors.ShowcaseInstanceUnregistrationFailed,
                 status == 0 ? ShowcaseErrorCategory.ConnectionError : ShowcaseErrorCategory.InvalidResult,
@@ -280,16 +240,10 @@ public static class InstanceRegistrar
         ShowcaseErrors.PlatformReadFailed,
         response.Status == 0 ? ShowcaseErrorCategory.ConnectionError : ShowcaseErrorCategory.InvalidResult,
         response.Request.Target,
-        $"Could not read {response.Request.Description} ({(response.Status == 0 ? "no response" : response.Status.ToString(CultureInfo.InvariantCulture))}): {Shorten(response.Body)}")
+        $"Could not read {response.Request.Description} ({(response.Status == 0 ? "no response" : response.Status.ToString(CultureInfo.InvariantCulture))}): {MessageText.ShortenBody(response.Body)}")
     {
         RecommendedAction = "Check that Consul, Vulcand and Kong are running and reachable over the chosen channel, then try again.",
     };
-
-    private static string Shorten(string? body)
-    {
-        var text = (body ?? string.Empty).Trim();
-        return text.Length > 300 ? text.Substring(0, 300) + "…" : text;
-    }
 
     private sealed class InstanceView
     {

@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 using ShowcaseOps.Core.Cluster;
+using ShowcaseOps.Core.Net;
 
 namespace ShowcaseOps.Core.Services;
 
@@ -42,17 +43,7 @@ public static class RegistrationInput
                && !labels[labels.Length - 1].All(char.IsDigit);
     }
 
-    public static bool IsIpv4(string? address)
-    {
-        if (string.IsNullOrEmpty(address))
-        {
-            return false;
-        }
-
-        var parts = address!.Split('.');
-        return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && p.All(c => c >= '0' && c <= '9') && (p.Length == 1 || p[0] != '0')
-                                                    && int.Parse(p, CultureInfo.InvariantCulture) <= 255);
-    }
+    public static bool IsIpv4(string? address) => Ipv4Address.IsValid(address);
 
     public static bool IsPort(int port) => port >= 1 && port <= 65535;
 

@@ -6,30 +6,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Platform;
+using ShowcaseOps.Core.Text;
 
 namespace ShowcaseOps.Core.Services;
-
-/// <summary>What a service registration or removal did.</summary>
-public sealed class ServiceChangeResult
-{
-    internal ServiceChangeResult(PlatformServiceState? before, PlatformServiceState? after, IReadOnlyList<PlatformRequest> sent)
-    {
-        Before = before;
-        After = after;
-        Sent = sent;
-    }
-
-    /// <summary>The service as read before the change (null when no target knew it).</summary>
-    public PlatformServiceState? Before { get; }
-
-    /// <summary>The service as read after the change (null when it is gone, or when nothing was sent: then it is <see cref="Before"/>).</summary>
-    public PlatformServiceState? After { get; }
-
-    /// <summary>The writes sent; empty when everything already was as wanted.</summary>
-    public IReadOnlyList<PlatformRequest> Sent { get; }
-
-    public bool Changed => Sent.Count > 0;
-}
 
 /// <summary>
 /// Registers and removes services idempotently: it reads the platform first (<see cref="PlatformStateReader"/>) and sends
@@ -141,13 +120,12 @@ public static class ServiceRegistrar
         }
 
         var first = failed[0];
-        var body = (first.Body ?? string.Empty).Trim();
         throw new ShowcaseException(
             error,
             first.Status == 0 ? ShowcaseErrorCategory.ConnectionError : first.Status == 409 ? ShowcaseErrorCategory.ResourceExists : ShowcaseErrorCategory.InvalidResult,
             name,
             $"{failed.Length.ToString(CultureInfo.InvariantCulture)} of {responses.Count.ToString(CultureInfo.InvariantCulture)} request(s) failed; first {first.Request.Description}: "
-            + $"{(first.Status == 0 ? "no response" : first.Status.ToString(CultureInfo.InvariantCulture))} {(body.Length > 300 ? body.Substring(0, 300) + "…" : body)}")
+            + $"{(first.Status == 0 ? "no response" : first.Status.ToString(CultureInfo.InvariantCulture))} {MessageText.ShortenBody(first.Body)}")
         {
             RecommendedAction = "Run the command again: it sends only what is still missing. Get-ShowcaseService shows where the service is registered.",
         };

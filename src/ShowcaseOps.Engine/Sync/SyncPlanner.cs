@@ -92,17 +92,26 @@ public static class SyncPlanner
             return;
         }
 
-        // ---- Vulcand: the four parts (backend, host, frontend, listener); no ownership mark, matched by name.
+        PlanVulcand(service, spec, state, actual, Registration, changes);
+        PlanKong(spec, state, Registration, changes, notes);
+        PlanConsul(service, spec, state, Registration, changes, notes);
+        PlanInstances(service, state, actual, changes, notes);
+    }
+
+    /// <summary>Vulcand: the four parts (backend, host, frontend, listener); no ownership mark, matched by name.</summary>
+    private static void PlanVulcand(SyncDesiredService service, PlatformServiceSpec spec, PlatformServiceState? state, PlatformState actual, Func<IReadOnlyList<PlatformRequest>> registration, List<SyncChange> changes)
+    {
+        var name = service.Name;
         var vulcandRequests = new List<PlatformRequest>();
         var vulcandDetail = new List<string>();
         if (state?.VulcandBackend is not { } backend)
         {
-            vulcandRequests.Add(Pick(Registration(), PlatformTarget.Vulcand, "/v2/backends"));
+            vulcandRequests.Add(Pick(registration(), PlatformTarget.Vulcand, "/v2/backends"));
             vulcandDetail.Add("missing backend");
         }
         else if (!string.Equals(backend.Type, "http", StringComparison.Ordinal))
         {
-            vulcandRequests.Add(Pick(Registration(), PlatformTarget.Vulcand, "/v2/backends"));
+            vulcandRequests.Add(Pick(registration(), PlatformTarget.Vulcand, "/v2/backends"));
             vulcandDetail.Add($"backend type {Show(backend.Type)} → http");
         }
 
@@ -112,7 +121,7 @@ public static class SyncPlanner
             // The service's host under this domain may exist even when the state saw another one.
             if (!actual.VulcandHosts.Contains(spec.HostName))
             {
-                vulcandRequests.Add(Pick(Registration(), PlatformTarget.Vulcand, "/v2/hosts"));
+                vulcandRequests.Add(Pick(registration(), PlatformTarget.Vulcand, "/v2/hosts"));
                 vulcandDetail.Add(oldHost is null ? "missing host " + spec.HostName : $"host {oldHost} → {spec.HostName}");
             }
 
@@ -125,24 +134,24 @@ public static class SyncPlanner
         var route = ServiceRegistrationPlan.VulcandRoute(spec.HostName);
         if (state?.VulcandFrontend is not { } frontend)
         {
-            vulcandRequests.Add(Pick(Registration(), PlatformTarget.Vulcand, "/v2/frontends"));
+            vulcandRequests.Add(Pick(registration(), PlatformTarget.Vulcand, "/v2/frontends"));
             vulcandDetail.Add("missing frontend");
         }
         else if (frontend.Route != route || frontend.BackendId != name)
         {
-            vulcandRequests.Add(Pick(Registration(), PlatformTarget.Vulcand, "/v2/frontends"));
+            vulcandRequests.Add(Pick(registration(), PlatformTarget.Vulcand, "/v2/frontends"));
             vulcandDetail.Add(frontend.Route != route ? $"frontend route {Show(frontend.Route)} → {route}" : $"frontend backend {Show(frontend.BackendId)} → {name}");
         }
 
         var listenAddress = "0.0.0.0:" + service.ServicePort.ToString(CultureInfo.InvariantCulture);
         if (state?.VulcandListener is not { } listener)
         {
-            vulcandRequests.Add(Pick(Registration(), PlatformTarget.Vulcand, "/v2/listeners"));
+            vulcandRequests.Add(Pick(registration(), PlatformTarget.Vulcand, "/v2/listeners"));
             vulcandDetail.Add("missing listener on port " + service.ServicePort.ToString(CultureInfo.InvariantCulture));
         }
         else if (listener.Address != listenAddress || !string.Equals(listener.Protocol, "http", StringComparison.Ordinal))
         {
-            vulcandRequests.Add(Pick(Registration(), PlatformTarget.Vulcand, "/v2/listeners"));
+            vulcandRequests.Add(Pick(registration(), PlatformTarget.Vulcand, "/v2/listeners"));
             vulcandDetail.Add($"listener {Show(listener.Protocol)} {Show(listener.Address)} → http {listenAddress}");
         }
 
@@ -153,8 +162,12 @@ public static class SyncPlanner
             var detail = nothingThere ? $"backend, host {spec.HostName}, frontend, listener on port {service.ServicePort.ToString(CultureInfo.InvariantCulture)}" : string.Join("; ", vulcandDetail);
             changes.Add(new SyncChange(name, null, PlatformTarget.Vulcand, action, detail, PhaseAddVulcand, vulcandRequests));
         }
+    }
 
-        // ---- Kong: service then route (PUT upserts).
+    /// <summary>Kong: service then route (PUT upserts).</summary>
+    private static void PlanKong(PlatformServiceSpec spec, PlatformServiceState? state, Func<IReadOnlyList<PlatformRequest>> registration, List<SyncChange> changes, List<string> notes)
+    {
+        var name = spec.Name;
         var kongRequests = new List<PlatformRequest>();
         var kongDetail = new List<string>();
         var upstream = ServiceRegistrationPlan.KongUpstream(spec);
@@ -168,7 +181,7 @@ public static class SyncPlanner
         {
             if (state?.KongService is not { } kongService)
             {
-                kongRequests.Add(Pick(Registration(), PlatformTarget.Kong, "/services/", route: false));
+                kongRequests.Add(Pick(registration(), PlatformTarget.Kong, "/services/", route: false));
                 kongDetail.Add("service");
             }
             else
@@ -176,47 +189,22 @@ public static class SyncPlanner
                 var actualUrl = string.Format(CultureInfo.InvariantCulture, "{0}://{1}:{2}{3}", kongService.Protocol, kongService.Host, kongService.Port, kongService.Path ?? string.Empty);
                 if (actualUrl != upstream)
                 {
-                    kongRequests.Add(Pick(Registration(), PlatformTarget.Kong, "/services/", route: false));
+                    kongRequests.Add(Pick(registration(), PlatformTarget.Kong, "/services/", route: false));
                     kongDetail.Add($"service url {actualUrl} → {upstream}");
                 }
             }
 
             if (state?.KongRoute is not { } kongRoute)
             {
-                kongRequests.Add(Pick(Registration(), PlatformTarget.Kong, "/services/", route: true));
+                kongRequests.Add(Pick(registration(), PlatformTarget.Kong, "/services/", route: true));
                 kongDetail.Add("route");
             }
             else
             {
-                var drift = new List<string>();
-                if (kongRoute.Hosts.Count != 1 || kongRoute.Hosts[0] != spec.HostName)
-                {
-                    drift.Add($"hosts [{string.Join(", ", kongRoute.Hosts)}] → [{spec.HostName}]");
-                }
-
-                if (!kongRoute.PreserveHost)
-                {
-                    drift.Add("preserve_host false → true");
-                }
-
-                if (kongRoute.StripPath)
-                {
-                    drift.Add("strip_path true → false");
-                }
-
-                if (kongRoute.Paths.Count > 0)
-                {
-                    drift.Add($"paths [{string.Join(", ", kongRoute.Paths)}] → []");
-                }
-
-                if (kongRoute.ServiceName != name)
-                {
-                    drift.Add($"service {Show(kongRoute.ServiceName)} → {name}");
-                }
-
+                var drift = RouteDrift(kongRoute, spec);
                 if (drift.Count > 0)
                 {
-                    kongRequests.Add(Pick(Registration(), PlatformTarget.Kong, "/services/", route: true));
+                    kongRequests.Add(Pick(registration(), PlatformTarget.Kong, "/services/", route: true));
                     kongDetail.Add("route " + string.Join(", ", drift));
                 }
             }
@@ -227,15 +215,53 @@ public static class SyncPlanner
             var isNew = state?.KongService is null && state?.KongRoute is null;
             changes.Add(new SyncChange(name, null, PlatformTarget.Kong, isNew ? SyncAction.Add : SyncAction.Update, isNew ? $"service → {upstream}, route {spec.HostName}" : string.Join("; ", kongDetail), PhaseAddKong, kongRequests));
         }
+    }
 
-        // ---- Consul: the service's own entry.
+    /// <summary>What differs between the Kong route and the one the plan writes (empty when nothing does).</summary>
+    private static List<string> RouteDrift(KongRouteRecord kongRoute, PlatformServiceSpec spec)
+    {
+        var name = spec.Name;
+        var drift = new List<string>();
+        if (kongRoute.Hosts.Count != 1 || kongRoute.Hosts[0] != spec.HostName)
+        {
+            drift.Add($"hosts [{string.Join(", ", kongRoute.Hosts)}] → [{spec.HostName}]");
+        }
+
+        if (!kongRoute.PreserveHost)
+        {
+            drift.Add("preserve_host false → true");
+        }
+
+        if (kongRoute.StripPath)
+        {
+            drift.Add("strip_path true → false");
+        }
+
+        if (kongRoute.Paths.Count > 0)
+        {
+            drift.Add($"paths [{string.Join(", ", kongRoute.Paths)}] → []");
+        }
+
+        if (kongRoute.ServiceName != name)
+        {
+            drift.Add($"service {Show(kongRoute.ServiceName)} → {name}");
+        }
+
+        return drift;
+    }
+
+    /// <summary>Consul: the service's own entry.</summary>
+    private static void PlanConsul(SyncDesiredService service, PlatformServiceSpec spec, PlatformServiceState? state, Func<IReadOnlyList<PlatformRequest>> registration, List<SyncChange> changes, List<string> notes)
+    {
+        var name = service.Name;
+        var domain = spec.Domain;
         if (state?.Consul is { IsOwned: false })
         {
             notes.Add($"Consul has an entry '{state.Consul.Id}' that ShowcaseOps does not own; left alone.");
         }
         else
         {
-            var consulRequest = Pick(Registration(), PlatformTarget.Consul, "/v1/agent/service/register");
+            var consulRequest = Pick(registration(), PlatformTarget.Consul, "/v1/agent/service/register");
             var address = "vulcand." + domain;
             if (state?.Consul is not { } consul)
             {
@@ -262,8 +288,6 @@ public static class SyncPlanner
                 }
             }
         }
-
-        PlanInstances(service, state, actual, changes, notes);
     }
 
     private static void PlanInstances(SyncDesiredService service, PlatformServiceState? state, PlatformState actual, List<SyncChange> changes, List<string> notes)

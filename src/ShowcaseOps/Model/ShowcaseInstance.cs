@@ -75,7 +75,7 @@ public sealed class ShowcaseInstance
 
     /// <summary><c>http://address:port</c>, the Vulcand server URL.</summary>
     public string? Url => HostAddress is null || HostPort is null ? null
-        : string.Format(System.Globalization.CultureInfo.InvariantCulture, "http://{0}:{1}", HostAddress.Contains(":") ? "[" + HostAddress + "]" : HostAddress, HostPort.Value);
+        : Core.Net.HttpUrl.Format(HostAddress, HostPort.Value);
 
     public override string ToString() => ServiceName + "/" + InstanceId;
 }

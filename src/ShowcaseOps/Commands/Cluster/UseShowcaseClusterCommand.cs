@@ -59,7 +59,7 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
             {
                 var value = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
                 if (!Enum.TryParse<PlatformTarget>(entry.Key?.ToString(), true, out var target)
-                    || !Uri.TryCreate(value?.ToString(), UriKind.Absolute, out var uri))
+                    || !Core.Net.HttpUrl.TryParseEndpoint(value?.ToString(), out var uri))
                 {
                     throw new Core.ShowcaseException(Core.ShowcaseErrors.PlatformEndpointInvalid, entry.Key, $"'{entry.Key} = {value}' is not a platform API (Consul, Vulcand, Kong, Marathon) with an http(s) URL.") { Terminating = true };
                 }

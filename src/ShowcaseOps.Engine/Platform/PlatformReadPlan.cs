@@ -1,0 +1,36 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using ShowcaseOps.Core.Execution;
+
+namespace ShowcaseOps.Core.Platform;
+
+/// <summary>The GETs that read the platform: the lists of each target (the first round of <see cref="PlatformStateReader"/>).</summary>
+public static class PlatformReadPlan
+{
+    public const string ConsulAgentServices = "/v1/agent/services";
+
+    /// <summary>Consul agent services; Vulcand hosts, backends, frontends, listeners; Kong services and routes (first pages).</summary>
+    public static IReadOnlyList<PlatformRequest> Lists(int kongPageSize = 1000)
+    {
+        if (kongPageSize < 1 || kongPageSize > 1000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(kongPageSize), kongPageSize, "Kong pages hold 1 to 1000 items.");
+        }
+
+        var size = kongPageSize.ToString(CultureInfo.InvariantCulture);
+        return new[]
+        {
+            new PlatformRequest(PlatformTarget.Consul, "GET", ConsulAgentServices, null, "Consul agent services"),
+            new PlatformRequest(PlatformTarget.Vulcand, "GET", "/v2/hosts", null, "Vulcand hosts"),
+            new PlatformRequest(PlatformTarget.Vulcand, "GET", "/v2/backends", null, "Vulcand backends"),
+            new PlatformRequest(PlatformTarget.Vulcand, "GET", "/v2/frontends", null, "Vulcand frontends"),
+            new PlatformRequest(PlatformTarget.Vulcand, "GET", "/v2/listeners", null, "Vulcand listeners"),
+            new PlatformRequest(PlatformTarget.Kong, "GET", "/services?size=" + size, null, "Kong services"),
+            new PlatformRequest(PlatformTarget.Kong, "GET", "/routes?size=" + size, null, "Kong routes"),
+        };
+    }
+
+    public static PlatformRequest VulcandServers(string backendId) =>
+        new(PlatformTarget.Vulcand, "GET", "/v2/backends/" + PlatformPath.Segment(backendId) + "/servers", null, $"Vulcand servers of {backendId}");
+}
