@@ -42,9 +42,11 @@ Stop-ShowcaseSandbox
     # The credential endpoints stand-in (SSO portal, container credentials, IMDSv2) and moto (STS), for the whole file.
     $portFile = [IO.Path]::GetTempFileName(); Clear-Content $portFile
     $script:endpoints = Start-Process -FilePath python3 -ArgumentList (Join-Path $PSScriptRoot 'fixtures/aws_credential_endpoints.py'), $portFile -PassThru -RedirectStandardError ([IO.Path]::GetTempFileName())
-    $script:motoPort = Get-Random -Minimum 20000 -Maximum 40000
+    # A free port: bind port 0, read it, release it (moto takes it a moment later).
+    $probe = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $probe.Start(); $script:motoPort = $probe.LocalEndpoint.Port; $probe.Stop()
     $script:moto = Start-Process -FilePath python3 -ArgumentList '-m', 'moto.server', '-H', '127.0.0.1', '-p', $motoPort -PassThru -RedirectStandardOutput ([IO.Path]::GetTempFileName()) -RedirectStandardError ([IO.Path]::GetTempFileName())
-    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    # moto takes a few seconds to start, much longer on a loaded machine.
+    $deadline = [DateTime]::UtcNow.AddSeconds(180)
     do {
         Start-Sleep -Milliseconds 300
         $script:endpointsPort = if ((Get-Content $portFile -ErrorAction SilentlyContinue)) { [int](Get-Content $portFile) } else { 0 }

@@ -12,13 +12,8 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 {
     private static int _hooked;
 
-    public void OnImport()
-    {
-        Hook();
-        // Loaded now (a few ms, no AWS SDK) so that type literals such as [ShowcaseOps.Model.MarathonTask] resolve
-        // right after Import-Module, before any cmdlet has run.
-        EngineLoadContext.Instance.LoadFromAssemblyName(new System.Reflection.AssemblyName("ShowcaseOps.Engine"));
-    }
+    // The engine loads on first use (no type literal can name its types, so nothing gains from loading it earlier).
+    public void OnImport() => Hook();
 
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
