@@ -14,6 +14,7 @@ using Filter = Amazon.EC2.Model.Filter;
 using ResourceType = Amazon.EC2.ResourceType;
 using Tag = Amazon.EC2.Model.Tag;
 using ShowcaseOps.Core.Execution;
+using ShowcaseOps.Core.Ssm;
 
 namespace ShowcaseOps.Core.Cluster;
 
@@ -284,8 +285,8 @@ internal sealed partial class ClusterBuilder
 
     private async Task<bool> TaggedVpcExistsAsync(string name, CancellationToken ct)
     {
-        var vpcs = await _calls.Ec2PagesAsync("DescribeVpcs", ClusterTags.Cluster + "=" + name, (token, c) => _ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = new List<Filter> { new("tag:" + ClusterTags.Cluster, new List<string> { name }) }, NextToken = token }, c), r => r.Vpcs, r => r.NextToken, ct).ConfigureAwait(false);
-        return vpcs.Any(v => ClusterDiscovery.Owned(v.Tags, name));
+        var vpcs = await ClusterDiscovery.OwnedVpcsAsync(_ec2, name, _calls, ct).ConfigureAwait(false);
+        return vpcs.Count > 0;
     }
 
     /// <summary>
@@ -410,8 +411,12 @@ internal sealed partial class ClusterBuilder
                 var tags = ClusterTags.For(name, ClusterRoles.Vpc);
                 tags[ClusterTags.Domain] = spec.Domain;
                 tags[ClusterTags.Generation] = ctx.Generation;
-                var response = await _calls.Ec2Async("CreateVpc", spec.VpcCidr, c => _ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = spec.VpcCidr, TagSpecifications = Tagging("vpc", tags) }, c), ct).ConfigureAwait(false);
-                ctx.VpcId = response.Vpc.VpcId;
+                ctx.VpcId = await _calls.CreateWithoutTokenAsync(
+                    "CreateVpc",
+                    spec.VpcCidr,
+                    c => SdkCall.MapAsync(_ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = spec.VpcCidr, TagSpecifications = Tagging("vpc", tags) }, c), r => r.Vpc.VpcId),
+                    async c => (await ClusterDiscovery.OwnedVpcsAsync(_ec2, name, _calls, c).ConfigureAwait(false)).Select(v => v.VpcId).ToList(),
+                    ct).ConfigureAwait(false);
             }
         });
 
@@ -420,8 +425,12 @@ internal sealed partial class ClusterBuilder
         {
             if (ctx.InternetGatewayId is null)
             {
-                var response = await _calls.Ec2Async("CreateInternetGateway", name + "-internet-gateway", c => _ec2.CreateInternetGatewayAsync(new CreateInternetGatewayRequest { TagSpecifications = Tagging("internet-gateway", ClusterTags.For(name, ClusterRoles.InternetGateway)) }, c), ct).ConfigureAwait(false);
-                ctx.InternetGatewayId = response.InternetGateway.InternetGatewayId;
+                ctx.InternetGatewayId = await _calls.CreateWithoutTokenAsync(
+                    "CreateInternetGateway",
+                    name + "-internet-gateway",
+                    c => SdkCall.MapAsync(_ec2.CreateInternetGatewayAsync(new CreateInternetGatewayRequest { TagSpecifications = Tagging("internet-gateway", ClusterTags.For(name, ClusterRoles.InternetGateway)) }, c), r => r.InternetGateway.InternetGatewayId),
+                    async c => (await ClusterDiscovery.OwnedInternetGatewaysAsync(_ec2, name, _calls, c).ConfigureAwait(false)).Where(g => ClusterDiscovery.Role(g.Tags) == ClusterRoles.InternetGateway).Select(g => g.InternetGatewayId).ToList(),
+                    ct).ConfigureAwait(false);
             }
         });
 
@@ -842,8 +851,12 @@ internal sealed partial class ClusterBuilder
 
     private async Task<string> AllocateAsync(string cluster, string role, CancellationToken ct)
     {
-        var response = await _calls.Ec2Async("AllocateAddress", cluster + "-" + role, c => _ec2.AllocateAddressAsync(new AllocateAddressRequest { Domain = DomainType.Vpc, TagSpecifications = Tagging("elastic-ip", ClusterTags.For(cluster, role)) }, c), ct).ConfigureAwait(false);
-        return response.AllocationId;
+        return await _calls.CreateWithoutTokenAsync(
+            "AllocateAddress",
+            cluster + "-" + role,
+            c => SdkCall.MapAsync(_ec2.AllocateAddressAsync(new AllocateAddressRequest { Domain = DomainType.Vpc, TagSpecifications = Tagging("elastic-ip", ClusterTags.For(cluster, role)) }, c), r => r.AllocationId),
+            async c => (await ClusterDiscovery.OwnedAddressesAsync(_ec2, cluster, _calls, c).ConfigureAwait(false)).Where(a => ClusterDiscovery.Role(a.Tags) == role && a.AssociationId is null).Select(a => a.AllocationId).ToList(),
+            ct).ConfigureAwait(false);
     }
 
     private async Task EnsureDefaultRouteAsync(string routeTableId, string? currentTarget, string? gatewayId, string? natGatewayId, CancellationToken ct)
