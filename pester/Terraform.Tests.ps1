@@ -49,6 +49,7 @@ Describe 'terraform/' {
 
     Context 'security groups and the engine''s flow table' {
         BeforeAll {
+            Import-Module $env:SHOWCASE_MODULE_PATH -Force
             $script:securityText = $text = Get-Content -Raw (Join-Path ($env:SHOWCASE_REPO_ROOT ?? (Join-Path $PSScriptRoot '..')) 'terraform/security.tf')
             $block = [regex]::Match($text, '(?s)ingress_rules\s*=\s*\{(?<body>.*?)\n  \}').Groups['body'].Value
             $pattern = '"(?<key>[a-z0-9-]+)"\s*=\s*\{\s*to\s*=\s*"(?<to>[a-z]+)",\s*from\s*=\s*"(?<from>[a-z]+)",\s*protocol\s*=\s*"(?<protocol>[a-z0-9-]+)",\s*from_port\s*=\s*(?<fromPort>-?\d+),\s*to_port\s*=\s*(?<toPort>-?\d+),\s*description\s*=\s*"(?<description>[^"]*)"\s*\}'
