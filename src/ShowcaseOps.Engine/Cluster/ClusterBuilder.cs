@@ -243,7 +243,8 @@ internal sealed partial class ClusterBuilder
         ClusterInfo cluster;
         try
         {
-            cluster = plan.ChangesNothing ? plan.Existing : await VerifyCompleteAsync(plan.Spec.Name, cancellationToken).ConfigureAwait(false);
+            var known = plan.Existing.Instances.Select(i => i.InstanceId).Concat(plan.Context.AddedInstanceIds).Distinct(StringComparer.Ordinal).ToList();
+            cluster = plan.ChangesNothing ? plan.Existing : await VerifyCompleteAsync(plan.Spec.Name, cancellationToken, known).ConfigureAwait(false);
         }
         finally
         {
@@ -293,13 +294,13 @@ internal sealed partial class ClusterBuilder
     /// Discovery after the steps ran: the result must be Complete. Tag-filtered Describe calls may lag behind a create
     /// for a moment, so a Partial answer is read again within the retry budget before it counts.
     /// </summary>
-    private async Task<ClusterInfo> VerifyCompleteAsync(string name, CancellationToken cancellationToken)
+    private async Task<ClusterInfo> VerifyCompleteAsync(string name, CancellationToken cancellationToken, IReadOnlyCollection<string>? knownInstanceIds = null)
     {
         var started = DateTime.UtcNow;
         var random = new Random();
         for (var attempt = 0; ; attempt++)
         {
-            var cluster = await ClusterDiscovery.DiscoverAsync(_ec2, name, _calls, cancellationToken).ConfigureAwait(false);
+            var cluster = await ClusterDiscovery.DiscoverAsync(_ec2, name, _calls, cancellationToken, knownInstanceIds).ConfigureAwait(false);
             var delay = Options.Retry.DelayFor(attempt, random);
             if (cluster.State == ClusterState.Complete || DateTime.UtcNow - started + delay > Options.Retry.Budget)
             {

@@ -94,7 +94,10 @@ public static class ClusterDiscovery
         return new Regex(sb.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
 
-    internal static async Task<ClusterInfo> DiscoverAsync(IAmazonEC2 ec2, string name, Ec2Calls calls, CancellationToken cancellationToken)
+    // knownInstanceIds: when set (the check after a build, which knows every host it found or launched), instances are
+    // read by these ids: one answer instead of tag-filtered pages over every instance of the region (EC2 pages before it
+    // filters), and no tag-filter lag.
+    internal static async Task<ClusterInfo> DiscoverAsync(IAmazonEC2 ec2, string name, Ec2Calls calls, CancellationToken cancellationToken, IReadOnlyCollection<string>? knownInstanceIds = null)
     {
         if (ec2 is null)
         {
@@ -116,7 +119,7 @@ public static class ClusterDiscovery
         var tables = calls.Ec2PagesAsync("DescribeRouteTables", what, (token, ct) => ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = Tagged(), NextToken = token }, ct), r => r.RouteTables, r => r.NextToken, cancellationToken);
         var groups = calls.Ec2PagesAsync("DescribeSecurityGroups", what, (token, ct) => ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Tagged(), NextToken = token }, ct), r => r.SecurityGroups, r => r.NextToken, cancellationToken);
         var nats = calls.Ec2PagesAsync("DescribeNatGateways", what, (token, ct) => ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { Filter = Tagged(), NextToken = token }, ct), r => r.NatGateways, r => r.NextToken, cancellationToken);
-        var instances = DescribeInstancesAsync(ec2, calls, Tagged(), what, cancellationToken);
+        var instances = knownInstanceIds is { Count: > 0 } ? KnownInstancesAsync(ec2, calls, knownInstanceIds, Tagged(), what, cancellationToken) : DescribeInstancesAsync(ec2, calls, Tagged(), what, cancellationToken);
 
         // DescribeKeyPairs is not paginated: one answer holds everything.
         var keys = calls.Ec2Async("DescribeKeyPairs", what, ct => ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { Filters = Tagged() }, ct), cancellationToken);
@@ -277,6 +280,21 @@ public static class ClusterDiscovery
 
         info.KeyPairNames = found.Keys.Select(k => k.KeyName).ToList();
         info.KeyPairName = found.Keys.Select(k => k.KeyName).FirstOrDefault();
+    }
+
+    /// <summary>Live instances among <paramref name="ids"/>; when one of them is unknown to EC2, the tag-filtered read.</summary>
+    private static async Task<List<Instance>> KnownInstancesAsync(IAmazonEC2 ec2, Ec2Calls calls, IReadOnlyCollection<string> ids, List<Filter> tagged, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var filters = new List<Filter> { new("instance-state-name", LiveInstanceStates.ToList()) };
+            var reservations = await calls.Ec2PagesAsync("DescribeInstances", string.Join(", ", ids), (token, ct) => ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = ids.ToList(), Filters = filters, NextToken = token }, ct), r => r.Reservations, r => r.NextToken, cancellationToken, Ec2Calls.TransientButNotFound).ConfigureAwait(false);
+            return reservations.SelectMany(r => r.Instances ?? new List<Instance>()).ToList();
+        }
+        catch (ShowcaseException ex) when (ex.InnerException is not null && Aws.AwsErrorClassifier.IsNotFound(ex.InnerException))
+        {
+            return await DescribeInstancesAsync(ec2, calls, tagged, what, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task<List<Instance>> DescribeInstancesAsync(IAmazonEC2 ec2, Ec2Calls calls, List<Filter> filters, string what, CancellationToken cancellationToken)
