@@ -1,14 +1,14 @@
 using System.IO;
 using System.Management.Automation;
-using ShowcaseOps.Core;
+using ShowcaseOps.Cmdlets;
 using ShowcaseOps.Core.Services;
 
 namespace ShowcaseOps.Commands.Services;
 
 /// <summary>
 /// Reads -CertificatePath/-KeyPath for Register-ShowcaseGateway before anything is contacted: both or neither, file-system
-/// paths of regular files (a size the file system knows, at most 64 KiB; not a directory, device, FIFO or /proc file,
-/// whose size reads 0), then parsed and matched by <see cref="GatewayCertificate.Parse"/>.
+/// paths of regular files (<see cref="RegularFile"/>: at most 64 KiB; not a directory, device, FIFO or /proc file), then
+/// parsed and matched by <see cref="GatewayCertificate.Parse"/>. Every refusal is ShowcaseGatewayCertificateInvalid.
 /// </summary>
 internal static class GatewayCertificateFiles
 {
@@ -40,38 +40,23 @@ internal static class GatewayCertificateFiles
             throw GatewayCertificate.Invalid(path, $"{parameter} is not a usable path ({ex.Message.TrimEnd('.')})");
         }
 
-        var info = new FileInfo(full);
-        if (!info.Exists || (info.Attributes & (FileAttributes.Directory | FileAttributes.Device)) != 0)
+        if (!File.Exists(full) && !Directory.Exists(full))
         {
-            throw GatewayCertificate.Invalid(path, $"{parameter} is not an existing regular file");
+            throw GatewayCertificate.Invalid(path, $"{parameter}: no such file");
         }
 
-        if (info.Length == 0 || info.Length > GatewayCertificate.MaxFileBytes)
+        if (RegularFile.Problem(full, GatewayCertificate.MaxFileBytes) is { } problem)
         {
-            throw GatewayCertificate.Invalid(path, $"{parameter} must be a regular file of 1 byte to {GatewayCertificate.MaxFileBytes / 1024} KiB (it is {info.Length} bytes)");
+            throw GatewayCertificate.Invalid(path, $"{parameter} {problem.TrimEnd('.')}");
         }
 
         try
         {
-            using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan);
-            var buffer = new byte[GatewayCertificate.MaxFileBytes + 1];
-            var total = 0;
-            int read;
-            while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
-            {
-                total += read;
-            }
-
-            if (total != info.Length)
-            {
-                throw GatewayCertificate.Invalid(path, $"{parameter} changed size while it was read, or is not a regular file");
-            }
-
-            return new System.Text.UTF8Encoding(false, true).GetString(buffer, 0, total);
+            return RegularFile.ReadAllText(full, GatewayCertificate.MaxFileBytes);
         }
-        catch (System.Exception ex) when (ex is IOException or System.UnauthorizedAccessException or System.Text.DecoderFallbackException)
+        catch (System.Exception ex) when (ex is IOException or System.UnauthorizedAccessException)
         {
-            throw GatewayCertificate.Invalid(path, $"{parameter} cannot be read as text ({ex.Message.TrimEnd('.')})");
+            throw GatewayCertificate.Invalid(path, $"{parameter} cannot be read ({ex.Message.TrimEnd('.')})");
         }
     }
 }
