@@ -102,7 +102,7 @@ public sealed class GatewayCertificate
         {
             leaf = X509Certificate2.CreateFromPem(blocks[0], key);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             throw Invalid(source, "the certificate and the private key do not belong together or cannot be read (" + ex.Message.TrimEnd('.') + ")");
         }

@@ -140,7 +140,7 @@ public sealed partial class KongStandIn
             {
                 using var parsed = X509Certificate2.CreateFromPem(cert!, key!);
             }
-            catch (CryptographicException)
+            catch (Exception ex) when (ex is CryptographicException or ArgumentException)
             {
                 errors["@entity"] = new JArray("certificate does not match key");
             }
