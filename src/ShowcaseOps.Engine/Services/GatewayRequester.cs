@@ -65,8 +65,11 @@ public sealed class GatewayRequestTarget
 
     public string Path { get; }
 
-    /// <summary>The URL as a client names it: <c>https://web.service.consul/</c> (the port only when it is not the scheme's).</summary>
-    public Uri Url => new UriBuilder(Scheme, HostName, Port == (Scheme == "https" ? 443 : 80) ? -1 : Port, Path.Split('?')[0]) { Query = Path.Contains('?') ? Path.Substring(Path.IndexOf('?') + 1) : string.Empty }.Uri;
+    /// <summary>
+    /// The URL as a client names it, on the scheme's port: <c>https://web.service.consul/</c>. The connection goes to
+    /// <see cref="GatewayAddress"/>:<see cref="Port"/> (the public address on 443/80, or the sandbox's loopback ports).
+    /// </summary>
+    public Uri Url => new UriBuilder(Scheme, HostName, -1, Path.Split('?')[0]) { Query = Path.Contains('?') ? Path.Substring(Path.IndexOf('?') + 1) : string.Empty }.Uri;
 }
 
 /// <summary>One request through the gateway and its answer.</summary>
