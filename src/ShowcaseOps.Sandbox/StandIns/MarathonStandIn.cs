@@ -37,6 +37,13 @@ public sealed class MarathonStandIn : StandIn, IDisposable
         set => _world.DeploymentDuration = value;
     }
 
+    /// <summary>How long a task on a terminated agent stays <c>TASK_UNREACHABLE</c> before it is expunged and replaced.</summary>
+    public TimeSpan UnreachableExpungeAfter
+    {
+        get => _world.UnreachableExpungeAfter;
+        set => _world.UnreachableExpungeAfter = value;
+    }
+
     /// <summary>How long a task stays <c>TASK_STAGING</c> before it is <c>TASK_RUNNING</c>.</summary>
     public TimeSpan TaskStartTime
     {
@@ -228,8 +235,9 @@ public sealed class MarathonStandIn : StandIn, IDisposable
         var accept = request.Headers["Accept"] ?? string.Empty;
         if (accept.IndexOf("text/event-stream", StringComparison.OrdinalIgnoreCase) < 0)
         {
-            // Marathon only serves the stream to clients that ask for it.
-            return SandboxResponse.Json(406, new { message = "Not Acceptable: use Accept: text/event-stream" });
+            // Marathon's events route matches only requests that accept text/event-stream; any other request falls
+            // through to the method-not-allowed rejection (405), as the real server answers.
+            return SandboxResponse.Json(405, new { message = "HTTP method not allowed, supported methods: GET with Accept: text/event-stream" });
         }
 
         var types = request.Query.GetValues("event_type") ?? Array.Empty<string>();
