@@ -120,7 +120,7 @@ Describe 'Get-MarathonApp and Get-MarathonTask' {
         (Get-MarathonApp web).Id | Should -Be '/web'
         (Get-MarathonApp /web).Tasks.Count | Should -Be 3
         (Get-MarathonApp 'sh*').Id | Should -Be '/shop/api'
-        (Get-MarathonApp '/shop/*').Name | Should -Be 'shop-api'
+        (Get-MarathonApp '/shop/*').Name | Should -Be 'api'
         @(Get-MarathonApp 'zz*').Count | Should -Be 0
     }
 

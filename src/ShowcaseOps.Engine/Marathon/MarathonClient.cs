@@ -90,6 +90,46 @@ public sealed class MarathonClient
     }
 
     /// <summary>
+    /// Tasks read with their apps (one call: <c>GET /v2/apps/{id}?embed=app.tasks</c>, or <c>GET /v2/apps?embed=apps.tasks</c>
+    /// for every app) and described by the rules: service name, serving, and the endpoint of the chosen port
+    /// (<see cref="MarathonTaskInfo.WithApp"/>). An app whose name is not a DNS label, or that has no such port, gives a
+    /// problem instead of its tasks.
+    /// </summary>
+    public async Task<MarathonTaskListing> ListTasksWithAppsAsync(string? appId, string? state, int? portIndex, string? portName, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var wanted = NormalizeState(state);
+        var apps = appId is null
+            ? await ListAppsAsync(embedTasks: true, reporter, cancellationToken).ConfigureAwait(false)
+            : new[] { await GetAppAsync(appId, reporter, cancellationToken).ConfigureAwait(false) };
+        var tasks = new List<MarathonTaskInfo>();
+        var problems = new List<ShowcaseException>();
+        foreach (var app in apps)
+        {
+            var matching = app.Tasks.Where(t => wanted is null || t.State == wanted).ToArray();
+            if (matching.Length == 0)
+            {
+                continue;
+            }
+
+            if (app.NameProblem is { } nameProblem)
+            {
+                problems.Add(new ShowcaseException(ShowcaseErrors.MarathonServiceNameInvalid, app.Id, nameProblem));
+                continue;
+            }
+
+            if (MarathonNamingRule.PortIndex(app, portIndex, portName, out var portProblem) is not { } index)
+            {
+                problems.Add(new ShowcaseException(ShowcaseErrors.MarathonPortNotFound, app.Id, portProblem!));
+                continue;
+            }
+
+            tasks.AddRange(matching.Select(t => t.WithApp(app, index)));
+        }
+
+        return new MarathonTaskListing(tasks, problems);
+    }
+
+    /// <summary>
     /// Creates an app from its JSON definition (<c>POST /v2/apps</c>). Malformed JSON fails here without a remote call;
     /// Marathon's own 400/422 become <see cref="ShowcaseErrors.MarathonAppInvalid"/> with its details; an existing id <see cref="ShowcaseErrors.MarathonAppExists"/>.
     /// </summary>
@@ -452,6 +492,9 @@ public sealed class MarathonClient
             TasksHealthy = (int?)app["tasksHealthy"] ?? tasks.Count(t => t.Healthy == true),
             TasksUnhealthy = (int?)app["tasksUnhealthy"] ?? tasks.Count(t => t.Healthy == false),
             ServicePorts = servicePorts.Where(p => p > 0).ToArray(),
+            PortNames = (network.StartsWith("container", StringComparison.Ordinal) && mappings is not null ? mappings : app["portDefinitions"] as JArray ?? new JArray())
+                .Select(m => (string?)m["name"] ?? string.Empty).ToArray(),
+            ContainerPorts = network.StartsWith("container", StringComparison.Ordinal) && mappings is not null ? mappings.Select(m => (int?)m["containerPort"] ?? 0).ToArray() : Array.Empty<int>(),
             Image = (string?)docker?["image"],
             Cmd = (string?)app["cmd"],
             Cpus = (double?)app["cpus"] ?? 0,

@@ -23,8 +23,8 @@ public sealed class MarathonTaskInfo
     /// <summary>The app id (<c>/web</c>).</summary>
     public string AppId { get; }
 
-    /// <summary>The service name of the app (<c>web</c>); see <see cref="MarathonAppInfo.Name"/>.</summary>
-    public string ServiceName { get; }
+    /// <summary>The service name of the app (<c>web</c>): the naming rule (<see cref="MarathonNamingRule"/>) when read with its app.</summary>
+    public string ServiceName { get; init; }
 
     /// <summary>The task id, made safe as a Consul service id and Vulcand server id; unique per task and stable while it lives.</summary>
     public string InstanceId { get; }
@@ -35,8 +35,23 @@ public sealed class MarathonTaskInfo
     /// </summary>
     public string HostAddress { get; init; } = string.Empty;
 
-    /// <summary>The first host port (null when the task has no ports).</summary>
-    public int? HostPort => Ports.Count > 0 ? Ports[0] : null;
+    /// <summary>
+    /// The port to register: when read with its app, the chosen port (<see cref="MarathonNamingRule.PortIndex"/>) — the
+    /// host port, or the container port for an IP-per-task app; otherwise the first host port (null when there is none).
+    /// </summary>
+    public int? HostPort
+    {
+        get => _hostPort ?? (Ports.Count > 0 ? Ports[0] : null);
+        init => _hostPort = value;
+    }
+
+    private readonly int? _hostPort;
+
+    /// <summary>Whether the task may take traffic (<see cref="MarathonServingRule"/>); null when read without its app.</summary>
+    public bool? Serving { get; init; }
+
+    /// <summary>Why the task is not serving (null when it is).</summary>
+    public string? NotServingReason { get; init; }
 
     /// <summary>The agent's host name as Marathon reports it.</summary>
     public string Host { get; init; } = string.Empty;
@@ -64,6 +79,60 @@ public sealed class MarathonTaskInfo
     public string? Version { get; init; }
 
     public bool IsRunning => State == "TASK_RUNNING";
+
+    /// <summary>The NotServingReason of a running task that has no address or port to register.</summary>
+    public const string NoEndpointReason = "no address or port to register";
+
+    /// <summary>
+    /// The task as the rules see it with its app: service name (naming rule), serving (serving rule), and the endpoint to
+    /// register — the agent and the chosen host port; for an IP-per-task app (<c>networks</c> mode <c>container</c>, tasks
+    /// with <c>ports: []</c>) the task's own address <c>ipAddresses[0]</c> and the container port, as marathon-lb does.
+    /// </summary>
+    public MarathonTaskInfo WithApp(MarathonAppInfo app, int portIndex)
+    {
+        if (app is null)
+        {
+            throw new ArgumentNullException(nameof(app));
+        }
+
+        string address;
+        int? port;
+        if (app.IsIpPerTask)
+        {
+            address = IpAddresses.Count > 0 ? IpAddresses[0] : string.Empty;
+            port = portIndex < app.ContainerPorts.Count && app.ContainerPorts[portIndex] > 0 ? app.ContainerPorts[portIndex] : null;
+        }
+        else
+        {
+            address = HostAddress;
+            port = portIndex < Ports.Count && Ports[portIndex] > 0 ? Ports[portIndex] : null;
+        }
+
+        var reason = MarathonServingRule.NotServingReason(this, app.HasHealthChecks);
+        if (reason is null && (address.Length == 0 || port is null))
+        {
+            reason = NoEndpointReason;
+        }
+
+        return new MarathonTaskInfo(Id, AppId)
+        {
+            ServiceName = app.Name,
+            HostAddress = address,
+            HostPort = port,
+            Host = Host,
+            IpAddresses = IpAddresses,
+            Ports = Ports,
+            ServicePorts = ServicePorts,
+            State = State,
+            Healthy = Healthy,
+            AgentId = AgentId,
+            StagedAt = StagedAt,
+            StartedAt = StartedAt,
+            Version = Version,
+            Serving = reason is null,
+            NotServingReason = reason,
+        };
+    }
 
     public override string ToString() => Id;
 }

@@ -182,7 +182,14 @@ public static class InstanceRegistrar
     {
         var names = services.Distinct(StringComparer.Ordinal).OrderBy(s => s, StringComparer.Ordinal).ToArray();
         var batch = new List<PlatformRequest> { new(PlatformTarget.Consul, "GET", PlatformReadPlan.ConsulAgentServices, null, "Consul agent services") };
-        batch.AddRange(names.Select(PlatformReadPlan.VulcandServers));
+        // Vulcand answers 200 {"Servers":null} for the servers of a backend that does not exist, so the backend itself is
+        // read too: a missing one refuses the service's instances before anything is written.
+        foreach (var name in names)
+        {
+            batch.Add(PlatformReadPlan.VulcandBackend(name));
+            batch.Add(PlatformReadPlan.VulcandServers(name));
+        }
+
         reporter.Verbose($"Reading Consul and the Vulcand servers of {names.Length.ToString(CultureInfo.InvariantCulture)} service(s) as one batch over {channel.Name}.");
         var responses = await channel.SendAsync(batch, reporter, cancellationToken).ConfigureAwait(false);
         var view = new InstanceView();
@@ -203,9 +210,10 @@ public static class InstanceRegistrar
 
         for (var i = 0; i < names.Length; i++)
         {
-            var response = responses[i + 1];
+            var backend = responses[1 + (2 * i)];
+            var response = backend.Succeeded ? responses[2 + (2 * i)] : backend;
             var service = names[i];
-            if (response.Status == 404)
+            if (backend.Status == 404)
             {
                 view.SetProblem(service, target => new ShowcaseException(
                     ShowcaseErrors.ShowcaseServiceNotRegistered, target,

@@ -33,6 +33,12 @@ public abstract class RegistrationValidationAttribute : ValidateArgumentsAttribu
 
     private void Check(object? value)
     {
+        if (value is null)
+        {
+            // Whether a value is required is the parameter's Mandatory setting; a null given to an optional one is "not given".
+            return;
+        }
+
         var text = value as string;
         if (text is null || !IsValid(text))
         {
