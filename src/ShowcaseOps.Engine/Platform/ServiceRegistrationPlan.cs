@@ -27,7 +27,9 @@ public static class ServiceRegistrationPlan
     public static string ConsulInstanceId(string service, string instanceId) => service + "-" + instanceId;
 
     /// <summary>Vulcand backend, host, frontend, listener; Kong service and route; Consul service entry (ownership marked).</summary>
-    public static IReadOnlyList<PlatformRequest> RegisterService(PlatformServiceSpec service)
+    /// <param name="service">The service.</param>
+    /// <param name="owner">Which path makes it (<see cref="PlatformOwnership.CmdletOwner"/> or <see cref="PlatformOwnership.SyncOwner"/>): Consul Meta and Kong tags say so.</param>
+    public static IReadOnlyList<PlatformRequest> RegisterService(PlatformServiceSpec service, string owner = PlatformOwnership.CmdletOwner)
     {
         if (service is null)
         {
@@ -36,7 +38,7 @@ public static class ServiceRegistrationPlan
 
         var name = service.Name;
         var segment = PlatformPath.Segment(name);
-        var tags = new[] { PlatformOwnership.Tag };
+        var tags = PlatformOwnership.Tags(owner);
         return new[]
         {
             new PlatformRequest(PlatformTarget.Vulcand, "POST", "/v2/backends", Json(new VulcandBackendBody(new VulcandBackend(name, "http"))), $"Vulcand backend {name}"),
@@ -50,7 +52,7 @@ public static class ServiceRegistrationPlan
             new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + segment + "/routes/" + segment, Json(new KongRouteBody(
                 name, new[] { service.HostName }, KongProtocols.HttpAndHttps, PreserveHost: true, StripPath: false, tags)), $"Kong route {name}"),
             new PlatformRequest(PlatformTarget.Consul, "PUT", "/v1/agent/service/register", Json(new ConsulServiceRegistration(
-                name, name, tags, "vulcand." + service.Domain, service.ServicePort, Meta(PlatformOwnership.ServiceRole, (PlatformOwnership.DomainKey, service.Domain)))),
+                name, name, new[] { PlatformOwnership.Tag }, "vulcand." + service.Domain, service.ServicePort, Meta(owner, PlatformOwnership.ServiceRole, (PlatformOwnership.DomainKey, service.Domain)))),
                 $"Consul service {name}"),
         };
     }
@@ -81,7 +83,7 @@ public static class ServiceRegistrationPlan
     }
 
     /// <summary>Vulcand backend server <c>{"Server":{"Id":instanceId,"URL":"http://addr:port"}}</c> and a Consul entry <c>&lt;service&gt;-&lt;instanceId&gt;</c>.</summary>
-    public static IReadOnlyList<PlatformRequest> RegisterInstance(PlatformInstanceSpec instance)
+    public static IReadOnlyList<PlatformRequest> RegisterInstance(PlatformInstanceSpec instance, string owner = PlatformOwnership.CmdletOwner)
     {
         if (instance is null)
         {
@@ -95,7 +97,7 @@ public static class ServiceRegistrationPlan
                 Json(new VulcandServerBody(new VulcandServer(instance.InstanceId, instance.Url))), $"Vulcand server {instance.InstanceId} of {instance.Service}"),
             new PlatformRequest(PlatformTarget.Consul, "PUT", "/v1/agent/service/register", Json(new ConsulServiceRegistration(
                 consulId, instance.Service, new[] { PlatformOwnership.Tag }, instance.Address, instance.Port,
-                Meta(PlatformOwnership.InstanceRole, (PlatformOwnership.InstanceKey, instance.InstanceId)))), $"Consul instance {consulId}"),
+                Meta(owner, PlatformOwnership.InstanceRole, (PlatformOwnership.InstanceKey, instance.InstanceId)))), $"Consul instance {consulId}"),
         };
     }
 
@@ -115,9 +117,10 @@ public static class ServiceRegistrationPlan
         new(target, method, path, null, description) { AlsoSuccessful = NotFound };
 
     // Insertion order is the wire order (a Dictionary that is only added to enumerates in insertion order).
-    private static Dictionary<string, string> Meta(string role, (string Key, string Value) extra) => new(StringComparer.Ordinal)
+    private static Dictionary<string, string> Meta(string owner, string role, (string Key, string Value) extra) => new(StringComparer.Ordinal)
     {
         [PlatformOwnership.MetaKey] = PlatformOwnership.MetaValue,
+        [PlatformOwnership.OwnerKey] = owner,
         [PlatformOwnership.RoleKey] = role,
         [extra.Key] = extra.Value,
     };
