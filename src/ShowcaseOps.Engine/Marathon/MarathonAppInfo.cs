@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace ShowcaseOps.Core.Marathon;
 
@@ -83,6 +84,25 @@ public sealed class MarathonAppInfo
 
     /// <summary>The tasks (present when they were asked for: <c>embed=apps.tasks</c>, or a single app).</summary>
     public IReadOnlyList<MarathonTaskInfo> Tasks { get; init; } = Array.Empty<MarathonTaskInfo>();
+
+    /// <summary>
+    /// <see cref="Tasks"/> as the rules see them (<see cref="MarathonTaskInfo.WithApp"/> at the port of the label
+    /// <c>showcaseops.port</c>): service name, endpoint, Serving. When the app's name or port is refused, the tasks are
+    /// returned as read, not serving, with the reason.
+    /// </summary>
+    public IReadOnlyList<MarathonTaskInfo> DescribedTasks()
+    {
+        var problem = NameProblem;
+        int? index = null;
+        if (problem is null)
+        {
+            index = MarathonNamingRule.PortIndex(this, null, null, out problem);
+        }
+
+        return index is { } i
+            ? Tasks.Select(t => t.WithApp(this, i)).ToArray()
+            : Tasks.Select(t => t.NotServing(problem ?? "no port")).ToArray();
+    }
 
     /// <summary>The app definition exactly as Marathon returned it (JSON), e.g. to save and re-create it.</summary>
     public string Definition { get; init; } = "{}";

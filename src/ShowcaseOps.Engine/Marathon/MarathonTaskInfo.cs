@@ -88,6 +88,28 @@ public sealed class MarathonTaskInfo
     /// register — the agent and the chosen host port; for an IP-per-task app (<c>networks</c> mode <c>container</c>, tasks
     /// with <c>ports: []</c>) the task's own address <c>ipAddresses[0]</c> and the container port, as marathon-lb does.
     /// </summary>
+    /// <summary>This task marked not serving, for the given reason (its app was refused).</summary>
+    public MarathonTaskInfo NotServing(string reason) => Copy(ServiceName, HostAddress, HostPort, false, reason);
+
+    private MarathonTaskInfo Copy(string serviceName, string address, int? port, bool serving, string? reason) => new(Id, AppId)
+    {
+        ServiceName = serviceName,
+        HostAddress = address,
+        HostPort = port,
+        Host = Host,
+        IpAddresses = IpAddresses,
+        Ports = Ports,
+        ServicePorts = ServicePorts,
+        State = State,
+        Healthy = Healthy,
+        AgentId = AgentId,
+        StagedAt = StagedAt,
+        StartedAt = StartedAt,
+        Version = Version,
+        Serving = serving,
+        NotServingReason = reason,
+    };
+
     public MarathonTaskInfo WithApp(MarathonAppInfo app, int portIndex)
     {
         if (app is null)
@@ -114,24 +136,7 @@ public sealed class MarathonTaskInfo
             reason = NoEndpointReason;
         }
 
-        return new MarathonTaskInfo(Id, AppId)
-        {
-            ServiceName = app.Name,
-            HostAddress = address,
-            HostPort = port,
-            Host = Host,
-            IpAddresses = IpAddresses,
-            Ports = Ports,
-            ServicePorts = ServicePorts,
-            State = State,
-            Healthy = Healthy,
-            AgentId = AgentId,
-            StagedAt = StagedAt,
-            StartedAt = StartedAt,
-            Version = Version,
-            Serving = reason is null,
-            NotServingReason = reason,
-        };
+        return Copy(app.Name, address, port, reason is null, reason);
     }
 
     public override string ToString() => Id;

@@ -42,7 +42,7 @@ public sealed class MarathonApp
         HasHealthChecks = info.HasHealthChecks;
         Version = info.Version;
         DeploymentIds = info.DeploymentIds;
-        Tasks = info.Tasks.Select(t => new MarathonTask(t, cluster)).ToArray();
+        Tasks = info.DescribedTasks().Select(t => new MarathonTask(t, cluster)).ToArray();
         Definition = info.Definition;
     }
 
