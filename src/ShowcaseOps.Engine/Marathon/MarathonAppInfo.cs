@@ -74,6 +74,18 @@ public sealed class MarathonAppInfo
 
     public bool HasHealthChecks { get; init; }
 
+    /// <summary>The first health check's protocol (HTTP, HTTPS, MESOS_HTTP, TCP, MESOS_TCP, COMMAND); null without health checks.</summary>
+    public string? HealthCheckProtocol { get; init; }
+
+    /// <summary>The first health check's path (HTTP kinds).</summary>
+    public string? HealthCheckPath { get; init; }
+
+    /// <summary>The first health check's port index (null: the port it checks is given as a number, or index 0 is meant).</summary>
+    public int? HealthCheckPortIndex { get; init; }
+
+    /// <summary>The first health check's fixed port, when it names one instead of an index.</summary>
+    public int? HealthCheckPort { get; init; }
+
     /// <summary>Marathon's version timestamp of the app (ISO 8601, as Marathon wrote it).</summary>
     public string? Version { get; init; }
 

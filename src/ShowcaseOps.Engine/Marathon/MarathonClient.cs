@@ -182,6 +182,22 @@ public sealed class MarathonClient
         return ToDeploymentResult(id, response.Body);
     }
 
+    /// <summary>
+    /// Kills exactly these tasks of an app and lowers its instance count by as many (<c>POST /v2/tasks/delete?scale=true</c>
+    /// with <c>{"ids":[…]}</c>), so Marathon neither picks other tasks nor replaces these: the way to scale down after
+    /// draining the tasks that go.
+    /// </summary>
+    public async Task<MarathonDeploymentStarted> KillTasksAndScaleAsync(string appId, IReadOnlyList<string> taskIds, bool force, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var id = NormalizeAppId(appId);
+        var body = new JObject { ["ids"] = new JArray(taskIds.ToArray()) }.ToString(Formatting.None);
+        var request = new PlatformRequest(PlatformTarget.Marathon, "POST", "/v2/tasks/delete?scale=true" + (force ? "&force=true" : string.Empty), body,
+            $"Marathon kill {taskIds.Count.ToString(CultureInfo.InvariantCulture)} task(s) of {id} and scale");
+        var response = await SendAsync(request, reporter, cancellationToken).ConfigureAwait(false);
+        EnsureSuccess(response, id);
+        return ToDeploymentResult(id, response.Body);
+    }
+
     /// <summary>Destroys an app and its tasks (<c>DELETE /v2/apps/{id}</c>). Unknown → <see cref="ShowcaseErrors.MarathonAppNotFound"/>.</summary>
     public async Task<MarathonDeploymentStarted> DeleteAppAsync(string appId, IOperationReporter reporter, CancellationToken cancellationToken)
     {
@@ -502,6 +518,10 @@ public sealed class MarathonClient
             NetworkMode = network,
             Labels = labels,
             HasHealthChecks = app["healthChecks"] is JArray { Count: > 0 },
+            HealthCheckProtocol = (string?)app["healthChecks"]?.FirstOrDefault()?["protocol"] ?? (app["healthChecks"] is JArray { Count: > 0 } ? "HTTP" : null),
+            HealthCheckPath = (string?)app["healthChecks"]?.FirstOrDefault()?["path"],
+            HealthCheckPortIndex = (int?)app["healthChecks"]?.FirstOrDefault()?["portIndex"],
+            HealthCheckPort = (int?)app["healthChecks"]?.FirstOrDefault()?["port"],
             Version = (string?)app["version"],
             DeploymentIds = (app["deployments"] as JArray ?? new JArray()).Select(d => (string?)d["id"]).Where(d => d is not null).Select(d => d!).ToArray(),
             Tasks = tasks,

@@ -53,6 +53,12 @@ public sealed class MarathonTaskInfo
     /// <summary>Why the task is not serving (null when it is).</summary>
     public string? NotServingReason { get; init; }
 
+    /// <summary>The HTTP path of the instance's Consul check, from the app's Marathon HTTP health check; null for a TCP check.</summary>
+    public string? HealthCheckPath { get; init; }
+
+    /// <summary>The port the instance's Consul check connects to (the health check's port; default the instance port).</summary>
+    public int? HealthCheckPort { get; init; }
+
     /// <summary>The agent's host name as Marathon reports it.</summary>
     public string Host { get; init; } = string.Empty;
 
@@ -91,8 +97,10 @@ public sealed class MarathonTaskInfo
     /// <summary>This task marked not serving, for the given reason (its app was refused).</summary>
     public MarathonTaskInfo NotServing(string reason) => Copy(ServiceName, HostAddress, HostPort, false, reason);
 
-    private MarathonTaskInfo Copy(string serviceName, string address, int? port, bool serving, string? reason) => new(Id, AppId)
+    private MarathonTaskInfo Copy(string serviceName, string address, int? port, bool serving, string? reason, string? checkPath = null, int? checkPort = null) => new(Id, AppId)
     {
+        HealthCheckPath = checkPath,
+        HealthCheckPort = checkPort,
         ServiceName = serviceName,
         HostAddress = address,
         HostPort = port,
@@ -136,7 +144,22 @@ public sealed class MarathonTaskInfo
             reason = NoEndpointReason;
         }
 
-        return Copy(app.Name, address, port, reason is null, reason);
+        var (checkPath, checkPort) = Check(app, portIndex, port);
+        return Copy(app.Name, address, port, reason is null, reason, checkPath, checkPort);
+    }
+
+    /// <summary>
+    /// The Consul check the app's first Marathon health check gives: an HTTP kind with a path → that path; TCP, COMMAND or
+    /// none → TCP. The port: the health check's port index (the host port, or the container port for IP-per-task), or its
+    /// fixed port; by default the registered port.
+    /// </summary>
+    private (string? Path, int? Port) Check(MarathonAppInfo app, int portIndex, int? port)
+    {
+        var http = app.HealthCheckProtocol is "HTTP" or "MESOS_HTTP" && app.HealthCheckPath is { } p && Platform.PlatformInstanceSpec.IsCheckPath(p);
+        var index = app.HealthCheckPortIndex ?? portIndex;
+        var ports = app.IsIpPerTask ? app.ContainerPorts : Ports;
+        int? checkPort = app.HealthCheckPort is > 0 ? app.HealthCheckPort : index < ports.Count && ports[index] > 0 ? ports[index] : port;
+        return (http ? app.HealthCheckPath : null, checkPort);
     }
 
     public override string ToString() => Id;

@@ -27,6 +27,9 @@ public static class PlatformOwnership
 
     public const string ServiceRole = "service";
 
+    /// <summary>Consul Meta key of an instance entry: its check (<see cref="PlatformInstanceSpec.CheckMark"/>).</summary>
+    public const string CheckKey = "showcase-check";
+
     public const string InstanceRole = "instance";
 
     /// <summary>

@@ -97,9 +97,39 @@ public static class ServiceRegistrationPlan
                 Json(new VulcandServerBody(new VulcandServer(instance.InstanceId, instance.Url))), $"Vulcand server {instance.InstanceId} of {instance.Service}"),
             new PlatformRequest(PlatformTarget.Consul, "PUT", "/v1/agent/service/register", Json(new ConsulServiceRegistration(
                 consulId, instance.Service, new[] { PlatformOwnership.Tag }, instance.Address, instance.Port,
-                Meta(owner, PlatformOwnership.InstanceRole, (PlatformOwnership.InstanceKey, instance.InstanceId)))), $"Consul instance {consulId}"),
+                InstanceMeta(owner, instance), Check(instance))), $"Consul instance {consulId}"),
         };
     }
+
+    /// <summary>How long a check may stay critical before Consul removes the entry by itself (a task that died unseen).</summary>
+    public const string DeregisterCriticalAfter = "1m";
+
+    /// <summary>
+    /// The instance's Consul check, derived from the app's Marathon health check: HTTP path → HTTP check
+    /// <c>http://address:port/path</c>; TCP or none → TCP check <c>address:port</c>; every 10 s, 5 s timeout, and
+    /// <c>DeregisterCriticalServiceAfter</c> <see cref="DeregisterCriticalAfter"/>.
+    /// </summary>
+    private static ConsulCheck Check(PlatformInstanceSpec instance)
+    {
+        var hostPort = HttpUrl.Format(instance.Address, instance.CheckPort).Substring("http://".Length);
+        return instance.CheckPath is { } path
+            ? new ConsulCheck("http://" + hostPort + path, null, "10s", "5s", DeregisterCriticalAfter)
+            : new ConsulCheck(null, hostPort, "10s", "5s", DeregisterCriticalAfter);
+    }
+
+    private static Dictionary<string, string> InstanceMeta(string owner, PlatformInstanceSpec instance)
+    {
+        var meta = Meta(owner, PlatformOwnership.InstanceRole, (PlatformOwnership.InstanceKey, instance.InstanceId));
+        meta[PlatformOwnership.CheckKey] = instance.CheckMark;
+        return meta;
+    }
+
+    /// <summary>Consul maintenance mode on (<c>PUT /v1/agent/service/maintenance/{id}?enable=true&amp;reason=…</c>): DNS stops answering with it.</summary>
+    public static PlatformRequest ConsulMaintenance(string consulId, string reason) =>
+        new(PlatformTarget.Consul, "PUT", "/v1/agent/service/maintenance/" + PlatformPath.Segment(consulId) + "?enable=true&reason=" + Uri.EscapeDataString(reason), null, $"Consul maintenance on {consulId}")
+        {
+            AlsoSuccessful = NotFound,
+        };
 
     public static IReadOnlyList<PlatformRequest> UnregisterInstance(string service, string instanceId)
     {

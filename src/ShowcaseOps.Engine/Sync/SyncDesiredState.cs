@@ -32,7 +32,7 @@ public sealed class SyncDesiredService
 }
 
 /// <summary>One task that should be registered: where it listens.</summary>
-public sealed record SyncDesiredInstance(string InstanceId, string Address, int Port, string TaskId);
+public sealed record SyncDesiredInstance(string InstanceId, string Address, int Port, string TaskId, string? CheckPath = null, int? CheckPort = null);
 
 /// <summary>What Marathon wants: the exposed services, plus why apps or tasks were left out.</summary>
 public sealed class SyncDesiredState
@@ -102,7 +102,7 @@ public sealed class SyncDesiredState
         {
             if (task.Serving == true)
             {
-                instances.Add(new SyncDesiredInstance(task.InstanceId, task.HostAddress, task.HostPort!.Value, task.Id));
+                instances.Add(new SyncDesiredInstance(task.InstanceId, task.HostAddress, task.HostPort!.Value, task.Id, task.HealthCheckPath, task.HealthCheckPort));
             }
             else if (task.NotServingReason == MarathonTaskInfo.NoEndpointReason)
             {

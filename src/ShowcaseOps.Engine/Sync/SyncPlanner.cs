@@ -331,7 +331,7 @@ public static class SyncPlanner
         foreach (var instance in service.Instances)
         {
             wantedIds.Add(instance.InstanceId);
-            var spec = new PlatformInstanceSpec(name, instance.InstanceId, instance.Address, instance.Port);
+            var spec = new PlatformInstanceSpec(name, instance.InstanceId, instance.Address, instance.Port, instance.CheckPath, instance.CheckPort);
             IReadOnlyList<PlatformRequest>? built = null;
             IReadOnlyList<PlatformRequest> Register() => built ??= ServiceRegistrationPlan.RegisterInstance(spec, PlatformOwnership.SyncOwner); // only when a change needs it
             existing.TryGetValue(instance.InstanceId, out var current);
@@ -358,7 +358,8 @@ public static class SyncPlanner
             {
                 notes.Add($"Consul has an entry '{consul.Id}' that ShowcaseOps does not own; left alone.");
             }
-            else if (consul.Address != instance.Address || consul.Port != instance.Port || consul.Id != consulId || consul.Name != name)
+            else if (consul.Address != instance.Address || consul.Port != instance.Port || consul.Id != consulId || consul.Name != name
+                || !consul.Meta.TryGetValue(PlatformOwnership.CheckKey, out var check) || check != spec.CheckMark)
             {
                 var requests = new List<PlatformRequest> { Pick(Register(), PlatformTarget.Consul, "/v1/agent/service/register") };
                 if (consul.Id != consulId)

@@ -159,6 +159,7 @@ public sealed class MarathonStandIn : StandIn, IDisposable
             ("GET", "/v2/apps/{id}/tasks") => Json(_world.AppTasks(route.AppId!)),
             ("DELETE", "/v2/apps/{id}/tasks/{taskId}") => Json(_world.KillTask(route.AppId!, route.TaskId!, Flag(request, "scale", false), Flag(request, "force", false), uri, client)),
             ("GET", "/v2/tasks") => Json(new WorldResult(200, _world.Tasks(Statuses(request)))),
+            ("POST", "/v2/tasks/delete") => Json(KillTasks(request, uri, client)),
             ("GET", "/v2/deployments") => Json(new WorldResult(200, _world.Deployments())),
             ("DELETE", "/v2/deployments/{id}") => Json(_world.CancelDeployment(route.AppId!)),
             ("GET", "/v2/events") => Events(request),
@@ -178,6 +179,22 @@ public sealed class MarathonStandIn : StandIn, IDisposable
     {
         _bus.KillAll();
         _world.Dispose();
+    }
+
+    /// <summary>POST /v2/tasks/delete[?scale=true][&amp;force=true] with <c>{"ids":[…]}</c>: kills exactly those tasks (unknown ids are ignored, as Marathon does).</summary>
+    private WorldResult KillTasks(SandboxRequest request, string uri, string client)
+    {
+        if (ParseBody(request, out var body) is { } bad)
+        {
+            return bad;
+        }
+
+        if (body!["ids"] is not JArray ids || ids.Any(i => i.Type != JTokenType.String))
+        {
+            return InvalidJson(new[] { new MarathonProblem("/ids", "error.expected.jsarray") });
+        }
+
+        return _world.KillTasks(ids.Select(i => (string)i!).ToArray(), Flag(request, "scale", false), Flag(request, "force", false), uri, client);
     }
 
     private WorldResult CreateApp(SandboxRequest request, string uri, string client)
@@ -357,6 +374,8 @@ public sealed class MarathonStandIn : StandIn, IDisposable
                     return new("/v2/info", null, null);
                 case "tasks" when s.Count == 2:
                     return new("/v2/tasks", null, null);
+                case "tasks" when s.Count == 3 && s[2] == "delete":
+                    return new("/v2/tasks/delete", null, null);
                 case "events" when s.Count == 2:
                     return new("/v2/events", null, null);
                 case "deployments" when s.Count == 2:

@@ -28,6 +28,8 @@ public sealed class MarathonTask
         HostPort = info.HostPort;
         Serving = info.Serving;
         NotServingReason = info.NotServingReason;
+        HealthCheckPath = info.HealthCheckPath;
+        HealthCheckPort = info.HealthCheckPort;
         Host = info.Host;
         IpAddresses = info.IpAddresses;
         Ports = info.Ports;
@@ -74,6 +76,12 @@ public sealed class MarathonTask
 
     /// <summary>Why the task is not serving (null when it is).</summary>
     public string? NotServingReason { get; init; }
+
+    /// <summary>The HTTP path of the Consul check registered with the instance (from the app's Marathon health check); null: TCP. Binds to -HealthCheckPath.</summary>
+    public string? HealthCheckPath { get; init; }
+
+    /// <summary>The port of that check (binds to -HealthCheckPort).</summary>
+    public int? HealthCheckPort { get; init; }
 
     /// <summary>The agent's host name as Marathon reports it.</summary>
     public string Host { get; init; } = string.Empty;

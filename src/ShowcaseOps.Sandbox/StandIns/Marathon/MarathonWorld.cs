@@ -499,6 +499,62 @@ internal sealed class MarathonWorld : IDisposable
     }
 
     /// <summary>DELETE /v2/apps/{id}/tasks/{taskId}: kill one task; <c>scale</c> lowers the instance count too.</summary>
+    /// <summary>Kills the given tasks; with <paramref name="scale"/> each app's instance count drops by its killed tasks (one deployment per app).</summary>
+    public WorldResult KillTasks(IReadOnlyList<string> taskIds, bool scale, bool force, string uri, string clientIp)
+    {
+        lock (_gate)
+        {
+            var tasks = taskIds.Distinct(StringComparer.Ordinal).Select(id => _tasks.TryGetValue(id, out var t) ? t : null).Where(t => t is not null).Select(t => t!).ToArray();
+            if (scale && !force && tasks.Select(t => t.AppId).Distinct().SelectMany(LockedBy).ToList() is { Count: > 0 } locks)
+            {
+                return Locked(locks);
+            }
+
+            var events = new List<JObject>();
+            var rendered = tasks.Select(RenderTask).ToArray();
+            DeploymentState? last = null;
+            var started = new List<DeploymentState>();
+            foreach (var group in tasks.GroupBy(t => t.AppId))
+            {
+                var app = _apps[group.Key];
+                foreach (var task in group)
+                {
+                    KillTaskLocked(task, events);
+                }
+
+                if (scale)
+                {
+                    var now = Now();
+                    app.Instances = Math.Max(0, app.Instances - group.Count());
+                    app.Version = now;
+                    app.LastScalingAt = now;
+                    events.Add(ApiPostEvent(uri, clientIp, app));
+                    last = StartDeploymentLocked(app, "ScaleApplication", now, events);
+                    started.Add(last);
+                }
+                else if (RestartKilledTasks)
+                {
+                    ReplaceLocked(app, events);
+                }
+            }
+
+            _bus.Publish(events);
+            if (!scale)
+            {
+                return new WorldResult(200, new JObject { ["tasks"] = new JArray(rendered) });
+            }
+
+            foreach (var deployment in started)
+            {
+                RunDeployment(deployment);
+            }
+
+            return last is null
+                ? new WorldResult(200, new JObject { ["tasks"] = new JArray() })
+                : new WorldResult(200, DeploymentResult(last)) { DeploymentId = last.Id };
+        }
+    }
+
     public WorldResult KillTask(string appId, string taskId, bool scale, bool force, string uri, string clientIp)
     {
         lock (_gate)

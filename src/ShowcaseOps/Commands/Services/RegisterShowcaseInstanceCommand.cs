@@ -56,6 +56,19 @@ public sealed class RegisterShowcaseInstanceCommand : PlatformCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? NotServingReason { get; set; }
 
+    /// <summary>
+    /// The HTTP path of the instance's Consul check (binds from MarathonTask.HealthCheckPath, derived from the app's
+    /// Marathon health check). Not given: a TCP check on the instance's port.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidatePattern("\\A/[A-Za-z0-9._~/-]{0,199}\\z")]
+    public string? HealthCheckPath { get; set; }
+
+    /// <summary>The port the Consul check connects to (binds from MarathonTask.HealthCheckPort). Default: -HostPort.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, 65535)]
+    public int? HealthCheckPort { get; set; }
+
     protected override void ProcessRecordCore()
     {
         if (Serving == false)
@@ -73,7 +86,7 @@ public sealed class RegisterShowcaseInstanceCommand : PlatformCmdlet
 
         if (ShouldChange($"{ServiceName}/{InstanceId} ({HostAddress}:{port.ToString(CultureInfo.InvariantCulture)})", "Register in Consul and Vulcand"))
         {
-            _instances.Add(ClusterChoice, new PlatformInstanceSpec(ServiceName, InstanceId, HostAddress!, port));
+            _instances.Add(ClusterChoice, new PlatformInstanceSpec(ServiceName, InstanceId, HostAddress!, port, HealthCheckPath, HealthCheckPort));
         }
     }
 
