@@ -10,11 +10,11 @@ Import-Module $env:SHOWCASE_MODULE_PATH
 $sandbox = Start-ShowcaseSandbox -Force -InstanceBootSeconds 0.5
 $sandbox.Host.Options.PageSizeMin = $PageSizeMin
 $sandbox.Host.Options.PageSizeMax = $PageSizeMax
-$hooks = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterInternalHooks'))
+$hooks = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.TestHooks'))
 $common = @{ InstanceProfileName = 'showcase-ssm'; ImageId = 'ami-0123456789abcdef0'; AgentCount = $AgentCount; SkipBootstrap = $true }
 
 function Measure-Create([string] $name, [int] $concurrency) {
-    $hooks::MaxConcurrency = $concurrency
+    $hooks::ClusterMaxConcurrency = $concurrency
     $sandbox.Host.Latency.Set('ec2', '*', [TimeSpan]::FromMilliseconds($LatencyMs))
     $calls = $sandbox.Host.Log.Count('ec2')
     $watch = [Diagnostics.Stopwatch]::StartNew()
@@ -22,7 +22,7 @@ function Measure-Create([string] $name, [int] $concurrency) {
     $watch.Stop()
     $sandbox.Host.Latency.Clear()
     if ($cluster.State -ne 'Complete') { throw "cluster $name is $($cluster.State)" }
-    [pscustomobject]@{ Wall = $watch.Elapsed; Report = $hooks::LastRun; Calls = $sandbox.Host.Log.Count('ec2') - $calls }
+    [pscustomobject]@{ Wall = $watch.Elapsed; Report = $hooks::LastClusterRun; Calls = $sandbox.Host.Log.Count('ec2') - $calls }
 }
 
 try {
@@ -32,7 +32,7 @@ try {
     $serial = Measure-Create 'bench-ser' 1
 }
 finally {
-    $hooks::MaxConcurrency = $null
+    $hooks::ClusterMaxConcurrency = $null
 }
 
 $report = $parallel.Report

@@ -4,11 +4,11 @@ BeforeAll {
     $script:sandbox = Start-ShowcaseSandbox -Force -InstanceBootSeconds 0.03
     $script:h = $sandbox.Host
     $fast = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Execution.RetryPolicy'))::new([TimeSpan]::FromMilliseconds(10), [TimeSpan]::FromMilliseconds(100), [TimeSpan]::FromSeconds(3))
-    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterInternalHooks'))::Options = [Management.Automation.LanguagePrimitives]::ConvertTo(@{
+    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.TestHooks'))::ClusterOptions = [Management.Automation.LanguagePrimitives]::ConvertTo(@{
         Retry = $fast; DependencyRetry = $fast; InstanceProfileRetryBudget = [TimeSpan]::FromMilliseconds(300)
         PollInitial = [TimeSpan]::FromMilliseconds(10); PollMax = [TimeSpan]::FromMilliseconds(50); WaitTimeout = [TimeSpan]::FromSeconds(20)
     }, ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterEngineOptions')))
-    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Bootstrap.BootstrapInternalHooks'))::Options = [Management.Automation.LanguagePrimitives]::ConvertTo(@{
+    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.TestHooks'))::BootstrapOptions = [Management.Automation.LanguagePrimitives]::ConvertTo(@{
         OnlinePollInterval = [TimeSpan]::FromMilliseconds(50); PollInterval = [TimeSpan]::FromMilliseconds(30); MaxPollInterval = [TimeSpan]::FromMilliseconds(100); RetryPolicy = $fast
     }, ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Bootstrap.BootstrapOptions')))
     $script:common = @{ InstanceProfileName = 'showcase-ssm'; ImageId = 'ami-0123456789abcdef0' }
@@ -25,8 +25,8 @@ BeforeAll {
 }
 
 AfterAll {
-    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterInternalHooks'))::Options = $null
-    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Bootstrap.BootstrapInternalHooks'))::Options = $null
+    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.TestHooks'))::ClusterOptions = $null
+    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.TestHooks'))::BootstrapOptions = $null
     Stop-ShowcaseSandbox -Confirm:$false
 }
 

@@ -7,7 +7,7 @@ BeforeAll {
         Retry = $fast; DependencyRetry = $fast; InstanceProfileRetryBudget = [TimeSpan]::FromMilliseconds(300)
         PollInitial = [TimeSpan]::FromMilliseconds(10); PollMax = [TimeSpan]::FromMilliseconds(50); WaitTimeout = [TimeSpan]::FromSeconds(20)
     }, ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterEngineOptions')))
-    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterInternalHooks'))::Options = $script:options
+    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.TestHooks'))::ClusterOptions = $script:options
     $script:common = @{ InstanceProfileName = 'showcase-ssm'; ImageId = 'ami-0123456789abcdef0'; SkipBootstrap = $true }
     function Get-TaggedResource([string] $Name) {
         @($sandbox.Host.Ec2.GetResources() | Where-Object { $_.Tags['showcase:cluster'] -eq $Name })
@@ -15,7 +15,7 @@ BeforeAll {
 }
 
 AfterAll {
-    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterInternalHooks'))::Options = $null
+    ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.TestHooks'))::ClusterOptions = $null
     Stop-ShowcaseSandbox -Confirm:$false
 }
 

@@ -7,8 +7,8 @@ namespace ShowcaseOps;
 /// <summary>
 /// The test seam (like PSResourceGet's InternalHooks) for Pester tests and benchmarks that must reach inside: engine
 /// and sandbox types load in the module's own AssemblyLoadContext, which PowerShell's type-name resolution does not
-/// see, so <c>[ShowcaseOps.Core.Cluster.ClusterInternalHooks]</c> cannot be written; this hands the types out instead:
-/// <c>([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterInternalHooks'))::Override = …</c>.
+/// see, so <c>[ShowcaseOps.Core.TestHooks]</c> cannot be written; this hands the types out instead:
+/// <c>([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.TestHooks'))::ClusterOptions = …</c>.
 /// Not part of the public contract.
 /// </summary>
 public static class InternalHooks

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Amazon;
 using Amazon.Runtime;
@@ -50,6 +51,14 @@ public static class AwsCredentialResolver
     private const int MaxRoleChain = 5;
     private static readonly Regex AccountInArn = new(@"\Aarn:aws[a-z-]*:iam::(\d{12}):", RegexOptions.CultureInvariant);
 
+    // One resolution per settings object (one command): EC2, SSM, -Verbose and -WhatIf share the credentials object, so an
+    // assume-role or SSO profile costs one STS/SSO call per command, not one per client. A failure is not cached.
+    private static readonly ConditionalWeakTable<AwsConnectionSettings, ResolvedAws> Resolved = new();
+
+    /// <summary>
+    /// The region and credentials of <paramref name="settings"/> (resolved once per settings object; treat the settings
+    /// as fixed once resolved) with the endpoint of <paramref name="service"/>.
+    /// </summary>
     public static ResolvedAws Resolve(AwsConnectionSettings settings, string service)
     {
         if (settings is null)
@@ -57,6 +66,18 @@ public static class AwsCredentialResolver
             throw new ArgumentNullException(nameof(settings));
         }
 
+        var shared = Resolved.GetValue(settings, ResolveShared);
+        var defaults = settings.Defaults ?? AwsSessionDefaults.Empty;
+        var endpoint = AwsRuntimeDependencies.FirstNonEmpty(
+            settings.EndpointUrl,
+            Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_" + service.ToUpperInvariant()),
+            defaults.ServiceEndpoints.TryGetValue(service, out var sessionEndpoint) ? sessionEndpoint : null,
+            Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"));
+        return new ResolvedAws(shared.Region, shared.RegionSource, shared.Credentials, shared.CredentialSource, shared.AccountId, endpoint);
+    }
+
+    private static ResolvedAws ResolveShared(AwsConnectionSettings settings)
+    {
         AwsRuntimeDependencies.EnsureRegistered();
         var defaults = settings.Defaults ?? AwsSessionDefaults.Empty;
         var chain = new CredentialProfileStoreChain(settings.ProfileLocation);
@@ -79,11 +100,6 @@ public static class AwsCredentialResolver
         }
 
         var (region, regionSource) = ResolveRegion(settings, profile, defaults);
-        var endpoint = AwsRuntimeDependencies.FirstNonEmpty(
-            settings.EndpointUrl,
-            Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_" + service.ToUpperInvariant()),
-            defaults.ServiceEndpoints.TryGetValue(service, out var sessionEndpoint) ? sessionEndpoint : null,
-            Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"));
         string? stsEndpoint = defaults.ServiceEndpoints.TryGetValue("sts", out var sts) ? sts : null;
 
         AWSCredentials credentials;
@@ -139,7 +155,7 @@ public static class AwsCredentialResolver
             (credentials, source) = FromEnvironment(chain, region, stsEndpoint);
         }
 
-        return new ResolvedAws(region, regionSource, credentials, source, account, endpoint);
+        return new ResolvedAws(region, regionSource, credentials, source, account, endpointUrl: null);
     }
 
     private static (string Region, string Source) ResolveRegion(AwsConnectionSettings settings, CredentialProfile? profile, AwsSessionDefaults defaults)

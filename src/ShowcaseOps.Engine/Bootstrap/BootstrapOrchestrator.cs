@@ -71,14 +71,6 @@ public sealed class BootstrapOptions
     public string? ScriptsDirectory { get; init; }
 }
 
-/// <summary>Test seam (like ClusterInternalHooks): shorter timings for Pester and benchmarks. Not for production use.</summary>
-public static class BootstrapInternalHooks
-{
-    public static BootstrapOptions? Options { get; set; }
-
-    internal static BootstrapOptions Effective => Options ?? BootstrapOptions.Default;
-}
-
 /// <summary>The hosts one bootstrap will run, skip or cannot reach (from <see cref="BootstrapOrchestrator.Plan"/>).</summary>
 public sealed class BootstrapPlan
 {
@@ -136,7 +128,7 @@ public sealed class BootstrapOrchestrator
     /// import, and an SDK type in one would load the AWS SDK.)
     /// </summary>
     public static BootstrapOrchestrator Create(IAmazonEC2 ec2, IAmazonSimpleSystemsManagement ssm, BootstrapOptions? options = null, BootstrapScripts? scripts = null) =>
-        new(ec2, ssm, options ?? BootstrapInternalHooks.Effective, scripts);
+        new(ec2, ssm, options ?? TestHooks.EffectiveBootstrapOptions, scripts);
 
     /// <summary>
     /// Bootstraps the hosts of <paramref name="cluster"/> (as discovered: its instance tags say what is done already) that

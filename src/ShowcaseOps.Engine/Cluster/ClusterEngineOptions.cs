@@ -4,7 +4,7 @@ using ShowcaseOps.Core.Execution;
 namespace ShowcaseOps.Core.Cluster;
 
 /// <summary>Timings and limits of the cluster engine. <see cref="Default"/> suits real AWS; tests pass shorter ones.</summary>
-public sealed class ClusterEngineOptions
+public sealed record ClusterEngineOptions
 {
     public static ClusterEngineOptions Default { get; } = new();
 
@@ -33,45 +33,4 @@ public sealed class ClusterEngineOptions
 
     /// <summary>How long a cluster lock lasts without renewal (the holder renews it every third of this while it works).</summary>
     public TimeSpan LockLease { get; init; } = TimeSpan.FromMinutes(10);
-}
-
-/// <summary>
-/// Test and benchmark seam (like PSResourceGet's InternalHooks): lets Pester and bench/ scripts shorten timings, force
-/// the plan to run one step at a time, and read the timings of the last build. Not for production use.
-/// </summary>
-public static class ClusterInternalHooks
-{
-    /// <summary>Options the cmdlets use instead of <see cref="ClusterEngineOptions.Default"/>.</summary>
-    public static ClusterEngineOptions? Options { get; set; }
-
-    /// <summary>When set, overrides <see cref="ClusterEngineOptions.MaxConcurrency"/> (1 runs the plan one call at a time).</summary>
-    public static int? MaxConcurrency { get; set; }
-
-    /// <summary>The step timings of the last New-/Set-ShowcaseCluster run in this process.</summary>
-    public static PlanRunReport? LastRun { get; set; }
-
-    internal static ClusterEngineOptions Effective
-    {
-        get
-        {
-            var options = Options ?? ClusterEngineOptions.Default;
-            if (MaxConcurrency is { } concurrency)
-            {
-                options = new ClusterEngineOptions
-                {
-                    Retry = options.Retry,
-                    DependencyRetry = options.DependencyRetry,
-                    InstanceProfileRetryBudget = options.InstanceProfileRetryBudget,
-                    PollInitial = options.PollInitial,
-                    PollMax = options.PollMax,
-                    WaitTimeout = options.WaitTimeout,
-                    MaxConcurrency = concurrency,
-                    LockWait = options.LockWait,
-                    LockLease = options.LockLease,
-                };
-            }
-
-            return options;
-        }
-    }
 }

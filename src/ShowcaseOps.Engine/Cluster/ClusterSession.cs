@@ -30,7 +30,7 @@ internal sealed class ClusterSession : IDisposable
 
     public IAmazonSimpleSystemsManagement Ssm => _ssm ??= AwsClientFactory.CreateSsm(_settings);
 
-    public static ClusterEngineOptions Options => ClusterInternalHooks.Effective;
+    public static ClusterEngineOptions Options => TestHooks.EffectiveClusterOptions;
 
     public Task<ClusterPlan> PlanAsync(ClusterSpec spec, IOperationReporter reporter, CancellationToken ct) =>
         new ClusterBuilder(Ec2, spec.ImageId is null ? Ssm : null, reporter, Options).PlanAsync(spec, ct);
@@ -38,7 +38,7 @@ internal sealed class ClusterSession : IDisposable
     public async Task<ClusterBuildResult> ApplyAsync(ClusterPlan plan, IOperationReporter reporter, CancellationToken ct)
     {
         var result = await new ClusterBuilder(Ec2, plan.Spec.ImageId is null ? Ssm : null, reporter, Options).ApplyAsync(plan, ct).ConfigureAwait(false);
-        ClusterInternalHooks.LastRun = result.Report;
+        TestHooks.LastClusterRun = result.Report;
         return result;
     }
 

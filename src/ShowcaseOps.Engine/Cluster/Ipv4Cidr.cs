@@ -1,4 +1,5 @@
 using System.Globalization;
+using ShowcaseOps.Core.Net;
 
 namespace ShowcaseOps.Core.Cluster;
 
@@ -23,7 +24,7 @@ public readonly struct Ipv4Cidr : System.IEquatable<Ipv4Cidr>
 
     public bool Overlaps(Ipv4Cidr other) => Network <= other.Last && other.Network <= Last;
 
-    public bool Contains(string address) => TryParseAddress(address, out var value) && value >= Network && value <= Last;
+    public bool Contains(string address) => Ipv4Address.TryParse(address, out var value) && value >= Network && value <= Last;
 
     public override string ToString() =>
         string.Join(".", (Network >> 24) & 255, (Network >> 16) & 255, (Network >> 8) & 255, Network & 255) + "/" + Prefix.ToString(CultureInfo.InvariantCulture);
@@ -38,7 +39,7 @@ public readonly struct Ipv4Cidr : System.IEquatable<Ipv4Cidr>
         }
 
         var slash = text!.IndexOf('/');
-        if (slash < 0 || !TryParseAddress(text.Substring(0, slash), out var address)
+        if (slash < 0 || !Ipv4Address.TryParse(text.Substring(0, slash), out var address)
             || !int.TryParse(text.Substring(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) || prefix > 32)
         {
             return false;
@@ -51,28 +52,6 @@ public readonly struct Ipv4Cidr : System.IEquatable<Ipv4Cidr>
         }
 
         cidr = new Ipv4Cidr(address, prefix);
-        return true;
-    }
-
-    public static bool TryParseAddress(string text, out uint address)
-    {
-        address = 0;
-        var parts = text.Split('.');
-        if (parts.Length != 4)
-        {
-            return false;
-        }
-
-        foreach (var part in parts)
-        {
-            if (part.Length == 0 || part.Length > 3 || !byte.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var b))
-            {
-                return false;
-            }
-
-            address = (address << 8) | b;
-        }
-
         return true;
     }
 

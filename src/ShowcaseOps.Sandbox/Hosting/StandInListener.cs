@@ -131,54 +131,9 @@ internal sealed class StandInListener : IDisposable
     {
         var watch = Stopwatch.StartNew();
         var started = DateTime.UtcNow;
-        var lines = head.Split(LineSeparator, StringSplitOptions.None);
-        var requestLine = lines[0].Split(' ');
-        if (requestLine.Length != 3)
-        {
-            throw new InvalidDataException("Bad request line.");
-        }
-
-        var headers = new NameValueCollection(StringComparer.OrdinalIgnoreCase);
-        for (var i = 1; i < lines.Length; i++)
-        {
-            var colon = lines[i].IndexOf(':');
-            if (colon > 0)
-            {
-                headers.Add(lines[i].Substring(0, colon).Trim(), lines[i].Substring(colon + 1).Trim());
-            }
-        }
-
-        var method = requestLine[0];
-        var target = requestLine[1];
-        var http10 = requestLine[2] == "HTTP/1.0";
-        var connection = headers["Connection"] ?? string.Empty;
-        var keepAlive = http10 ? connection.Equals("keep-alive", StringComparison.OrdinalIgnoreCase) : !connection.Equals("close", StringComparison.OrdinalIgnoreCase);
-
-        if (string.Equals(headers["Expect"], "100-continue", StringComparison.OrdinalIgnoreCase))
-        {
-            var proceed = Encoding.ASCII.GetBytes("HTTP/1.1 100 Continue\r\n\r\n");
-            await stream.WriteAsync(proceed, 0, proceed.Length, _stopping.Token).ConfigureAwait(false);
-        }
-
-        byte[] body;
-        if ((headers["Transfer-Encoding"] ?? string.Empty).IndexOf("chunked", StringComparison.OrdinalIgnoreCase) >= 0)
-        {
-            body = await reader.ReadChunkedAsync(_stopping.Token).ConfigureAwait(false);
-        }
-        else
-        {
-            var length = long.TryParse(headers["Content-Length"], NumberStyles.None, CultureInfo.InvariantCulture, out var declared) ? declared : 0;
-            body = await reader.ReadExactAsync(checked((int)length), _stopping.Token).ConfigureAwait(false);
-        }
-
-        var queryStart = target.IndexOf('?');
-        var rawPath = queryStart < 0 ? target : target.Substring(0, queryStart);
-        var query = queryStart < 0 ? new NameValueCollection(StringComparer.Ordinal) : FormEncoding.Parse(target.Substring(queryStart + 1));
-        if (rawPath.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && Uri.TryCreate(rawPath, UriKind.Absolute, out var absolute))
-        {
-            rawPath = absolute.AbsolutePath;
-        }
-
+        var (method, target, headers, keepAlive) = ParseHead(head);
+        var body = await ReadBodyAsync(headers, reader, stream).ConfigureAwait(false);
+        var (rawPath, query) = SplitTarget(target);
         var identity = new RequestIdentity("?", rawPath);
         var logged = false;
         var status = 500;
@@ -241,6 +196,61 @@ internal sealed class StandInListener : IDisposable
                 _host.Log.Add(started, _standIn.Service, identity.Operation, identity.Target, status, errorCode, watch.Elapsed.TotalMilliseconds, RequestLog.AccessKeyOf(headers));
             }
         }
+    }
+
+    private static (string Method, string Target, NameValueCollection Headers, bool KeepAlive) ParseHead(string head)
+    {
+        var lines = head.Split(LineSeparator, StringSplitOptions.None);
+        var requestLine = lines[0].Split(' ');
+        if (requestLine.Length != 3)
+        {
+            throw new InvalidDataException("Bad request line.");
+        }
+
+        var headers = new NameValueCollection(StringComparer.OrdinalIgnoreCase);
+        for (var i = 1; i < lines.Length; i++)
+        {
+            var colon = lines[i].IndexOf(':');
+            if (colon > 0)
+            {
+                headers.Add(lines[i].Substring(0, colon).Trim(), lines[i].Substring(colon + 1).Trim());
+            }
+        }
+
+        var http10 = requestLine[2] == "HTTP/1.0";
+        var connection = headers["Connection"] ?? string.Empty;
+        var keepAlive = http10 ? connection.Equals("keep-alive", StringComparison.OrdinalIgnoreCase) : !connection.Equals("close", StringComparison.OrdinalIgnoreCase);
+        return (requestLine[0], requestLine[1], headers, keepAlive);
+    }
+
+    private async Task<byte[]> ReadBodyAsync(NameValueCollection headers, BufferedReader reader, NetworkStream stream)
+    {
+        if (string.Equals(headers["Expect"], "100-continue", StringComparison.OrdinalIgnoreCase))
+        {
+            var proceed = Encoding.ASCII.GetBytes("HTTP/1.1 100 Continue\r\n\r\n");
+            await stream.WriteAsync(proceed, 0, proceed.Length, _stopping.Token).ConfigureAwait(false);
+        }
+
+        if ((headers["Transfer-Encoding"] ?? string.Empty).IndexOf("chunked", StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            return await reader.ReadChunkedAsync(_stopping.Token).ConfigureAwait(false);
+        }
+
+        var length = long.TryParse(headers["Content-Length"], NumberStyles.None, CultureInfo.InvariantCulture, out var declared) ? declared : 0;
+        return await reader.ReadExactAsync(checked((int)length), _stopping.Token).ConfigureAwait(false);
+    }
+
+    private static (string RawPath, NameValueCollection Query) SplitTarget(string target)
+    {
+        var queryStart = target.IndexOf('?');
+        var rawPath = queryStart < 0 ? target : target.Substring(0, queryStart);
+        var query = queryStart < 0 ? new NameValueCollection(StringComparer.Ordinal) : FormEncoding.Parse(target.Substring(queryStart + 1));
+        if (rawPath.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && Uri.TryCreate(rawPath, UriKind.Absolute, out var absolute))
+        {
+            rawPath = absolute.AbsolutePath;
+        }
+
+        return (rawPath, query);
     }
 
     private async Task WriteAsync(NetworkStream stream, SandboxResponse response, string method, bool keepAlive)

@@ -62,37 +62,41 @@ public abstract class AwsCmdlet : ShowcaseCmdlet
     [ValidatePattern(@"\Ahttps?://[^\s\p{Cc}]+\z", Options = RegexOptions.None)]
     public string? EndpointUrl { get; set; }
 
-    /// <summary>The connection settings this invocation was given.</summary>
-    protected AwsConnectionSettings ConnectionSettings
-    {
-        get
-        {
-            var settings = new AwsConnectionSettings
-            {
-                Region = Region,
-                ProfileName = ProfileName,
-                ProfileLocation = ProfileLocation,
-                AccessKey = AccessKey,
-                SecretKey = SecretKey,
-                SessionToken = SessionToken,
-                EndpointUrl = EndpointUrl,
-                Defaults = Session.Aws,
-                StoredCredentials = Unwrap(GetVariableValue("StoredAWSCredentials")),
-                StoredRegion = Unwrap(GetVariableValue("StoredAWSRegion"))?.ToString(),
-            };
-            var credential = Unwrap(Credential);
-            if (credential is PSCredential psCredential)
-            {
-                settings.AccessKey = psCredential.UserName;
-                settings.SecretKey = new NetworkCredential(string.Empty, psCredential.Password).Password;
-            }
-            else
-            {
-                settings.Credentials = credential;
-            }
+    private AwsConnectionSettings? _connectionSettings;
 
-            return settings;
+    /// <summary>
+    /// The connection settings this invocation was given, built once per invocation so that every client and message of
+    /// the command shares one credential resolution.
+    /// </summary>
+    protected AwsConnectionSettings ConnectionSettings => _connectionSettings ??= BuildConnectionSettings();
+
+    private AwsConnectionSettings BuildConnectionSettings()
+    {
+        var settings = new AwsConnectionSettings
+        {
+            Region = Region,
+            ProfileName = ProfileName,
+            ProfileLocation = ProfileLocation,
+            AccessKey = AccessKey,
+            SecretKey = SecretKey,
+            SessionToken = SessionToken,
+            EndpointUrl = EndpointUrl,
+            Defaults = Session.Aws,
+            StoredCredentials = Unwrap(GetVariableValue("StoredAWSCredentials")),
+            StoredRegion = Unwrap(GetVariableValue("StoredAWSRegion"))?.ToString(),
+        };
+        var credential = Unwrap(Credential);
+        if (credential is PSCredential psCredential)
+        {
+            settings.AccessKey = psCredential.UserName;
+            settings.SecretKey = new NetworkCredential(string.Empty, psCredential.Password).Password;
         }
+        else
+        {
+            settings.Credentials = credential;
+        }
+
+        return settings;
     }
 
     /// <summary>

@@ -167,7 +167,7 @@ public abstract class PlatformCmdlet : AwsCmdlet
             }
 
             var value = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
-            if (!Uri.TryCreate(value?.ToString(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            if (!Core.Net.HttpUrl.TryParseEndpoint(value?.ToString(), out var uri))
             {
                 throw new Core.ShowcaseException(Core.ShowcaseErrors.PlatformEndpointInvalid, value, $"The {target} endpoint '{value}' is not an http(s) URL.") { Terminating = true };
             }

@@ -87,12 +87,12 @@ public sealed class InvokeShowcaseCommandCommand : ClusterHostCmdlet
             Comment = $"showcaseops:command {clusterName}",
             CaptureFullOutput = true,
             ExecutionTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
-            PollInterval = BootstrapInternalHooks.Effective.PollInterval,
-            MaxPollInterval = BootstrapInternalHooks.Effective.MaxPollInterval,
-            RetryPolicy = BootstrapInternalHooks.Effective.RetryPolicy,
+            PollInterval = Core.TestHooks.EffectiveBootstrapOptions.PollInterval,
+            MaxPollInterval = Core.TestHooks.EffectiveBootstrapOptions.MaxPollInterval,
+            RetryPolicy = Core.TestHooks.EffectiveBootstrapOptions.RetryPolicy,
         };
         var runner = session.CreateClusterCommand();
-        runner.OnlinePollInterval = BootstrapInternalHooks.Effective.OnlinePollInterval;
+        runner.OnlinePollInterval = Core.TestHooks.EffectiveBootstrapOptions.OnlinePollInterval;
         var results = Run((reporter, ct) => runner.RunAsync(cluster.Name, hosts, _script!, options, reporter, ct));
         WriteOutput(results);
     }

@@ -69,7 +69,7 @@ public sealed class SetShowcaseClusterCommand : AwsCmdlet
         var result = Run((reporter, ct) => session.ScaleAsync(info, AgentCount, reporter, ct));
         if (result.Report is not null)
         {
-            ClusterInternalHooks.LastRun = result.Report;
+            Core.TestHooks.LastClusterRun = result.Report;
         }
 
         var cluster = new ShowcaseCluster(result.Cluster);

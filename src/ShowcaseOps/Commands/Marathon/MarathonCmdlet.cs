@@ -13,15 +13,12 @@ namespace ShowcaseOps.Commands.Marathon;
 /// <summary>Base of the Marathon cmdlets: a <see cref="MarathonClient"/> over the command's platform channel.</summary>
 public abstract class MarathonCmdlet : PlatformCmdlet
 {
-    /// <summary>How often waits poll <c>/v2/deployments</c> (tests may shorten it).</summary>
-    internal static TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
-
     /// <summary>A client over the channel to the current record's cluster (each cluster is connected once per command).</summary>
     internal async Task<MarathonClient> ConnectMarathonAsync(IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var connection = await ConnectAsync(reporter, cancellationToken).ConfigureAwait(false);
         reporter.Verbose($"Marathon of cluster {connection.ClusterName} through the {connection.Channel.Name} channel.");
-        return new MarathonClient(connection.Channel) { PollInterval = PollInterval };
+        return new MarathonClient(connection.Channel) { PollInterval = Core.TestHooks.EffectiveMarathonPollInterval };
     }
 
     /// <summary>How the target of a change reads in -WhatIf and -Confirm: <c>Marathon app /web (cluster demo)</c>.</summary>

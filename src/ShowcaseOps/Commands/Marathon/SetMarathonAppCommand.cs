@@ -58,7 +58,7 @@ public sealed class SetMarathonAppCommand : MarathonCmdlet
         var result = Run(async (reporter, ct) =>
         {
             var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
-            var client = new MarathonClient(connection.Channel) { PollInterval = PollInterval };
+            var client = new MarathonClient(connection.Channel) { PollInterval = Core.TestHooks.EffectiveMarathonPollInterval };
             var deployment = await MarathonScaler.ScaleAsync(client, connection.Channel, Id, Instances, Force, System.TimeSpan.FromSeconds(DrainSeconds), reporter, ct).ConfigureAwait(false);
             reporter.Verbose($"Marathon started deployment {deployment.DeploymentId} to scale {deployment.AppId}.");
             if (Wait)
