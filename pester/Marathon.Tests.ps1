@@ -120,7 +120,7 @@ Describe 'Get-MarathonApp and Get-MarathonTask' {
         (Get-MarathonApp web).Id | Should -Be '/web'
         (Get-MarathonApp /web).Tasks.Count | Should -Be 3
         (Get-MarathonApp 'sh*').Id | Should -Be '/shop/api'
-        (Get-MarathonApp '/shop/*').Name | Should -Be 'shop-api'
+        (Get-MarathonApp '/shop/*').Name | Should -Be 'api'
         @(Get-MarathonApp 'zz*').Count | Should -Be 0
     }
 
@@ -160,7 +160,7 @@ Describe 'Get-MarathonApp and Get-MarathonTask' {
 
     It 'narrates each remote call with -Verbose' {
         $verbose = Get-MarathonTask -AppId web -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
-        ($verbose.Message -match '^GET marathon /v2/apps/web/tasks \(via ssm\)').Count | Should -Be 1
+        ($verbose.Message -match '^GET marathon /v2/apps/web\?embed=app\.tasks \(via ssm\)').Count | Should -Be 1
     }
 
     It 'formats apps and tasks with their views' {

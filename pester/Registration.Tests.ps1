@@ -113,7 +113,7 @@ Describe 'Pipeline binding and per-item failures' {
         $app = [ShowcaseOps.Model.MarathonApp]::new('/shop/web')
         $app.ServicePorts = [int[]] @(10005)
         $service = $app | Register-ShowcaseService -Channel Http
-        $service.Name | Should -Be 'shop-web'
+        $service.Name | Should -Be 'web'
         $service.ServicePort | Should -Be 10005
     }
 

@@ -141,3 +141,110 @@ Describe 'Sync-ShowcaseService' {
         $h.Log.Count() | Should -Be 0
     }
 }
+
+Describe 'Traffic rules shared by the pipeline and Sync over the <_> channel' -ForEach 'Ssm', 'Http' {
+    BeforeAll {
+        $script:channel = $_
+        $script:healthApp = '{"id":"/hc","instances":3,"cmd":"sleep 1000","cpus":0.1,"mem":16,"portDefinitions":[{"port":0}],"healthChecks":[{"protocol":"HTTP","path":"/","portIndex":0}],"labels":{"showcaseops.expose":"true"}}'
+        $script:iptApp = '{"id":"/shop/ipt","instances":2,"cpus":0.1,"mem":16,"container":{"type":"DOCKER","docker":{"image":"nginx"},"portMappings":[{"containerPort":8080,"name":"http"}]},"networks":[{"mode":"container","name":"overlay"}],"labels":{"showcaseops.expose":"true"}}'
+        function Get-InstanceEntries([string] $Service) {
+            @($h.Consul.Services.Values | Where-Object { $_.Name -eq $Service -and $_.Meta['showcase-role'] -eq 'instance' } | ForEach-Object { "$($_.Address):$($_.Port)" } | Sort-Object)
+        }
+        function Get-ServerEntries([string] $Service) {
+            @(($h.Vulcand.Backends | Where-Object Id -EQ $Service).Servers | ForEach-Object { $_.Url -replace '^http://', '' } | Sort-Object)
+        }
+    }
+    BeforeEach { Reset-Platform }
+
+    It 'an unhealthy task is never registered: the pipeline skips it with a warning, Sync leaves it out' {
+        $h.Marathon.SeedApp($healthApp)
+        $sick = $h.Marathon.TaskIds('/hc')[1]
+        $null = $h.Marathon.SetTaskHealth($sick, $false, '503')
+        $tasks = Get-MarathonTask -AppId hc -Channel $channel
+        ($tasks | Where-Object Id -EQ $sick).Serving | Should -BeFalse
+        ($tasks | Where-Object Id -EQ $sick).NotServingReason | Should -Match 'unhealthy'
+        @($tasks | Where-Object Serving).Count | Should -Be 2
+
+        $null = Get-MarathonApp hc -Channel $channel | Register-ShowcaseService -Channel $channel
+        $result = $tasks | Register-ShowcaseInstance -Channel $channel -WarningVariable skipped -WarningAction SilentlyContinue
+        @($result).Count | Should -Be 2
+        @($skipped).Count | Should -Be 1
+        "$($skipped[0])" | Should -Match ([regex]::Escape(($tasks | Where-Object Id -EQ $sick).InstanceId))
+        $h.Consul.Services.Keys | Should -Not -Contain ('hc-' + ($tasks | Where-Object Id -EQ $sick).InstanceId)
+        (Get-ServerEntries hc).Count | Should -Be 2
+
+        Reset-Platform
+        $h.Marathon.SeedApp($healthApp)
+        $null = $h.Marathon.SetTaskHealth($h.Marathon.TaskIds('/hc')[0], $false, '503')
+        $null = Sync-ShowcaseService -Channel $channel
+        (Get-InstanceEntries hc).Count | Should -Be 2
+        (Get-ServerEntries hc).Count | Should -Be 2
+    }
+
+    It 'an IP-per-task app registers through the pipeline and through Sync at ipAddresses[0] and the container port' {
+        $h.Marathon.SeedApp($iptApp)
+        $tasks = @(Get-MarathonTask -AppId /shop/ipt -Channel $channel)
+        $tasks.Count | Should -Be 2
+        $tasks | ForEach-Object { $_.Ports.Count | Should -Be 0; $_.ServiceName | Should -Be 'ipt'; $_.HostPort | Should -Be 8080; $_.HostAddress | Should -Be $_.IpAddresses[0]; $_.Serving | Should -BeTrue }
+        $expected = @($tasks | ForEach-Object { "$($_.IpAddresses[0]):8080" } | Sort-Object)
+
+        $service = Get-MarathonApp /shop/ipt -Channel $channel | Register-ShowcaseService -Channel $channel
+        $service.Name | Should -Be 'ipt'
+        $result = $tasks | Register-ShowcaseInstance -Channel $channel
+        @($result | Where-Object Status -EQ 'Registered').Count | Should -Be 2
+        Get-InstanceEntries ipt | Should -Be $expected
+        Get-ServerEntries ipt | Should -Be $expected
+
+        Reset-Platform
+        $h.Marathon.SeedApp($iptApp)
+        $expected = @(Get-MarathonTask -AppId /shop/ipt -Channel Http | ForEach-Object { "$($_.IpAddresses[0]):8080" } | Sort-Object)
+        $changes = Sync-ShowcaseService -Channel $channel
+        @($changes | Where-Object Status -NE Done).Count | Should -Be 0
+        Get-InstanceEntries ipt | Should -Be $expected
+        Get-ServerEntries ipt | Should -Be $expected
+    }
+
+    It 'an app whose name is not a DNS label is refused with MarathonServiceNameInvalid' {
+        $h.Marathon.SeedApp('{"id":"/web.v2","instances":1,"cmd":"sleep 1000","cpus":0.1,"mem":16,"portDefinitions":[{"port":0}],"labels":{"showcaseops.expose":"true"}}')
+        $tasks = Get-MarathonTask -Channel $channel -ErrorVariable refused -ErrorAction SilentlyContinue
+        $tasks | Should -BeNullOrEmpty
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'MarathonServiceNameInvalid,*'
+        $null = Sync-ShowcaseService -Channel $channel -WarningAction SilentlyContinue
+        $h.Consul.Services.Count | Should -Be 0
+    }
+
+    It 'a gateway + sync run keeps the Mesos and Marathon UI routes (with and without -Name)' {
+        $h.Marathon.SeedApp($appJson)
+        $null = Register-ShowcaseGateway -AllowCidr 203.0.113.0/24 -Channel $channel -WarningAction SilentlyContinue
+        $ui = @($h.Kong.Routes | ForEach-Object { $_.Json['name'].ToString() } | Sort-Object)
+        $ui | Should -Be @('gateway-marathon', 'gateway-mesos')
+        $null = Sync-ShowcaseService -Channel $channel
+        $null = Sync-ShowcaseService -Channel $channel -Name gateway-marathon, gateway-mesos
+        @($h.Kong.Routes | ForEach-Object { $_.Json['name'].ToString() } | Sort-Object) | Should -Be @('gateway-marathon', 'gateway-mesos', 'web')
+        @($h.Kong.Plugins | Where-Object Name -EQ 'ip-restriction').Count | Should -Be 2
+    }
+
+    It 'instances the pipeline registered for an app survive the next Sync, with no orphaned Vulcand server' {
+        $h.Marathon.SeedApp($appJson)
+        $null = Invoke-Api marathon PATCH '/v2/apps/web?force=true' @{ instances = 3 }
+        $deadline = [DateTime]::UtcNow.AddSeconds(5)
+        do { Start-Sleep -Milliseconds 50 } until (@(Get-MarathonTask -AppId web -Channel Http | Where-Object Serving).Count -eq 3 -or [DateTime]::UtcNow -gt $deadline)
+        $null = Get-MarathonApp web -Channel $channel | Register-ShowcaseService -Channel $channel
+        $null = Get-MarathonTask -AppId web -Channel $channel | Register-ShowcaseInstance -Channel $channel
+        $before = Get-InstanceEntries web
+        $before.Count | Should -Be 3
+
+        $changes = Sync-ShowcaseService -Channel $channel -WarningAction SilentlyContinue
+        @($changes).Count | Should -Be 0
+        Get-InstanceEntries web | Should -Be $before
+        Get-ServerEntries web | Should -Be $before
+    }
+
+    It 'refuses an instance of an unregistered service before any write: no Consul entry' {
+        $start = [DateTime]::UtcNow
+        $null = Register-ShowcaseInstance -ServiceName nosuch -InstanceId n1 -HostAddress 10.0.12.9 -HostPort 31009 -Channel $channel -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'ShowcaseServiceNotRegistered,*'
+        (Get-PlatformWrites $start).Count | Should -Be 0
+        $h.Consul.Services.Count | Should -Be 0
+    }
+}

@@ -36,6 +36,10 @@ public static partial class ShowcaseErrors
 
     public static readonly ShowcaseError MarathonDeploymentTimeout = new("MarathonDeploymentTimeout", ShowcaseErrorCategory.OperationTimeout, "The deployments did not finish within -TimeoutSeconds.", "Check the app's tasks (Get-MarathonTask) and Marathon's deployments; wait longer with -TimeoutSeconds.");
 
+    public static readonly ShowcaseError MarathonPortNotFound = new("MarathonPortNotFound", ShowcaseErrorCategory.InvalidArgument, "The port chosen by -PortIndex, -PortName or the app's label showcaseops.port is not one of the app's ports.", "List the app's ports (portDefinitions, or container.portMappings with their names) and pass an index from 0 or a name that exists.");
+
+    public static readonly ShowcaseError MarathonServiceNameInvalid = new("MarathonServiceNameInvalid", ShowcaseErrorCategory.InvalidData, "The app's service name (its label showcaseops.name, else the last segment of its id) is not a DNS label; its tasks are not registered.", "Set the label showcaseops.name to a DNS label (lower-case letters, digits and '-', 1 to 63 characters) on the app.");
+
     public static readonly ShowcaseError MarathonRequestFailed = new("MarathonRequestFailed", ShowcaseErrorCategory.InvalidResult, "Marathon answered 5xx, or something the client cannot read.", "Check that the cluster is running and Marathon is up (port 8080 on the masters).");
 
     public static readonly ShowcaseError MarathonTaskNotFound = new("MarathonTaskNotFound", ShowcaseErrorCategory.ObjectNotFound, "Marathon has no task with that id.", "List the app's tasks with Get-MarathonTask -AppId <id>; the task may have ended.");
@@ -154,6 +158,8 @@ public static partial class ShowcaseErrors
 
     public static readonly ShowcaseError ShowcaseHostRoleInvalid = new("ShowcaseHostRoleInvalid", ShowcaseErrorCategory.InvalidArgument, "'…' is not a host role: use gateway, master or agent.", "Use -Role gateway, master or agent.");
 
+    public static readonly ShowcaseError ShowcaseInstanceEndpointMissing = new("ShowcaseInstanceEndpointMissing", ShowcaseErrorCategory.InvalidArgument, "An instance to register has no address or no port (a task that has not been placed yet, or an app without ports).", "Give -HostAddress and -HostPort, or wait until the task is running (Get-MarathonTask shows Serving).");
+
     public static readonly ShowcaseError ShowcaseInstanceProfileNameInvalid = new("ShowcaseInstanceProfileNameInvalid", ShowcaseErrorCategory.InvalidArgument, "'…' is not a valid instance profile name (1-128 letters, digits and +=,.@_-).", "Use an IAM instance profile name of letters, digits and + = , . @ _ - (at most 128 characters).");
 
     public static readonly ShowcaseError ShowcaseInstanceProfileNotFound = new("ShowcaseInstanceProfileNotFound", ShowcaseErrorCategory.ObjectNotFound, "EC2 does not know the instance profile '…' (still refused after … s).", "Check the name ('aws iam list-instance-profiles'), or create one with terraform/iam.tf; then run New-ShowcaseCluster again: it continues from what exists.");
@@ -171,6 +177,8 @@ public static partial class ShowcaseErrors
     public static readonly ShowcaseError ShowcaseServiceNotFound = new("ShowcaseServiceNotFound", ShowcaseErrorCategory.ObjectNotFound, "No service named '…' is registered in Consul, Vulcand or Kong.", "List services with Get-ShowcaseService.");
 
     public static readonly ShowcaseError ShowcaseServiceNotRegistered = new("ShowcaseServiceNotRegistered", ShowcaseErrorCategory.ObjectNotFound, "An instance was given for a service that is not registered.", "Register the service first: Register-ShowcaseService -Name <name> -ServicePort <port>.");
+
+    public static readonly ShowcaseError ShowcaseServiceNotOwned = new("ShowcaseServiceNotOwned", ShowcaseErrorCategory.PermissionDenied, "A Kong service or route with that name exists and was not made by ShowcaseOps (no showcaseops tag); nothing was changed.", "Pick another name, or pass -Force to take it over: ShowcaseOps then patches only its own fields (url, tags) and keeps the others (timeouts, your tags).");
 
     public static readonly ShowcaseError ShowcaseServiceRegistrationFailed = new("ShowcaseServiceRegistrationFailed", ShowcaseErrorCategory.InvalidResult, "A service registration request was refused or could not be made.", "Run the command again: it sends only what is missing. Get-ShowcaseService shows where the service is registered.", categoryRule: "InvalidResult / ResourceExists / ConnectionError");
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace ShowcaseOps.Core.Marathon;
 
@@ -15,14 +16,16 @@ public sealed class MarathonAppInfo
     public MarathonAppInfo(string id)
     {
         Id = id;
-        Name = MarathonNames.ServiceName(id);
     }
 
     /// <summary>Marathon's app id, absolute (<c>/web</c>, <c>/shop/web</c>).</summary>
     public string Id { get; }
 
-    /// <summary>The service name: the id without its leading slash, '/' and '.' replaced by '-' (<c>/shop/web</c> → <c>shop-web</c>).</summary>
-    public string Name { get; }
+    /// <summary>The service name (<see cref="MarathonNamingRule"/>): the label <c>showcaseops.name</c>, else the last segment of the id (<c>/shop/web</c> → <c>web</c>).</summary>
+    public string Name => MarathonNamingRule.ServiceName(Id, Labels);
+
+    /// <summary>Null when <see cref="Name"/> is a DNS label; otherwise why the app cannot be registered.</summary>
+    public string? NameProblem => MarathonNamingRule.NameProblem(Id, Name);
 
     /// <summary>Wanted instances.</summary>
     public int Instances { get; init; }
@@ -35,8 +38,20 @@ public sealed class MarathonAppInfo
 
     public int TasksUnhealthy { get; init; }
 
-    /// <summary>The first service port (from <c>container.portMappings</c> or <c>portDefinitions</c>); null when the app has no ports.</summary>
-    public int? ServicePort => ServicePorts.Count > 0 ? ServicePorts[0] : null;
+    /// <summary>
+    /// The service port of the chosen port (label <c>showcaseops.port</c>, else the first; from <c>container.portMappings</c>
+    /// or <c>portDefinitions</c>); null when the app has no ports or the label names none.
+    /// </summary>
+    public int? ServicePort => MarathonNamingRule.PortIndex(this, null, null, out _) is { } index && index < ServicePorts.Count ? ServicePorts[index] : null;
+
+    /// <summary>The names of the app's ports, by index ("" for an unnamed port).</summary>
+    public IReadOnlyList<string> PortNames { get; init; } = Array.Empty<string>();
+
+    /// <summary>The container ports of <c>container.portMappings</c>, by index (empty with host networking).</summary>
+    public IReadOnlyList<int> ContainerPorts { get; init; } = Array.Empty<int>();
+
+    /// <summary>IP-per-task: <c>networks</c> mode <c>container</c>; tasks have their own address and no host ports.</summary>
+    public bool IsIpPerTask => NetworkMode == "container";
 
     public IReadOnlyList<int> ServicePorts { get; init; } = Array.Empty<int>();
 
@@ -59,6 +74,18 @@ public sealed class MarathonAppInfo
 
     public bool HasHealthChecks { get; init; }
 
+    /// <summary>The first health check's protocol (HTTP, HTTPS, MESOS_HTTP, TCP, MESOS_TCP, COMMAND); null without health checks.</summary>
+    public string? HealthCheckProtocol { get; init; }
+
+    /// <summary>The first health check's path (HTTP kinds).</summary>
+    public string? HealthCheckPath { get; init; }
+
+    /// <summary>The first health check's port index (null: the port it checks is given as a number, or index 0 is meant).</summary>
+    public int? HealthCheckPortIndex { get; init; }
+
+    /// <summary>The first health check's fixed port, when it names one instead of an index.</summary>
+    public int? HealthCheckPort { get; init; }
+
     /// <summary>Marathon's version timestamp of the app (ISO 8601, as Marathon wrote it).</summary>
     public string? Version { get; init; }
 
@@ -70,6 +97,25 @@ public sealed class MarathonAppInfo
     /// <summary>The tasks (present when they were asked for: <c>embed=apps.tasks</c>, or a single app).</summary>
     public IReadOnlyList<MarathonTaskInfo> Tasks { get; init; } = Array.Empty<MarathonTaskInfo>();
 
+    /// <summary>
+    /// <see cref="Tasks"/> as the rules see them (<see cref="MarathonTaskInfo.WithApp"/> at the port of the label
+    /// <c>showcaseops.port</c>): service name, endpoint, Serving. When the app's name or port is refused, the tasks are
+    /// returned as read, not serving, with the reason.
+    /// </summary>
+    public IReadOnlyList<MarathonTaskInfo> DescribedTasks()
+    {
+        var problem = NameProblem;
+        int? index = null;
+        if (problem is null)
+        {
+            index = MarathonNamingRule.PortIndex(this, null, null, out problem);
+        }
+
+        return index is { } i
+            ? Tasks.Select(t => t.WithApp(this, i)).ToArray()
+            : Tasks.Select(t => t.NotServing(problem ?? "no port")).ToArray();
+    }
+
     /// <summary>The app definition exactly as Marathon returned it (JSON), e.g. to save and re-create it.</summary>
     public string Definition { get; init; } = "{}";
 
@@ -79,8 +125,8 @@ public sealed class MarathonAppInfo
 /// <summary>How Marathon ids become names that Consul, Vulcand and Kong accept.</summary>
 public static class MarathonNames
 {
-    /// <summary><c>/web</c> → <c>web</c>; <c>/shop/web</c> → <c>shop-web</c>; <c>/web.v2</c> → <c>web-v2</c> (a dot would break DNS names).</summary>
-    public static string ServiceName(string appId) => appId.Trim('/').Replace('/', '-').Replace('.', '-');
+    /// <summary>The service name of an app without labels: <see cref="MarathonNamingRule.ServiceName"/> (<c>/shop/web</c> → <c>web</c>).</summary>
+    public static string ServiceName(string appId) => MarathonNamingRule.ServiceName(appId, null);
 
     /// <summary>A task id made safe as a Consul service id and a Vulcand server id (letters, digits, '.', '_', '-').</summary>
     public static string InstanceId(string taskId)

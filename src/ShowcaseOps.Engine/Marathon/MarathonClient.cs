@@ -90,6 +90,46 @@ public sealed class MarathonClient
     }
 
     /// <summary>
+    /// Tasks read with their apps (one call: <c>GET /v2/apps/{id}?embed=app.tasks</c>, or <c>GET /v2/apps?embed=apps.tasks</c>
+    /// for every app) and described by the rules: service name, serving, and the endpoint of the chosen port
+    /// (<see cref="MarathonTaskInfo.WithApp"/>). An app whose name is not a DNS label, or that has no such port, gives a
+    /// problem instead of its tasks.
+    /// </summary>
+    public async Task<MarathonTaskListing> ListTasksWithAppsAsync(string? appId, string? state, int? portIndex, string? portName, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var wanted = NormalizeState(state);
+        var apps = appId is null
+            ? await ListAppsAsync(embedTasks: true, reporter, cancellationToken).ConfigureAwait(false)
+            : new[] { await GetAppAsync(appId, reporter, cancellationToken).ConfigureAwait(false) };
+        var tasks = new List<MarathonTaskInfo>();
+        var problems = new List<ShowcaseException>();
+        foreach (var app in apps)
+        {
+            var matching = app.Tasks.Where(t => wanted is null || t.State == wanted).ToArray();
+            if (matching.Length == 0)
+            {
+                continue;
+            }
+
+            if (app.NameProblem is { } nameProblem)
+            {
+                problems.Add(new ShowcaseException(ShowcaseErrors.MarathonServiceNameInvalid, app.Id, nameProblem));
+                continue;
+            }
+
+            if (MarathonNamingRule.PortIndex(app, portIndex, portName, out var portProblem) is not { } index)
+            {
+                problems.Add(new ShowcaseException(ShowcaseErrors.MarathonPortNotFound, app.Id, portProblem!));
+                continue;
+            }
+
+            tasks.AddRange(matching.Select(t => t.WithApp(app, index)));
+        }
+
+        return new MarathonTaskListing(tasks, problems);
+    }
+
+    /// <summary>
     /// Creates an app from its JSON definition (<c>POST /v2/apps</c>). Malformed JSON fails here without a remote call;
     /// Marathon's own 400/422 become <see cref="ShowcaseErrors.MarathonAppInvalid"/> with its details; an existing id <see cref="ShowcaseErrors.MarathonAppExists"/>.
     /// </summary>
@@ -137,6 +177,22 @@ public sealed class MarathonClient
 
         var body = PlatformJson.Serialize(new MarathonScaleBody(instances));
         var request = new PlatformRequest(PlatformTarget.Marathon, "PATCH", "/v2/apps" + EncodeId(id) + (force ? "?force=true" : string.Empty), body, $"Marathon scale {id} to {instances.ToString(CultureInfo.InvariantCulture)}");
+        var response = await SendAsync(request, reporter, cancellationToken).ConfigureAwait(false);
+        EnsureSuccess(response, id);
+        return ToDeploymentResult(id, response.Body);
+    }
+
+    /// <summary>
+    /// Kills exactly these tasks of an app and lowers its instance count by as many (<c>POST /v2/tasks/delete?scale=true</c>
+    /// with <c>{"ids":[…]}</c>), so Marathon neither picks other tasks nor replaces these: the way to scale down after
+    /// draining the tasks that go.
+    /// </summary>
+    public async Task<MarathonDeploymentStarted> KillTasksAndScaleAsync(string appId, IReadOnlyList<string> taskIds, bool force, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var id = NormalizeAppId(appId);
+        var body = new JObject { ["ids"] = new JArray(taskIds.ToArray()) }.ToString(Formatting.None);
+        var request = new PlatformRequest(PlatformTarget.Marathon, "POST", "/v2/tasks/delete?scale=true" + (force ? "&force=true" : string.Empty), body,
+            $"Marathon kill {taskIds.Count.ToString(CultureInfo.InvariantCulture)} task(s) of {id} and scale");
         var response = await SendAsync(request, reporter, cancellationToken).ConfigureAwait(false);
         EnsureSuccess(response, id);
         return ToDeploymentResult(id, response.Body);
@@ -452,6 +508,9 @@ public sealed class MarathonClient
             TasksHealthy = (int?)app["tasksHealthy"] ?? tasks.Count(t => t.Healthy == true),
             TasksUnhealthy = (int?)app["tasksUnhealthy"] ?? tasks.Count(t => t.Healthy == false),
             ServicePorts = servicePorts.Where(p => p > 0).ToArray(),
+            PortNames = (network.StartsWith("container", StringComparison.Ordinal) && mappings is not null ? mappings : app["portDefinitions"] as JArray ?? new JArray())
+                .Select(m => (string?)m["name"] ?? string.Empty).ToArray(),
+            ContainerPorts = network.StartsWith("container", StringComparison.Ordinal) && mappings is not null ? mappings.Select(m => (int?)m["containerPort"] ?? 0).ToArray() : Array.Empty<int>(),
             Image = (string?)docker?["image"],
             Cmd = (string?)app["cmd"],
             Cpus = (double?)app["cpus"] ?? 0,
@@ -459,6 +518,10 @@ public sealed class MarathonClient
             NetworkMode = network,
             Labels = labels,
             HasHealthChecks = app["healthChecks"] is JArray { Count: > 0 },
+            HealthCheckProtocol = (string?)app["healthChecks"]?.FirstOrDefault()?["protocol"] ?? (app["healthChecks"] is JArray { Count: > 0 } ? "HTTP" : null),
+            HealthCheckPath = (string?)app["healthChecks"]?.FirstOrDefault()?["path"],
+            HealthCheckPortIndex = (int?)app["healthChecks"]?.FirstOrDefault()?["portIndex"],
+            HealthCheckPort = (int?)app["healthChecks"]?.FirstOrDefault()?["port"],
             Version = (string?)app["version"],
             DeploymentIds = (app["deployments"] as JArray ?? new JArray()).Select(d => (string?)d["id"]).Where(d => d is not null).Select(d => d!).ToArray(),
             Tasks = tasks,

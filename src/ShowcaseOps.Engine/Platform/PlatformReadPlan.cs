@@ -31,6 +31,10 @@ public static class PlatformReadPlan
         };
     }
 
+    /// <summary>One Vulcand backend (404 when it does not exist: the only way to tell, since its servers answer 200 either way).</summary>
+    public static PlatformRequest VulcandBackend(string backendId) =>
+        new(PlatformTarget.Vulcand, "GET", "/v2/backends/" + PlatformPath.Segment(backendId), null, $"Vulcand backend {backendId}");
+
     public static PlatformRequest VulcandServers(string backendId) =>
         new(PlatformTarget.Vulcand, "GET", "/v2/backends/" + PlatformPath.Segment(backendId) + "/servers", null, $"Vulcand servers of {backendId}");
 }

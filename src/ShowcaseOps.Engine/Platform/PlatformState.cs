@@ -11,6 +11,9 @@ public sealed record ConsulServiceRecord(string Id, string Name, IReadOnlyList<s
     public bool IsOwned => Tags.Contains(PlatformOwnership.Tag) || (Meta.TryGetValue(PlatformOwnership.MetaKey, out var v) && v == PlatformOwnership.MetaValue);
 
     public string? Role => Meta.TryGetValue(PlatformOwnership.RoleKey, out var role) ? role : null;
+
+    /// <summary>Which path made it (<see cref="PlatformOwnership.OwnerOf"/>); null when not ShowcaseOps's.</summary>
+    public string? Owner => PlatformOwnership.OwnerOf(Tags, Meta);
 }
 
 public sealed record VulcandBackendRecord(string Id, string Type, IReadOnlyList<VulcandServerRecord> Servers);
@@ -24,11 +27,15 @@ public sealed record VulcandListenerRecord(string Id, string Protocol, string Ad
 public sealed record KongServiceRecord(string Id, string? Name, string Protocol, string Host, int Port, string? Path, IReadOnlyList<string> Tags)
 {
     public bool IsOwned => Tags.Contains(PlatformOwnership.Tag);
+
+    public string? Owner => PlatformOwnership.OwnerOf(Tags, null);
 }
 
 public sealed record KongRouteRecord(string Id, string? Name, string? ServiceId, string? ServiceName, IReadOnlyList<string> Hosts, IReadOnlyList<string> Paths, bool PreserveHost, bool StripPath, IReadOnlyList<string> Tags)
 {
     public bool IsOwned => Tags.Contains(PlatformOwnership.Tag);
+
+    public string? Owner => PlatformOwnership.OwnerOf(Tags, null);
 
     /// <summary>Kong's default when a route does not say.</summary>
     public static readonly IReadOnlyList<string> DefaultProtocols = new[] { "http", "https" };
@@ -85,6 +92,19 @@ public sealed class PlatformServiceState
     /// <summary>Marked as ShowcaseOps's in Consul or Kong (Vulcand has no place for a mark).</summary>
     public bool IsOwned => (Consul?.IsOwned ?? false) || (KongService?.IsOwned ?? false) || (KongRoute?.IsOwned ?? false);
 
+    /// <summary>
+    /// Which path owns the service: the first definite owner among the Consul entry, the Kong service and route
+    /// (<c>sync</c>, <c>cmdlet</c>, <c>gateway</c>), else <c>legacy</c> when only marked <c>showcaseops</c>; null when not ShowcaseOps's.
+    /// </summary>
+    public string? Owner
+    {
+        get
+        {
+            var owners = new[] { Consul?.Owner, KongService?.Owner, KongRoute?.Owner }.Where(o => o is not null).ToArray();
+            return owners.FirstOrDefault(o => o != PlatformOwnership.LegacyOwner) ?? owners.FirstOrDefault();
+        }
+    }
+
     public IReadOnlyList<PlatformTarget> RegisteredIn => Targets(true);
 
     public IReadOnlyList<PlatformTarget> MissingFrom => Targets(false);
@@ -127,6 +147,9 @@ public sealed class PlatformInstanceState
     public bool InVulcand => VulcandServer is not null;
 
     public bool IsOwned => Consul?.IsOwned ?? false;
+
+    /// <summary>Which path registered the instance (its Consul entry's mark); null when not ShowcaseOps's.</summary>
+    public string? Owner => Consul?.Owner;
 
     public IReadOnlyList<PlatformTarget> RegisteredIn =>
         new[] { (PlatformTarget.Consul, InConsul), (PlatformTarget.Vulcand, InVulcand) }.Where(t => t.Item2).Select(t => t.Item1).ToArray();

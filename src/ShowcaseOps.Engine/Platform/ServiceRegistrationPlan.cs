@@ -27,7 +27,9 @@ public static class ServiceRegistrationPlan
     public static string ConsulInstanceId(string service, string instanceId) => service + "-" + instanceId;
 
     /// <summary>Vulcand backend, host, frontend, listener; Kong service and route; Consul service entry (ownership marked).</summary>
-    public static IReadOnlyList<PlatformRequest> RegisterService(PlatformServiceSpec service)
+    /// <param name="service">The service.</param>
+    /// <param name="owner">Which path makes it (<see cref="PlatformOwnership.CmdletOwner"/> or <see cref="PlatformOwnership.SyncOwner"/>): Consul Meta and Kong tags say so.</param>
+    public static IReadOnlyList<PlatformRequest> RegisterService(PlatformServiceSpec service, string owner = PlatformOwnership.CmdletOwner)
     {
         if (service is null)
         {
@@ -36,7 +38,7 @@ public static class ServiceRegistrationPlan
 
         var name = service.Name;
         var segment = PlatformPath.Segment(name);
-        var tags = new[] { PlatformOwnership.Tag };
+        var tags = PlatformOwnership.Tags(owner);
         return new[]
         {
             new PlatformRequest(PlatformTarget.Vulcand, "POST", "/v2/backends", Json(new VulcandBackendBody(new VulcandBackend(name, "http"))), $"Vulcand backend {name}"),
@@ -50,7 +52,7 @@ public static class ServiceRegistrationPlan
             new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + segment + "/routes/" + segment, Json(new KongRouteBody(
                 name, new[] { service.HostName }, KongProtocols.HttpsOnly, PreserveHost: true, StripPath: false, tags)), $"Kong route {name}"),
             new PlatformRequest(PlatformTarget.Consul, "PUT", "/v1/agent/service/register", Json(new ConsulServiceRegistration(
-                name, name, tags, "vulcand." + service.Domain, service.ServicePort, Meta(PlatformOwnership.ServiceRole, (PlatformOwnership.DomainKey, service.Domain)))),
+                name, name, new[] { PlatformOwnership.Tag }, "vulcand." + service.Domain, service.ServicePort, Meta(owner, PlatformOwnership.ServiceRole, (PlatformOwnership.DomainKey, service.Domain)))),
                 $"Consul service {name}"),
         };
     }
@@ -81,7 +83,7 @@ public static class ServiceRegistrationPlan
     }
 
     /// <summary>Vulcand backend server <c>{"Server":{"Id":instanceId,"URL":"http://addr:port"}}</c> and a Consul entry <c>&lt;service&gt;-&lt;instanceId&gt;</c>.</summary>
-    public static IReadOnlyList<PlatformRequest> RegisterInstance(PlatformInstanceSpec instance)
+    public static IReadOnlyList<PlatformRequest> RegisterInstance(PlatformInstanceSpec instance, string owner = PlatformOwnership.CmdletOwner)
     {
         if (instance is null)
         {
@@ -95,9 +97,39 @@ public static class ServiceRegistrationPlan
                 Json(new VulcandServerBody(new VulcandServer(instance.InstanceId, instance.Url))), $"Vulcand server {instance.InstanceId} of {instance.Service}"),
             new PlatformRequest(PlatformTarget.Consul, "PUT", "/v1/agent/service/register", Json(new ConsulServiceRegistration(
                 consulId, instance.Service, new[] { PlatformOwnership.Tag }, instance.Address, instance.Port,
-                Meta(PlatformOwnership.InstanceRole, (PlatformOwnership.InstanceKey, instance.InstanceId)))), $"Consul instance {consulId}"),
+                InstanceMeta(owner, instance), Check(instance))), $"Consul instance {consulId}"),
         };
     }
+
+    /// <summary>How long a check may stay critical before Consul removes the entry by itself (a task that died unseen).</summary>
+    public const string DeregisterCriticalAfter = "1m";
+
+    /// <summary>
+    /// The instance's Consul check, derived from the app's Marathon health check: HTTP path → HTTP check
+    /// <c>http://address:port/path</c>; TCP or none → TCP check <c>address:port</c>; every 10 s, 5 s timeout, and
+    /// <c>DeregisterCriticalServiceAfter</c> <see cref="DeregisterCriticalAfter"/>.
+    /// </summary>
+    private static ConsulCheck Check(PlatformInstanceSpec instance)
+    {
+        var hostPort = HttpUrl.Format(instance.Address, instance.CheckPort).Substring("http://".Length);
+        return instance.CheckPath is { } path
+            ? new ConsulCheck("http://" + hostPort + path, null, "10s", "5s", DeregisterCriticalAfter)
+            : new ConsulCheck(null, hostPort, "10s", "5s", DeregisterCriticalAfter);
+    }
+
+    private static Dictionary<string, string> InstanceMeta(string owner, PlatformInstanceSpec instance)
+    {
+        var meta = Meta(owner, PlatformOwnership.InstanceRole, (PlatformOwnership.InstanceKey, instance.InstanceId));
+        meta[PlatformOwnership.CheckKey] = instance.CheckMark;
+        return meta;
+    }
+
+    /// <summary>Consul maintenance mode on (<c>PUT /v1/agent/service/maintenance/{id}?enable=true&amp;reason=…</c>): DNS stops answering with it.</summary>
+    public static PlatformRequest ConsulMaintenance(string consulId, string reason) =>
+        new(PlatformTarget.Consul, "PUT", "/v1/agent/service/maintenance/" + PlatformPath.Segment(consulId) + "?enable=true&reason=" + Uri.EscapeDataString(reason), null, $"Consul maintenance on {consulId}")
+        {
+            AlsoSuccessful = NotFound,
+        };
 
     public static IReadOnlyList<PlatformRequest> UnregisterInstance(string service, string instanceId)
     {
@@ -115,9 +147,10 @@ public static class ServiceRegistrationPlan
         new(target, method, path, null, description) { AlsoSuccessful = NotFound };
 
     // Insertion order is the wire order (a Dictionary that is only added to enumerates in insertion order).
-    private static Dictionary<string, string> Meta(string role, (string Key, string Value) extra) => new(StringComparer.Ordinal)
+    private static Dictionary<string, string> Meta(string owner, string role, (string Key, string Value) extra) => new(StringComparer.Ordinal)
     {
         [PlatformOwnership.MetaKey] = PlatformOwnership.MetaValue,
+        [PlatformOwnership.OwnerKey] = owner,
         [PlatformOwnership.RoleKey] = role,
         [extra.Key] = extra.Value,
     };

@@ -122,7 +122,7 @@ public static class GatewayPlan
             Json(new KongKeyAuthCredentialBody(key, Tags())), $"Kong key-auth credential of {Consumer}");
     }
 
-    private static string[] Tags() => new[] { PlatformOwnership.Tag, GatewayTag };
+    private static string[] Tags() => new[] { PlatformOwnership.Tag, GatewayTag, PlatformOwnership.OwnerTag(PlatformOwnership.GatewayOwner) };
 
     private static string Json(object body) => PlatformJson.Serialize(body);
 }

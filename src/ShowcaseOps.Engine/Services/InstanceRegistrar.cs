@@ -60,7 +60,8 @@ public static class InstanceRegistrar
 
             var consul = current.Consul(ServiceRegistrationPlan.ConsulInstanceId(spec.Service, spec.InstanceId));
             if (consul is not null && consul.Name == spec.Service && consul.Address == spec.Address && consul.Port == spec.Port && consul.IsOwned
-                && consul.Role == PlatformOwnership.InstanceRole && consul.Meta.TryGetValue(PlatformOwnership.InstanceKey, out var id) && id == spec.InstanceId)
+                && consul.Role == PlatformOwnership.InstanceRole && consul.Meta.TryGetValue(PlatformOwnership.InstanceKey, out var id) && id == spec.InstanceId
+                && consul.Meta.TryGetValue(PlatformOwnership.CheckKey, out var check) && check == spec.CheckMark)
             {
                 outcome.InConsul = true;
             }
@@ -74,7 +75,15 @@ public static class InstanceRegistrar
         return outcomes;
     }
 
-    public static async Task<IReadOnlyList<InstanceOutcome>> UnregisterAsync(IPlatformChannel channel, IReadOnlyList<InstanceKey> instances, IOperationReporter reporter, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<InstanceOutcome>> UnregisterAsync(IPlatformChannel channel, IReadOnlyList<InstanceKey> instances, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        UnregisterAsync(channel, instances, TimeSpan.Zero, reporter, cancellationToken);
+
+    /// <summary>
+    /// Unregisters instances, draining them first when <paramref name="drain"/> is positive: one batch takes them out of
+    /// Vulcand and puts their Consul entries in maintenance mode (DNS stops answering with them), then after the grace
+    /// period a second batch deregisters them from Consul. With no drain, one write batch does all.
+    /// </summary>
+    public static async Task<IReadOnlyList<InstanceOutcome>> UnregisterAsync(IPlatformChannel channel, IReadOnlyList<InstanceKey> instances, TimeSpan drain, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         if (channel is null)
         {
@@ -118,8 +127,38 @@ public static class InstanceRegistrar
             }
         }
 
+        if (drain > TimeSpan.Zero && writes.Count > 0)
+        {
+            await DrainAsync(channel, writes, outcomes, drain, reporter, cancellationToken).ConfigureAwait(false);
+            writes = writes.Where(w => w.Part == PlatformTarget.Consul).ToList();
+        }
+
         await WriteAsync(channel, writes, outcomes, registering: false, reporter, cancellationToken).ConfigureAwait(false);
         return outcomes;
+    }
+
+    /// <summary>The reason shown in Consul for an instance being drained.</summary>
+    public const string DrainReason = "showcaseops: draining before removal";
+
+    /// <summary>Out of Vulcand and into Consul maintenance (one batch), then the grace period.</summary>
+    private static async Task DrainAsync(IPlatformChannel channel, List<(PlatformRequest Request, int Owner, PlatformTarget Part)> writes, InstanceOutcome[] outcomes, TimeSpan drain, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var vulcand = writes.Where(w => w.Part == PlatformTarget.Vulcand).ToList();
+        var maintenance = writes.Where(w => w.Part == PlatformTarget.Consul)
+            .Select(w => ServiceRegistrationPlan.ConsulMaintenance(ServiceRegistrationPlan.ConsulInstanceId(outcomes[w.Owner].Service, outcomes[w.Owner].InstanceId), DrainReason))
+            .ToArray();
+        reporter.Verbose($"Draining {writes.Select(w => w.Owner).Distinct().Count().ToString(CultureInfo.InvariantCulture)} instance(s): out of Vulcand, Consul maintenance on, then {drain.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s before they are deregistered.");
+        if (maintenance.Length > 0)
+        {
+            var responses = await channel.SendAsync(maintenance, reporter, cancellationToken).ConfigureAwait(false);
+            foreach (var failed in responses.Where(r => !r.Succeeded))
+            {
+                reporter.Warning($"{failed.Request.Description}: {failed.Status.ToString(CultureInfo.InvariantCulture)} {MessageText.ShortenBody(failed.Body)} (the entry is removed anyway after the grace period).");
+            }
+        }
+
+        await WriteAsync(channel, vulcand, outcomes, registering: false, reporter, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(drain, cancellationToken).ConfigureAwait(false);
     }
 
     private static List<T> Dedupe<T>(IReadOnlyList<T> items, Func<T, (string, string)> key)
@@ -182,7 +221,14 @@ public static class InstanceRegistrar
     {
         var names = services.Distinct(StringComparer.Ordinal).OrderBy(s => s, StringComparer.Ordinal).ToArray();
         var batch = new List<PlatformRequest> { new(PlatformTarget.Consul, "GET", PlatformReadPlan.ConsulAgentServices, null, "Consul agent services") };
-        batch.AddRange(names.Select(PlatformReadPlan.VulcandServers));
+        // Vulcand answers 200 {"Servers":null} for the servers of a backend that does not exist, so the backend itself is
+        // read too: a missing one refuses the service's instances before anything is written.
+        foreach (var name in names)
+        {
+            batch.Add(PlatformReadPlan.VulcandBackend(name));
+            batch.Add(PlatformReadPlan.VulcandServers(name));
+        }
+
         reporter.Verbose($"Reading Consul and the Vulcand servers of {names.Length.ToString(CultureInfo.InvariantCulture)} service(s) as one batch over {channel.Name}.");
         var responses = await channel.SendAsync(batch, reporter, cancellationToken).ConfigureAwait(false);
         var view = new InstanceView();
@@ -203,9 +249,10 @@ public static class InstanceRegistrar
 
         for (var i = 0; i < names.Length; i++)
         {
-            var response = responses[i + 1];
+            var backend = responses[1 + (2 * i)];
+            var response = backend.Succeeded ? responses[2 + (2 * i)] : backend;
             var service = names[i];
-            if (response.Status == 404)
+            if (backend.Status == 404)
             {
                 view.SetProblem(service, target => new ShowcaseException(
                     ShowcaseErrors.ShowcaseServiceNotRegistered, target,

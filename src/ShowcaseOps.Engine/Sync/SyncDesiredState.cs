@@ -32,13 +32,13 @@ public sealed class SyncDesiredService
 }
 
 /// <summary>One task that should be registered: where it listens.</summary>
-public sealed record SyncDesiredInstance(string InstanceId, string Address, int Port, string TaskId);
+public sealed record SyncDesiredInstance(string InstanceId, string Address, int Port, string TaskId, string? CheckPath = null, int? CheckPort = null);
 
 /// <summary>What Marathon wants: the exposed services, plus why apps or tasks were left out.</summary>
 public sealed class SyncDesiredState
 {
-    /// <summary>Label overriding the service name of an exposed app (default: <see cref="MarathonAppInfo.Name"/>).</summary>
-    public const string NameLabel = "showcaseops.name";
+    /// <summary>Label overriding the service name of an exposed app (<see cref="MarathonNamingRule.NameLabel"/>).</summary>
+    public const string NameLabel = MarathonNamingRule.NameLabel;
 
     private SyncDesiredState(IReadOnlyList<SyncDesiredService> services, IReadOnlyList<string> notes)
     {
@@ -53,9 +53,11 @@ public sealed class SyncDesiredState
     public IReadOnlyList<string> Notes { get; }
 
     /// <summary>
-    /// The exposure rule (docs/marathon.md): apps labelled <c>showcaseops.expose=true</c>; name = <see cref="MarathonAppInfo.Name"/>
-    /// or the <c>showcaseops.name</c> label; port = the first service port. Instances: tasks in <c>TASK_RUNNING</c> that are
-    /// healthy when the app has health checks (a task not checked yet is not healthy); address = the agent, port = the first host port.
+    /// The exposure rule (docs/sync.md): apps labelled <c>showcaseops.expose=true</c>; name and port by
+    /// <see cref="MarathonNamingRule"/> (label <c>showcaseops.name</c>, else the id's last segment, a DNS label; port
+    /// <c>showcaseops.port</c>, else the first). Instances: the tasks <see cref="MarathonServingRule"/> calls serving, at the
+    /// endpoint <see cref="MarathonTaskInfo.WithApp"/> gives (the agent and host port, or ipAddresses[0] and the container
+    /// port for IP-per-task apps): exactly what <c>Get-MarathonTask | Register-ShowcaseInstance</c> registers.
     /// </summary>
     public static SyncDesiredState FromApps(IEnumerable<MarathonAppInfo> apps)
     {
@@ -68,16 +70,16 @@ public sealed class SyncDesiredState
         var byName = new SortedDictionary<string, SyncDesiredService>(StringComparer.Ordinal);
         foreach (var app in apps.Where(a => a.Exposed).OrderBy(a => a.Id, StringComparer.Ordinal))
         {
-            var name = app.Labels.TryGetValue(NameLabel, out var given) && !string.IsNullOrWhiteSpace(given) ? given.Trim() : app.Name;
-            if (!PlatformNames.IsValid(name))
+            var name = app.Name;
+            if (app.NameProblem is { } problem)
             {
-                notes.Add($"App {app.Id}: '{name}' is not a valid service name (letters, digits, '-', '_', '.', '~'); not exposed.");
+                notes.Add(problem + " Not exposed.");
                 continue;
             }
 
-            if (app.ServicePort is not { } port)
+            if (MarathonNamingRule.PortIndex(app, null, null, out var portProblem) is not { } index || index >= app.ServicePorts.Count)
             {
-                notes.Add($"App {app.Id} has no service port; not exposed.");
+                notes.Add(portProblem is null ? $"App {app.Id} has no service port; not exposed." : portProblem + " Not exposed.");
                 continue;
             }
 
@@ -87,43 +89,33 @@ public sealed class SyncDesiredState
                 continue;
             }
 
-            var instances = new List<SyncDesiredInstance>();
-            foreach (var task in app.Tasks)
-            {
-                if (!IsServing(app, task))
-                {
-                    continue;
-                }
-
-                if (task.HostPort is not { } hostPort || hostPort < 1 || hostPort > 65535 || string.IsNullOrWhiteSpace(task.HostAddress))
-                {
-                    notes.Add($"Task {task.Id} of {app.Id} has no host address or port; not registered.");
-                    continue;
-                }
-
-                instances.Add(new SyncDesiredInstance(task.InstanceId, task.HostAddress, hostPort, task.Id));
-            }
-
-            byName.Add(name, new SyncDesiredService(
-                name,
-                port,
-                app.Id,
-                instances.GroupBy(i => i.InstanceId, StringComparer.Ordinal).Select(g => g.First()).OrderBy(i => i.InstanceId, StringComparer.Ordinal).ToArray()));
+            byName.Add(name, new SyncDesiredService(name, app.ServicePorts[index], app.Id, Instances(app, index, notes)));
         }
 
         return new SyncDesiredState(byName.Values.ToArray(), notes);
     }
 
-    /// <summary>Whether a task may take traffic: running, and healthy when its app has health checks.</summary>
-    public static bool IsServing(MarathonAppInfo app, MarathonTaskInfo task)
+    private static SyncDesiredInstance[] Instances(MarathonAppInfo app, int index, List<string> notes)
     {
-        if (app is null || task is null)
+        var instances = new List<SyncDesiredInstance>();
+        foreach (var task in app.Tasks.Select(t => t.WithApp(app, index)))
         {
-            return false;
+            if (task.Serving == true)
+            {
+                instances.Add(new SyncDesiredInstance(task.InstanceId, task.HostAddress, task.HostPort!.Value, task.Id, task.HealthCheckPath, task.HealthCheckPort));
+            }
+            else if (task.NotServingReason == MarathonTaskInfo.NoEndpointReason)
+            {
+                notes.Add($"Task {task.Id} of {app.Id} has no host address or port; not registered.");
+            }
         }
 
-        return task.IsRunning && (app.HasHealthChecks ? task.Healthy == true : task.Healthy != false);
+        return instances.GroupBy(i => i.InstanceId, StringComparer.Ordinal).Select(g => g.First()).OrderBy(i => i.InstanceId, StringComparer.Ordinal).ToArray();
     }
+
+    /// <summary>Whether a task may take traffic: <see cref="MarathonServingRule"/>.</summary>
+    public static bool IsServing(MarathonAppInfo app, MarathonTaskInfo task) =>
+        app is not null && task is not null && MarathonServingRule.IsServing(task, app.HasHealthChecks);
 
     public override string ToString() =>
         string.Format(CultureInfo.InvariantCulture, "{0} service(s), {1} instance(s)", Services.Count, Services.Sum(s => s.Instances.Count));

@@ -11,9 +11,11 @@ namespace ShowcaseOps.Core.Sync;
 /// in Consul, Vulcand and Kong (one platform snapshot) → the changes, each with its idempotent requests. No I/O, no
 /// clock, no randomness: the same inputs always give the same plan, in the same order.
 /// <para>
-/// Ownership: Consul entries and Kong entities count as ShowcaseOps's when they carry its mark (tag <c>showcaseops</c>,
-/// Consul Meta <c>managed-by=showcaseops</c>); Vulcand objects when they are named after a service that is owned or
-/// wanted. Only owned things are ever updated or removed; a wanted name held only by unmarked entries is left alone.
+/// Ownership (docs/sync.md): Sync updates and removes only what Sync made — Consul Meta <c>showcase-owner=sync</c>, Kong
+/// tag <c>showcaseops-sync</c>; Vulcand objects go with the service they are named after. Services made by
+/// Register-ShowcaseService (<c>cmdlet</c>) or Register-ShowcaseGateway (<c>gateway</c>), and their instances, are never
+/// touched, even when an exposed app has their name. Entries marked only <c>showcaseops</c> (made before owners were
+/// marked) are adopted when an exposed app wants them and otherwise left alone; unmarked entries are left alone.
 /// </para>
 /// </summary>
 public static class SyncPlanner
@@ -62,7 +64,7 @@ public static class SyncPlanner
             PlanWanted(service, state, domain, actual, changes, notes);
         }
 
-        foreach (var state in actual.Services.Where(s => !wantedNames.Contains(s.Name) && inScope(s.Name) && IsOwned(s)))
+        foreach (var state in actual.Services.Where(s => !wantedNames.Contains(s.Name) && inScope(s.Name) && SyncOwns(s)))
         {
             PlanRemoval(state, domain, actual, changes);
         }
@@ -80,12 +82,26 @@ public static class SyncPlanner
     public static bool IsOwned(PlatformServiceState state) =>
         state is not null && (state.IsOwned || state.Instances.Any(i => i.IsOwned));
 
+    /// <summary>
+    /// Sync's to update and remove: the service is marked <c>sync</c>, or it has no service entry of ShowcaseOps's and only
+    /// orphaned instance entries that Sync made.
+    /// </summary>
+    public static bool SyncOwns(PlatformServiceState state) =>
+        state is not null && (state.Owner == PlatformOwnership.SyncOwner
+            || (state.Owner is null && state.Instances.Any(i => i.Owner == PlatformOwnership.SyncOwner)));
+
     private static void PlanWanted(SyncDesiredService service, PlatformServiceState? state, string domain, PlatformState actual, List<SyncChange> changes, List<string> notes)
     {
         var name = service.Name;
         var spec = new PlatformServiceSpec(name, domain, service.ServicePort);
         IReadOnlyList<PlatformRequest>? built = null;
-        IReadOnlyList<PlatformRequest> Registration() => built ??= ServiceRegistrationPlan.RegisterService(spec); // only when a change needs it
+        IReadOnlyList<PlatformRequest> Registration() => built ??= ServiceRegistrationPlan.RegisterService(spec, PlatformOwnership.SyncOwner); // only when a change needs it
+        if (state?.Owner is PlatformOwnership.CmdletOwner or PlatformOwnership.GatewayOwner)
+        {
+            notes.Add($"Service '{name}' is exposed by {service.AppId} but was registered by {(state.Owner == PlatformOwnership.GatewayOwner ? "Register-ShowcaseGateway" : "Register-ShowcaseService")}; Sync leaves it and its instances alone.");
+            return;
+        }
+
         if (state is not null && !IsOwned(state) && (state.Consul is not null || state.KongService is not null || state.KongRoute is not null))
         {
             notes.Add($"Service '{name}' is exposed by {service.AppId} but its name is taken by entries ShowcaseOps does not own (in {string.Join(", ", state.RegisteredIn)}); left alone.");
@@ -125,7 +141,7 @@ public static class SyncPlanner
                 vulcandDetail.Add(oldHost is null ? "missing host " + spec.HostName : $"host {oldHost} → {spec.HostName}");
             }
 
-            if (oldHost is not null && state is not null && IsOwned(state))
+            if (oldHost is not null && state is not null && (SyncOwns(state) || state.Owner == PlatformOwnership.LegacyOwner))
             {
                 vulcandRequests.Add(Gone(PlatformTarget.Vulcand, "DELETE", "/v2/hosts/" + PlatformPath.Segment(oldHost), $"Vulcand host {oldHost}"));
             }
@@ -192,6 +208,11 @@ public static class SyncPlanner
                     kongRequests.Add(Pick(registration(), PlatformTarget.Kong, "/services/", route: false));
                     kongDetail.Add($"service url {actualUrl} → {upstream}");
                 }
+                else if (kongService.Owner != PlatformOwnership.SyncOwner)
+                {
+                    kongRequests.Add(Pick(registration(), PlatformTarget.Kong, "/services/", route: false));
+                    kongDetail.Add("service tags → " + PlatformOwnership.OwnerTag(PlatformOwnership.SyncOwner));
+                }
             }
 
             if (state?.KongRoute is not { } kongRoute)
@@ -202,6 +223,11 @@ public static class SyncPlanner
             else
             {
                 var drift = RouteDrift(kongRoute, spec);
+                if (kongRoute.Owner != PlatformOwnership.SyncOwner)
+                {
+                    drift.Add("tags → " + PlatformOwnership.OwnerTag(PlatformOwnership.SyncOwner));
+                }
+
                 if (drift.Count > 0)
                 {
                     kongRequests.Add(Pick(registration(), PlatformTarget.Kong, "/services/", route: true));
@@ -282,7 +308,8 @@ public static class SyncPlanner
 
                 if (consul.Name != name || consul.Role != PlatformOwnership.ServiceRole || !consul.Tags.Contains(PlatformOwnership.Tag)
                     || !consul.Meta.TryGetValue(PlatformOwnership.DomainKey, out var metaDomain) || metaDomain != domain
-                    || !consul.Meta.TryGetValue(PlatformOwnership.MetaKey, out var by) || by != PlatformOwnership.MetaValue)
+                    || !consul.Meta.TryGetValue(PlatformOwnership.MetaKey, out var by) || by != PlatformOwnership.MetaValue
+                    || consul.Owner != PlatformOwnership.SyncOwner)
                 {
                     drift.Add("name, tags or meta");
                 }
@@ -309,9 +336,9 @@ public static class SyncPlanner
         foreach (var instance in service.Instances)
         {
             wantedIds.Add(instance.InstanceId);
-            var spec = new PlatformInstanceSpec(name, instance.InstanceId, instance.Address, instance.Port);
+            var spec = new PlatformInstanceSpec(name, instance.InstanceId, instance.Address, instance.Port, instance.CheckPath, instance.CheckPort);
             IReadOnlyList<PlatformRequest>? built = null;
-            IReadOnlyList<PlatformRequest> Register() => built ??= ServiceRegistrationPlan.RegisterInstance(spec); // only when a change needs it
+            IReadOnlyList<PlatformRequest> Register() => built ??= ServiceRegistrationPlan.RegisterInstance(spec, PlatformOwnership.SyncOwner); // only when a change needs it
             existing.TryGetValue(instance.InstanceId, out var current);
             var endpoint = string.Format(CultureInfo.InvariantCulture, "{0}:{1}", instance.Address, instance.Port);
 
@@ -336,7 +363,8 @@ public static class SyncPlanner
             {
                 notes.Add($"Consul has an entry '{consul.Id}' that ShowcaseOps does not own; left alone.");
             }
-            else if (consul.Address != instance.Address || consul.Port != instance.Port || consul.Id != consulId || consul.Name != name)
+            else if (consul.Address != instance.Address || consul.Port != instance.Port || consul.Id != consulId || consul.Name != name
+                || !consul.Meta.TryGetValue(PlatformOwnership.CheckKey, out var check) || check != spec.CheckMark)
             {
                 var requests = new List<PlatformRequest> { Pick(Register(), PlatformTarget.Consul, "/v1/agent/service/register") };
                 if (consul.Id != consulId)

@@ -25,12 +25,27 @@ public sealed class ConsulStandIn : StandIn
     private const string RegisterPath = "/v1/agent/service/register";
     private const string DeregisterPrefix = "/v1/agent/service/deregister/";
     private const string AgentServicePrefix = "/v1/agent/service/";
+    private const string MaintenancePrefix = "/v1/agent/service/maintenance/";
+    private static readonly Regex DurationPattern = new("^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$", RegexOptions.CultureInvariant);
     private const string CatalogServicePrefix = "/v1/catalog/service/";
     private static readonly Regex MetaKeyPattern = new("^[a-zA-Z0-9_-]+$", RegexOptions.CultureInvariant);
 
     private readonly object _gate = new();
     private readonly Dictionary<string, ConsulServiceEntry> _services = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _maintenance = new(StringComparer.Ordinal);
     private long _index = 1;
+
+    /// <summary>Services in maintenance mode (service ID → reason): Consul answers them as critical, so DNS leaves them out.</summary>
+    public IReadOnlyDictionary<string, string> Maintenance
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, string>(_maintenance, StringComparer.Ordinal);
+            }
+        }
+    }
 
     public override string Service => "consul";
 
@@ -72,6 +87,11 @@ public sealed class ConsulStandIn : StandIn
             return new(method + " /v1/agent/service/deregister/{id}", path.Substring(DeregisterPrefix.Length));
         }
 
+        if (path.StartsWith(MaintenancePrefix, StringComparison.Ordinal))
+        {
+            return new(method + " /v1/agent/service/maintenance/{id}", path.Substring(MaintenancePrefix.Length));
+        }
+
         if (path.StartsWith(AgentServicePrefix, StringComparison.Ordinal))
         {
             return new(method + " /v1/agent/service/{id}", path.Substring(AgentServicePrefix.Length));
@@ -93,6 +113,7 @@ public sealed class ConsulStandIn : StandIn
         lock (_gate)
         {
             _services.Clear();
+            _maintenance.Clear();
             _index = 1;
         }
     }
@@ -115,6 +136,11 @@ public sealed class ConsulStandIn : StandIn
         if (path.StartsWith(DeregisterPrefix, StringComparison.Ordinal))
         {
             return method == "PUT" ? Deregister(identity.Target) : MethodNotAllowed(method, "PUT");
+        }
+
+        if (path.StartsWith(MaintenancePrefix, StringComparison.Ordinal))
+        {
+            return method == "PUT" ? SetMaintenance(identity.Target, request.Query["enable"], request.Query["reason"]) : MethodNotAllowed(method, "PUT");
         }
 
         if (path == "/v1/agent/services")
@@ -219,6 +245,11 @@ public sealed class ConsulStandIn : StandIn
 
         var address = JsonBody.GetString(body, "Address") ?? string.Empty;
         var checks = JsonBody.Get(body, "Checks") ?? JsonBody.Get(body, "Check");
+        if (CheckProblem(checks) is { } checkProblem)
+        {
+            return Text(400, checkProblem, "InvalidCheck");
+        }
+
         lock (_gate)
         {
             _index++;
@@ -254,6 +285,75 @@ public sealed class ConsulStandIn : StandIn
         return value.Length > 512 ? "Value is too long (limit: 512 characters)" : null;
     }
 
+    /// <summary>Consul's check validation: an HTTP or TCP check needs an Interval; durations are Go durations.</summary>
+    private static string? CheckProblem(JToken? checks)
+    {
+        foreach (var check in checks is JArray many ? many.OfType<JObject>() : checks is JObject one ? new[] { one } : Array.Empty<JObject>())
+        {
+            var http = JsonBody.GetString(check, "HTTP");
+            var tcp = JsonBody.GetString(check, "TCP");
+            if (string.IsNullOrEmpty(http) && string.IsNullOrEmpty(tcp) && JsonBody.Get(check, "TTL") is null)
+            {
+                return "Invalid check: TTL must be > 0 for TTL checks";
+            }
+
+            foreach (var field in new[] { "Interval", "Timeout", "DeregisterCriticalServiceAfter", "TTL" })
+            {
+                if (JsonBody.GetString(check, field) is { } duration && !DurationPattern.IsMatch(duration))
+                {
+                    return $"Request decode failed: time: invalid duration \"{duration}\"";
+                }
+            }
+
+            if ((!string.IsNullOrEmpty(http) || !string.IsNullOrEmpty(tcp)) && string.IsNullOrEmpty(JsonBody.GetString(check, "Interval")))
+            {
+                return "Invalid check: Interval must be > 0 for Script, HTTP, H2PING, or TCP checks";
+            }
+
+            if (!string.IsNullOrEmpty(http) && !Uri.TryCreate(http, UriKind.Absolute, out _))
+            {
+                return $"Invalid check: invalid HTTP URL \"{http}\"";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>PUT /v1/agent/service/maintenance/{id}?enable=true|false&amp;reason=…: 200 with an empty body, as Consul answers.</summary>
+    private SandboxResponse SetMaintenance(string id, string? enable, string? reason)
+    {
+        if (string.IsNullOrEmpty(enable))
+        {
+            return Text(400, "Missing value for enable", "BadRequest");
+        }
+
+        if (!bool.TryParse(enable, out var on))
+        {
+            return Text(400, $"Invalid value for enable: \"{enable}\"", "BadRequest");
+        }
+
+        lock (_gate)
+        {
+            if (!_services.ContainsKey(id))
+            {
+                return Text(404, $"Unknown service ID \"{id}\"", "UnknownServiceId");
+            }
+
+            if (on)
+            {
+                _maintenance[id] = string.IsNullOrEmpty(reason) ? "Maintenance mode is enabled for this service, but no reason was provided. This is a default message." : reason!;
+            }
+            else
+            {
+                _maintenance.Remove(id);
+            }
+
+            _index++;
+        }
+
+        return SandboxResponse.Empty(200);
+    }
+
     private SandboxResponse Deregister(string id)
     {
         lock (_gate)
@@ -262,6 +362,8 @@ public sealed class ConsulStandIn : StandIn
             {
                 return Text(404, $"Unknown service ID \"{id}\". Ensure that the service ID is passed, not the service name.", "UnknownServiceId");
             }
+
+            _maintenance.Remove(id);
 
             _index++;
         }

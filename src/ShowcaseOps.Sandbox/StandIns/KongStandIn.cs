@@ -258,7 +258,8 @@ public sealed partial class KongStandIn : StandIn
             case "GET":
                 return existing is null ? NotFound() : Json(200, existing);
             case "DELETE":
-                return existing is null ? SandboxResponse.Empty(204) : Delete(kind, existing);
+                // Kong's top-level DELETE is idempotent (204); the nested endpoint looks the child up first and answers 404.
+                return existing is null ? (link is null ? SandboxResponse.Empty(204) : NotFound()) : Delete(kind, existing);
             case "PATCH":
                 return existing is null ? NotFound() : Write(request, kind, existing, (JObject)existing.DeepClone(), link, 200, null);
             case "PUT":
@@ -300,6 +301,12 @@ public sealed partial class KongStandIn : StandIn
 
         if (pathKey is { } pk)
         {
+            // The name in the path is validated like a name in the body (a space is a schema violation, 400).
+            if (pk.Field is "name" or "instance_name" && KongSchema.CheckName(pk.Value) is { } nameError)
+            {
+                errors[pk.Field] = nameError;
+            }
+
             entity[pk.Field] = pk.Value;
         }
 

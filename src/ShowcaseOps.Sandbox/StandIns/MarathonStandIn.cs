@@ -37,6 +37,13 @@ public sealed partial class MarathonStandIn : StandIn, IDisposable
         set => _world.DeploymentDuration = value;
     }
 
+    /// <summary>How long a task on a terminated agent stays <c>TASK_UNREACHABLE</c> before it is expunged and replaced.</summary>
+    public TimeSpan UnreachableExpungeAfter
+    {
+        get => _world.UnreachableExpungeAfter;
+        set => _world.UnreachableExpungeAfter = value;
+    }
+
     /// <summary>How long a task stays <c>TASK_STAGING</c> before it is <c>TASK_RUNNING</c>.</summary>
     public TimeSpan TaskStartTime
     {
@@ -152,6 +159,7 @@ public sealed partial class MarathonStandIn : StandIn, IDisposable
             ("GET", "/v2/apps/{id}/tasks") => Json(_world.AppTasks(route.AppId!)),
             ("DELETE", "/v2/apps/{id}/tasks/{taskId}") => Json(_world.KillTask(route.AppId!, route.TaskId!, Flag(request, "scale", false), Flag(request, "force", false), uri, client)),
             ("GET", "/v2/tasks") => Json(new WorldResult(200, _world.Tasks(Statuses(request)))),
+            ("POST", "/v2/tasks/delete") => Json(KillTasks(request, uri, client)),
             ("GET", "/v2/deployments") => Json(new WorldResult(200, _world.Deployments())),
             ("DELETE", "/v2/deployments/{id}") => Json(_world.CancelDeployment(route.AppId!)),
             ("GET", "/v2/events") => Events(request),
@@ -171,6 +179,22 @@ public sealed partial class MarathonStandIn : StandIn, IDisposable
     {
         _bus.KillAll();
         _world.Dispose();
+    }
+
+    /// <summary>POST /v2/tasks/delete[?scale=true][&amp;force=true] with <c>{"ids":[…]}</c>: kills exactly those tasks (unknown ids are ignored, as Marathon does).</summary>
+    private WorldResult KillTasks(SandboxRequest request, string uri, string client)
+    {
+        if (ParseBody(request, out var body) is { } bad)
+        {
+            return bad;
+        }
+
+        if (body!["ids"] is not JArray ids || ids.Any(i => i.Type != JTokenType.String))
+        {
+            return InvalidJson(new[] { new MarathonProblem("/ids", "error.expected.jsarray") });
+        }
+
+        return _world.KillTasks(ids.Select(i => (string)i!).ToArray(), Flag(request, "scale", false), Flag(request, "force", false), uri, client);
     }
 
     private WorldResult CreateApp(SandboxRequest request, string uri, string client)
@@ -228,8 +252,9 @@ public sealed partial class MarathonStandIn : StandIn, IDisposable
         var accept = request.Headers["Accept"] ?? string.Empty;
         if (accept.IndexOf("text/event-stream", StringComparison.OrdinalIgnoreCase) < 0)
         {
-            // Marathon only serves the stream to clients that ask for it.
-            return SandboxResponse.Json(406, new { message = "Not Acceptable: use Accept: text/event-stream" });
+            // Marathon's events route matches only requests that accept text/event-stream; any other request falls
+            // through to the method-not-allowed rejection (405), as the real server answers.
+            return SandboxResponse.Json(405, new { message = "HTTP method not allowed, supported methods: GET with Accept: text/event-stream" });
         }
 
         var types = request.Query.GetValues("event_type") ?? Array.Empty<string>();
@@ -349,6 +374,8 @@ public sealed partial class MarathonStandIn : StandIn, IDisposable
                     return new("/v2/info", null, null);
                 case "tasks" when s.Count == 2:
                     return new("/v2/tasks", null, null);
+                case "tasks" when s.Count == 3 && s[2] == "delete":
+                    return new("/v2/tasks/delete", null, null);
                 case "events" when s.Count == 2:
                     return new("/v2/events", null, null);
                 case "deployments" when s.Count == 2:

@@ -13,8 +13,10 @@ namespace ShowcaseOps.Sandbox.StandIns;
 
 /// <summary>
 /// Stand-in for the Vulcand v2 API (in-memory engine): hosts, backends and their servers, frontends, listeners and status.
-/// Upserts are POSTs with an envelope (<c>{"Backend":{…}}</c>); errors are <c>{"message": …}</c> with 400 (bad format),
-/// 404 (not found) or 500 (anything else: missing envelope, bad route, backend in use).
+/// Upserts are POSTs with an envelope (<c>{"Backend":{…}}</c>); errors are <c>{"message": …}</c> with 404 (not found) or
+/// 500 (validation: bad JSON, missing envelope or id, bad type, protocol, route, URL or TTL; backend in use), as the real
+/// API's handlers answer. The servers of a backend that does not exist answer 200 <c>{"Servers":null}</c> (the real engine
+/// lists by key prefix); an unknown path answers 404 <c>{"message":"Object not found"}</c>.
 /// </summary>
 public sealed partial class VulcandStandIn : StandIn
 {
@@ -135,7 +137,7 @@ public sealed partial class VulcandStandIn : StandIn
                 case 4 when s[1] == "backends" && s[3] == "servers":
                     return method switch
                     {
-                        "GET" => FindBackend(s[2]) is { } b ? List("Servers", b.Servers.Select(v => v.ToJson()), nullWhenEmpty: true) : BackendNotFound(s[2]),
+                        "GET" => List("Servers", (FindBackend(s[2])?.Servers ?? Array.Empty<VulcandServer>()).Select(v => v.ToJson()), nullWhenEmpty: true),
                         "POST" => WithEnvelope(request, "Server", (body, root) => UpsertServer(s[2], body, root)),
                         _ => NotFoundPage(),
                     };
@@ -159,7 +161,7 @@ public sealed partial class VulcandStandIn : StandIn
         var root = JsonBody.TryParseObject(request, out var error);
         if (root is null)
         {
-            return Error(400, "failed to parse request body: " + error, "BadFormat");
+            return Error(500, "failed to parse request body: " + error, "BadFormat");
         }
 
         // Go decodes the envelope into a struct with a pointer field: a missing key leaves it nil and the handler fails.
@@ -176,7 +178,7 @@ public sealed partial class VulcandStandIn : StandIn
         var name = JsonBody.GetString(body, "Name");
         if (string.IsNullOrEmpty(name))
         {
-            return Error(400, "Missing Name", "BadFormat");
+            return Error(500, "Missing Name", "BadFormat");
         }
 
         var host = new VulcandHost(name!, JsonBody.Get(body, "Settings")?.DeepClone());
@@ -189,13 +191,13 @@ public sealed partial class VulcandStandIn : StandIn
         var id = JsonBody.GetString(body, "Id");
         if (string.IsNullOrEmpty(id))
         {
-            return Error(400, "Missing Id", "BadFormat");
+            return Error(500, "Missing Id", "BadFormat");
         }
 
         var type = JsonBody.GetString(body, "Type") ?? string.Empty;
         if (type != "http")
         {
-            return Error(400, $"unsupported backend type: '{type}'", "BadFormat");
+            return Error(500, $"unsupported backend type: '{type}'", "BadFormat");
         }
 
         var existing = FindBackend(id!);
@@ -216,17 +218,17 @@ public sealed partial class VulcandStandIn : StandIn
         var url = JsonBody.GetString(body, "URL");
         if (string.IsNullOrEmpty(id))
         {
-            return Error(400, "Missing Id", "BadFormat");
+            return Error(500, "Missing Id", "BadFormat");
         }
 
         if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var parsed) || (parsed.Scheme != "http" && parsed.Scheme != "https"))
         {
-            return Error(400, $"failed to parse server URL '{url}'", "BadFormat");
+            return Error(500, $"failed to parse server URL '{url}'", "BadFormat");
         }
 
         if (JsonBody.GetString(root, "TTL") is { } ttl && !Regex.IsMatch(ttl, "^([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$", RegexOptions.CultureInvariant))
         {
-            return Error(400, $"failed to parse TTL '{ttl}'", "BadFormat");
+            return Error(500, $"failed to parse TTL '{ttl}'", "BadFormat");
         }
 
         var server = new VulcandServer(id!, url);
@@ -242,13 +244,13 @@ public sealed partial class VulcandStandIn : StandIn
         var id = JsonBody.GetString(body, "Id");
         if (string.IsNullOrEmpty(id))
         {
-            return Error(400, "Missing Id", "BadFormat");
+            return Error(500, "Missing Id", "BadFormat");
         }
 
         var type = JsonBody.GetString(body, "Type") ?? string.Empty;
         if (type != "http")
         {
-            return Error(400, $"unsupported frontend type: '{type}'", "BadFormat");
+            return Error(500, $"unsupported frontend type: '{type}'", "BadFormat");
         }
 
         var route = JsonBody.GetString(body, "Route") ?? string.Empty;
@@ -273,13 +275,13 @@ public sealed partial class VulcandStandIn : StandIn
         var id = JsonBody.GetString(body, "Id");
         if (string.IsNullOrEmpty(id))
         {
-            return Error(400, "Missing Id", "BadFormat");
+            return Error(500, "Missing Id", "BadFormat");
         }
 
         var protocol = JsonBody.GetString(body, "Protocol") ?? string.Empty;
         if (protocol != "http" && protocol != "https")
         {
-            return Error(400, $"unsupported protocol: '{protocol}'", "BadFormat");
+            return Error(500, $"unsupported protocol: '{protocol}'", "BadFormat");
         }
 
         var address = JsonBody.Get(body, "Address") as JObject;
@@ -287,12 +289,12 @@ public sealed partial class VulcandStandIn : StandIn
         var hostPort = address is null ? null : JsonBody.GetString(address, "Address");
         if (network != "tcp" && network != "unix")
         {
-            return Error(400, $"unsupported network: '{network}'", "BadFormat");
+            return Error(500, $"unsupported network: '{network}'", "BadFormat");
         }
 
         if (network == "tcp" && (hostPort is null || !Regex.IsMatch(hostPort, "^[^:]*:[0-9]{1,5}$", RegexOptions.CultureInvariant)))
         {
-            return Error(400, $"bad address: '{hostPort}'", "BadFormat");
+            return Error(500, $"bad address: '{hostPort}'", "BadFormat");
         }
 
         var listener = new VulcandListener(id!, protocol, network!, hostPort ?? string.Empty, JsonBody.GetString(body, "Scope") ?? string.Empty, JsonBody.Get(body, "Settings")?.DeepClone());
@@ -378,9 +380,8 @@ public sealed partial class VulcandStandIn : StandIn
 
     private static SandboxResponse NotFoundPage()
     {
-        var response = SandboxResponse.Text(404, "404 page not found\n");
-        response.ErrorCode = "NotFound";
-        return response;
+        // The API's router answers unknown paths with its JSON not-found handler.
+        return Error(404, "Object not found", "NotFound");
     }
 
     private static SandboxResponse Error(int status, string message, string code)

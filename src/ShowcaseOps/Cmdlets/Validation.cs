@@ -172,8 +172,19 @@ public abstract class ShowcaseValidationAttribute : ValidateArgumentsAttribute
         return text.Length > 80 ? shown.Append("… (").Append(text.Length.ToString(CultureInfo.InvariantCulture)).Append(" characters)").ToString() : shown.ToString();
     }
 
+    /// <summary>
+    /// True for a check on an optional parameter whose "no value" (null or empty, e.g. a MarathonTask without an address)
+    /// the cmdlet handles itself; false (the default) refuses it here.
+    /// </summary>
+    protected virtual bool AllowsNoValue => false;
+
     private void Check(object? value)
     {
+        if (AllowsNoValue && (value is null || (value is string { Length: 0 })))
+        {
+            return;
+        }
+
         var text = value as string ?? value?.ToString();
         if (text is null || !IsValid(text))
         {

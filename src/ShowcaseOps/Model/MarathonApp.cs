@@ -24,6 +24,9 @@ public sealed class MarathonApp
         : this(info.Id)
     {
         Cluster = cluster;
+        Name = info.Name;
+        NameProblem = info.NameProblem;
+        ServicePort = info.ServicePort;
         Instances = info.Instances;
         TasksStaged = info.TasksStaged;
         TasksRunning = info.TasksRunning;
@@ -39,15 +42,18 @@ public sealed class MarathonApp
         HasHealthChecks = info.HasHealthChecks;
         Version = info.Version;
         DeploymentIds = info.DeploymentIds;
-        Tasks = info.Tasks.Select(t => new MarathonTask(t, cluster)).ToArray();
+        Tasks = info.DescribedTasks().Select(t => new MarathonTask(t, cluster)).ToArray();
         Definition = info.Definition;
     }
 
     /// <summary>Marathon's app id, absolute (<c>/web</c>, <c>/shop/web</c>).</summary>
     public string Id { get; }
 
-    /// <summary>The service name: the id without its leading slash, '/' and '.' replaced by '-' (<c>/shop/web</c> → <c>shop-web</c>).</summary>
-    public string Name { get; }
+    /// <summary>The service name (docs/marathon.md): the label <c>showcaseops.name</c>, else the last segment of the id (<c>/shop/web</c> → <c>web</c>).</summary>
+    public string Name { get; init; }
+
+    /// <summary>Null when <see cref="Name"/> is a DNS label; otherwise why the app cannot be registered.</summary>
+    public string? NameProblem { get; init; }
 
     /// <summary>The cluster the app was read from (null when built by hand).</summary>
     public string? Cluster { get; init; }
@@ -64,7 +70,13 @@ public sealed class MarathonApp
     public int TasksUnhealthy { get; init; }
 
     /// <summary>The first service port (from <c>container.portMappings</c> or <c>portDefinitions</c>); null when the app has no ports.</summary>
-    public int? ServicePort => ServicePorts.Count > 0 ? ServicePorts[0] : null;
+    public int? ServicePort
+    {
+        get => _servicePort ?? (ServicePorts.Count > 0 ? ServicePorts[0] : null);
+        init => _servicePort = value;
+    }
+
+    private readonly int? _servicePort;
 
     public IReadOnlyList<int> ServicePorts { get; init; } = Array.Empty<int>();
 

@@ -23,7 +23,13 @@ public sealed class MarathonTask
         : this(info.Id, info.AppId)
     {
         Cluster = cluster;
+        ServiceName = info.ServiceName;
         HostAddress = info.HostAddress;
+        HostPort = info.HostPort;
+        Serving = info.Serving;
+        NotServingReason = info.NotServingReason;
+        HealthCheckPath = info.HealthCheckPath;
+        HealthCheckPort = info.HealthCheckPort;
         Host = info.Host;
         IpAddresses = info.IpAddresses;
         Ports = info.Ports;
@@ -41,8 +47,8 @@ public sealed class MarathonTask
     /// <summary>The app the task belongs to (<c>/web</c>).</summary>
     public string AppId { get; }
 
-    /// <summary>The service name of the app (binds to -ServiceName).</summary>
-    public string ServiceName { get; }
+    /// <summary>The service name of the app (the naming rule of docs/marathon.md; binds to -ServiceName).</summary>
+    public string ServiceName { get; init; }
 
     /// <summary>The task id made safe as a Consul service id and Vulcand server id (binds to -InstanceId).</summary>
     public string InstanceId { get; }
@@ -50,11 +56,32 @@ public sealed class MarathonTask
     /// <summary>The cluster the task was read from (null when built by hand).</summary>
     public string? Cluster { get; init; }
 
-    /// <summary>The agent's address the task's ports are on (binds to -HostAddress).</summary>
+    /// <summary>The address to register (binds to -HostAddress): the agent, or the task's own address for an IP-per-task app.</summary>
     public string HostAddress { get; init; } = string.Empty;
 
-    /// <summary>The first host port (binds to -HostPort).</summary>
-    public int? HostPort => Ports.Count > 0 ? Ports[0] : null;
+    /// <summary>
+    /// The port to register (binds to -HostPort): the chosen host port (-PortIndex/-PortName of Get-MarathonTask, label
+    /// showcaseops.port, else the first), or the container port for an IP-per-task app; null when there is none.
+    /// </summary>
+    public int? HostPort
+    {
+        get => _hostPort ?? (Ports.Count > 0 ? Ports[0] : null);
+        init => _hostPort = value;
+    }
+
+    private readonly int? _hostPort;
+
+    /// <summary>Whether the task may take traffic (running; healthy where the app has health checks; not killing). Binds to Register-ShowcaseInstance -Serving.</summary>
+    public bool? Serving { get; init; }
+
+    /// <summary>Why the task is not serving (null when it is).</summary>
+    public string? NotServingReason { get; init; }
+
+    /// <summary>The HTTP path of the Consul check registered with the instance (from the app's Marathon health check); null: TCP. Binds to -HealthCheckPath.</summary>
+    public string? HealthCheckPath { get; init; }
+
+    /// <summary>The port of that check (binds to -HealthCheckPort).</summary>
+    public int? HealthCheckPort { get; init; }
 
     /// <summary>The agent's host name as Marathon reports it.</summary>
     public string Host { get; init; } = string.Empty;

@@ -277,10 +277,79 @@ public sealed class MarathonClientTests : IDisposable
 
     [Theory]
     [InlineData("/web", "web")]
-    [InlineData("/shop/web", "shop-web")]
-    [InlineData("/web.v2", "web-v2")]
-    public void Service_names_come_from_app_ids(string appId, string expected) =>
+    [InlineData("/shop/web", "web")]
+    [InlineData("/a/b/c-1", "c-1")]
+    public void Service_names_come_from_the_last_segment_of_app_ids(string appId, string expected)
+    {
         Assert.Equal(expected, new MarathonAppInfo(appId).Name);
+        Assert.Null(new MarathonAppInfo(appId).NameProblem);
+    }
+
+    [Theory]
+    [InlineData("/web.v2", null)]
+    [InlineData("/web", "Front_End")]
+    [InlineData("/web", "-web")]
+    public void Names_that_are_not_dns_labels_are_refused(string appId, string? label)
+    {
+        var app = new MarathonAppInfo(appId) { Labels = label is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [MarathonNamingRule.NameLabel] = label } };
+        Assert.NotNull(app.NameProblem);
+        Assert.Contains("not a DNS label", app.NameProblem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_label_name_wins_over_the_app_id()
+    {
+        var app = new MarathonAppInfo("/shop/web") { Labels = new Dictionary<string, string> { [MarathonNamingRule.NameLabel] = "front" } };
+        Assert.Equal("front", app.Name);
+    }
+
+    [Fact]
+    public void Ports_are_chosen_by_index_or_name_from_parameters_or_the_label()
+    {
+        var app = new MarathonAppInfo("/web") { ServicePorts = new[] { 10000, 10001 }, PortNames = new[] { "admin", "http" } };
+        Assert.Equal(0, MarathonNamingRule.PortIndex(app, null, null, out _));
+        Assert.Equal(1, MarathonNamingRule.PortIndex(app, 1, null, out _));
+        Assert.Equal(1, MarathonNamingRule.PortIndex(app, null, "http", out _));
+        Assert.Null(MarathonNamingRule.PortIndex(app, 2, null, out var problem));
+        Assert.Contains("index 2", problem, StringComparison.Ordinal);
+        Assert.Null(MarathonNamingRule.PortIndex(app, null, "grpc", out problem));
+        Assert.Contains("no port named 'grpc'", problem, StringComparison.Ordinal);
+        var labelled = new MarathonAppInfo("/web") { ServicePorts = new[] { 10000, 10001 }, PortNames = new[] { "admin", "http" }, Labels = new Dictionary<string, string> { [MarathonNamingRule.PortLabel] = "http" } };
+        Assert.Equal(1, MarathonNamingRule.PortIndex(labelled, null, null, out _));
+        Assert.Equal(10001, labelled.ServicePort);
+        Assert.Equal(0, MarathonNamingRule.PortIndex(labelled, 0, null, out _));
+    }
+
+    [Theory]
+    [InlineData("TASK_RUNNING", true, true, null)]
+    [InlineData("TASK_RUNNING", null, false, null)]
+    [InlineData("TASK_RUNNING", null, true, "not health-checked yet")]
+    [InlineData("TASK_RUNNING", false, true, "unhealthy (a health check is failing)")]
+    [InlineData("TASK_RUNNING", false, false, "unhealthy (a health check is failing)")]
+    [InlineData("TASK_STAGING", null, false, "not running (TASK_STAGING)")]
+    [InlineData("TASK_KILLING", true, true, "killing (TASK_KILLING)")]
+    [InlineData("TASK_UNREACHABLE", null, true, "not running (TASK_UNREACHABLE)")]
+    public void The_serving_rule(string state, bool? healthy, bool appHasHealthChecks, string? reason)
+    {
+        var task = new MarathonTaskInfo("web.instance-1._app.1", "/web") { State = state, Healthy = healthy };
+        Assert.Equal(reason, MarathonServingRule.NotServingReason(task, appHasHealthChecks));
+        Assert.Equal(reason is null, MarathonServingRule.IsServing(task, appHasHealthChecks));
+    }
+
+    [Fact]
+    public void An_ip_per_task_task_is_registered_at_its_own_address_and_the_container_port()
+    {
+        var app = new MarathonAppInfo("/web") { NetworkMode = "container", ServicePorts = new[] { 10000 }, ContainerPorts = new[] { 8080 } };
+        var task = new MarathonTaskInfo("web.instance-1._app.1", "/web") { State = "TASK_RUNNING", Host = "10.0.12.11", HostAddress = "10.0.12.11", IpAddresses = new[] { "9.0.1.5" } };
+        var described = task.WithApp(app, 0);
+        Assert.Equal("9.0.1.5", described.HostAddress);
+        Assert.Equal(8080, described.HostPort);
+        Assert.True(described.Serving);
+        var bridge = new MarathonAppInfo("/web") { NetworkMode = "container/bridge", ServicePorts = new[] { 10000 }, ContainerPorts = new[] { 8080 } };
+        var bridged = new MarathonTaskInfo("web.instance-2._app.1", "/web") { State = "TASK_RUNNING", Host = "10.0.12.11", HostAddress = "10.0.12.11", IpAddresses = new[] { "172.17.0.2" }, Ports = new[] { 31000 } }.WithApp(bridge, 0);
+        Assert.Equal("10.0.12.11", bridged.HostAddress);
+        Assert.Equal(31000, bridged.HostPort);
+    }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {

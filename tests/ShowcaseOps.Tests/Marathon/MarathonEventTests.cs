@@ -151,7 +151,7 @@ public sealed class MarathonEventTests : IDisposable
     public async Task The_stream_is_refused_without_the_event_stream_accept_header()
     {
         using var response = await _http.GetAsync(new Uri(_host.Endpoint("marathon"), "v2/events"));
-        Assert.Equal(406, (int)response.StatusCode);
+        Assert.Equal(405, (int)response.StatusCode);
     }
 
     private async Task CreateWebAsync()

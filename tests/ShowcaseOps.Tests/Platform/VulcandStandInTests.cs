@@ -22,7 +22,7 @@ public sealed class VulcandStandInTests : SandboxTestBase
     public async Task Upserts_need_their_envelope_and_an_http_type()
     {
         Assert.Equal(500, (await CallAsync("vulcand", "POST", "/v2/backends", "{\"Id\":\"web\",\"Type\":\"http\"}")).Status);
-        Assert.Equal(400, (await CallAsync("vulcand", "POST", "/v2/backends", "{\"Backend\":{\"Id\":\"web\",\"Type\":\"tcp\"}}")).Status);
+        Assert.Equal(500, (await CallAsync("vulcand", "POST", "/v2/backends", "{\"Backend\":{\"Id\":\"web\",\"Type\":\"tcp\"}}")).Status);
         Assert.Empty(Host.Vulcand.Backends);
         Assert.Equal(200, (await CallAsync("vulcand", "POST", "/v2/backends", "{\"Backend\":{\"Id\":\"web\",\"Type\":\"http\"}}")).Status);
         Assert.Equal(200, (await CallAsync("vulcand", "POST", "/v2/backends", "{\"Backend\":{\"Id\":\"web\",\"Type\":\"http\"}}")).Status);
@@ -63,7 +63,7 @@ public sealed class VulcandStandInTests : SandboxTestBase
     public async Task Listeners_and_hosts_round_trip()
     {
         Assert.Equal(200, (await CallAsync("vulcand", "POST", "/v2/listeners", "{\"Listener\":{\"Id\":\"web\",\"Protocol\":\"http\",\"Address\":{\"Network\":\"tcp\",\"Address\":\"0.0.0.0:10000\"}}}")).Status);
-        Assert.Equal(400, (await CallAsync("vulcand", "POST", "/v2/listeners", "{\"Listener\":{\"Id\":\"x\",\"Protocol\":\"gopher\",\"Address\":{\"Network\":\"tcp\",\"Address\":\"0.0.0.0:1\"}}}")).Status);
+        Assert.Equal(500, (await CallAsync("vulcand", "POST", "/v2/listeners", "{\"Listener\":{\"Id\":\"x\",\"Protocol\":\"gopher\",\"Address\":{\"Network\":\"tcp\",\"Address\":\"0.0.0.0:1\"}}}")).Status);
         Assert.Equal(200, (await CallAsync("vulcand", "POST", "/v2/hosts", "{\"Host\":{\"Name\":\"web.example.com\",\"Settings\":{}}}")).Status);
         var listeners = JObject.Parse((await CallAsync("vulcand", "GET", "/v2/listeners")).Body)["Listeners"]!;
         Assert.Equal("0.0.0.0:10000", (string?)listeners[0]!["Address"]!["Address"]);

@@ -85,14 +85,16 @@ public sealed class SyncPlannerTests
             App("/hidden", 1, exposed: false),
             App("/noport", 1, port: null),
             App("/shop/web", 1, port: 10001),
-            App("/shop-web", 1, port: 10002),
+            App("/web", 1, port: 10002),
             App("/named", 1, port: 10003, labels: new Dictionary<string, string> { [SyncDesiredState.NameLabel] = "front" }),
+            App("/bad", 1, port: 10004, labels: new Dictionary<string, string> { [SyncDesiredState.NameLabel] = "Not A Label" }),
         });
 
-        Assert.Equal(new[] { "front", "shop-web" }, desired.Services.Select(s => s.Name));
-        Assert.Equal("/shop-web", desired.Services.Single(s => s.Name == "shop-web").AppId);
+        Assert.Equal(new[] { "front", "web" }, desired.Services.Select(s => s.Name));
+        Assert.Equal("/shop/web", desired.Services.Single(s => s.Name == "web").AppId);
         Assert.Contains(desired.Notes, n => n.Contains("/noport", StringComparison.Ordinal));
-        Assert.Contains(desired.Notes, n => n.Contains("both map to service 'shop-web'", StringComparison.Ordinal));
+        Assert.Contains(desired.Notes, n => n.Contains("both map to service 'web'", StringComparison.Ordinal));
+        Assert.Contains(desired.Notes, n => n.Contains("App /bad", StringComparison.Ordinal) && n.Contains("not a DNS label", StringComparison.Ordinal));
     }
 
     [Fact]

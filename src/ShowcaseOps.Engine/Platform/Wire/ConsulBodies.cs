@@ -14,4 +14,13 @@ internal sealed record ConsulServiceRegistration(
     [property: JsonProperty("Tags")] IReadOnlyList<string> Tags,
     [property: JsonProperty("Address")] string Address,
     [property: JsonProperty("Port")] int Port,
-    [property: JsonProperty("Meta")] IReadOnlyDictionary<string, string> Meta);
+    [property: JsonProperty("Meta")] IReadOnlyDictionary<string, string> Meta,
+    [property: JsonProperty("Check", NullValueHandling = NullValueHandling.Ignore)] ConsulCheck? Check = null);
+
+/// <summary>An agent check on a service: HTTP (a URL) or TCP (host:port), with its interval and automatic deregistration.</summary>
+internal sealed record ConsulCheck(
+    [property: JsonProperty("HTTP", NullValueHandling = NullValueHandling.Ignore)] string? Http,
+    [property: JsonProperty("TCP", NullValueHandling = NullValueHandling.Ignore)] string? Tcp,
+    [property: JsonProperty("Interval")] string Interval,
+    [property: JsonProperty("Timeout")] string Timeout,
+    [property: JsonProperty("DeregisterCriticalServiceAfter")] string DeregisterCriticalServiceAfter);

@@ -100,6 +100,10 @@ internal static class KongSchema
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
+    /// <summary>Kong's <c>name</c> type: null when valid, else the schema violation's text.</summary>
+    public static string? CheckName(string name) =>
+        NamePattern.IsMatch(name) ? null : $"invalid value '{name}': the only accepted ascii characters are alphanumerics or ., -, _, and ~";
+
     /// <summary>Copies <paramref name="input"/> onto <paramref name="entity"/>, recording schema violations in <paramref name="errors"/>.</summary>
     public static void Apply(string kind, JObject entity, JObject input, JObject errors, bool fromForm)
     {

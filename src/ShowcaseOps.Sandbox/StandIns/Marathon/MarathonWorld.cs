@@ -87,6 +87,9 @@ internal sealed class TaskState
     public string? LastFailureCause { get; set; }
 
     public int ConsecutiveFailures { get; set; }
+
+    /// <summary>When the task's agent was first seen gone (the task became TASK_UNREACHABLE).</summary>
+    public DateTime? UnreachableSince { get; set; }
 }
 
 internal sealed class DeploymentState
@@ -185,6 +188,12 @@ internal sealed partial class MarathonWorld : IDisposable
 
     public bool RestartKilledTasks { get; set; } = true;
 
+    /// <summary>
+    /// How long a task whose agent is gone stays TASK_UNREACHABLE before Marathon expunges it (TASK_LOST) and launches a
+    /// replacement on a live agent (the app's <c>unreachableStrategy</c>, shortened for the sandbox).
+    /// </summary>
+    public TimeSpan UnreachableExpungeAfter { get; set; } = TimeSpan.FromMilliseconds(500);
+
     public string FrameworkId => _masterId + "-0000";
 
     public int AppCount
@@ -225,6 +234,7 @@ internal sealed partial class MarathonWorld : IDisposable
             TaskStartTime = TimeSpan.FromMilliseconds(60);
             HoldDeployments = false;
             RestartKilledTasks = true;
+            UnreachableExpungeAfter = TimeSpan.FromMilliseconds(500);
         }
     }
 
@@ -243,6 +253,7 @@ internal sealed partial class MarathonWorld : IDisposable
     {
         lock (_gate)
         {
+            ReconcileAgentsLocked();
             var apps = _apps.Values
                 .Where(a => idFilter is null || a.Id.IndexOf(idFilter, StringComparison.OrdinalIgnoreCase) >= 0)
                 .Where(a => labelSelector is null || MatchesLabel(a, labelSelector))
@@ -256,6 +267,7 @@ internal sealed partial class MarathonWorld : IDisposable
     {
         lock (_gate)
         {
+            ReconcileAgentsLocked();
             return _apps.TryGetValue(appId, out var app)
                 ? new WorldResult(200, new JObject { ["app"] = RenderApp(app, embedTasks: true) })
                 : UnknownApp(appId);
@@ -266,6 +278,7 @@ internal sealed partial class MarathonWorld : IDisposable
     {
         lock (_gate)
         {
+            ReconcileAgentsLocked();
             return _apps.ContainsKey(appId)
                 ? new WorldResult(200, new JObject { ["tasks"] = new JArray(TasksOf(appId).Select(RenderTask)) })
                 : UnknownApp(appId);
@@ -277,6 +290,7 @@ internal sealed partial class MarathonWorld : IDisposable
         var states = new HashSet<string>(statuses.Select(s => "TASK_" + s.ToUpperInvariant()), StringComparer.Ordinal);
         lock (_gate)
         {
+            ReconcileAgentsLocked();
             var tasks = _tasks.Values
                 .Where(t => states.Count == 0 || states.Contains(t.State))
                 .OrderBy(t => t.AppId, StringComparer.Ordinal)
@@ -485,6 +499,62 @@ internal sealed partial class MarathonWorld : IDisposable
     }
 
     /// <summary>DELETE /v2/apps/{id}/tasks/{taskId}: kill one task; <c>scale</c> lowers the instance count too.</summary>
+    /// <summary>Kills the given tasks; with <paramref name="scale"/> each app's instance count drops by its killed tasks (one deployment per app).</summary>
+    public WorldResult KillTasks(IReadOnlyList<string> taskIds, bool scale, bool force, string uri, string clientIp)
+    {
+        lock (_gate)
+        {
+            var tasks = taskIds.Distinct(StringComparer.Ordinal).Select(id => _tasks.TryGetValue(id, out var t) ? t : null).Where(t => t is not null).Select(t => t!).ToArray();
+            if (scale && !force && tasks.Select(t => t.AppId).Distinct().SelectMany(LockedBy).ToList() is { Count: > 0 } locks)
+            {
+                return Locked(locks);
+            }
+
+            var events = new List<JObject>();
+            var rendered = tasks.Select(RenderTask).ToArray();
+            DeploymentState? last = null;
+            var started = new List<DeploymentState>();
+            foreach (var group in tasks.GroupBy(t => t.AppId))
+            {
+                var app = _apps[group.Key];
+                foreach (var task in group)
+                {
+                    KillTaskLocked(task, events);
+                }
+
+                if (scale)
+                {
+                    var now = Now();
+                    app.Instances = Math.Max(0, app.Instances - group.Count());
+                    app.Version = now;
+                    app.LastScalingAt = now;
+                    events.Add(ApiPostEvent(uri, clientIp, app));
+                    last = StartDeploymentLocked(app, "ScaleApplication", now, events);
+                    started.Add(last);
+                }
+                else if (RestartKilledTasks)
+                {
+                    ReplaceLocked(app, events);
+                }
+            }
+
+            _bus.Publish(events);
+            if (!scale)
+            {
+                return new WorldResult(200, new JObject { ["tasks"] = new JArray(rendered) });
+            }
+
+            foreach (var deployment in started)
+            {
+                RunDeployment(deployment);
+            }
+
+            return last is null
+                ? new WorldResult(200, new JObject { ["tasks"] = new JArray() })
+                : new WorldResult(200, DeploymentResult(last)) { DeploymentId = last.Id };
+        }
+    }
+
     public WorldResult KillTask(string appId, string taskId, bool scale, bool force, string uri, string clientIp)
     {
         lock (_gate)
@@ -837,6 +907,44 @@ internal sealed partial class MarathonWorld : IDisposable
                 ["eventType"] = "instance_health_changed_event",
                 ["timestamp"] = MarathonJson.Timestamp(now),
             });
+        }
+    }
+
+    /// <summary>
+    /// Tasks on an agent that is gone (its instance terminated) become TASK_UNREACHABLE with no health result; after
+    /// <see cref="UnreachableExpungeAfter"/> they are expunged (TASK_LOST) and replaced on a live agent, as Marathon does.
+    /// </summary>
+    private void ReconcileAgentsLocked()
+    {
+        var live = new HashSet<string>(_agentAddresses(), StringComparer.Ordinal);
+        var events = new List<JObject>();
+        var now = Now();
+        foreach (var task in _tasks.Values.Where(t => !live.Contains(t.Agent.Address)).ToArray())
+        {
+            if (task.State != "TASK_UNREACHABLE")
+            {
+                task.State = "TASK_UNREACHABLE";
+                task.Alive = null;
+                task.UnreachableSince = now;
+                events.Add(StatusUpdate(task, "TASK_UNREACHABLE"));
+                events.Add(InstanceChanged(task, "Unreachable"));
+            }
+            else if (now - task.UnreachableSince >= UnreachableExpungeAfter)
+            {
+                _tasks.Remove(task.Id);
+                task.State = "TASK_LOST";
+                events.Add(StatusUpdate(task, "TASK_LOST"));
+                events.Add(InstanceChanged(task, "UnreachableInactive"));
+                if (live.Count > 0 && _apps.TryGetValue(task.AppId, out var app))
+                {
+                    ReplaceLocked(app, events);
+                }
+            }
+        }
+
+        if (events.Count > 0)
+        {
+            _bus.Publish(events);
         }
     }
 

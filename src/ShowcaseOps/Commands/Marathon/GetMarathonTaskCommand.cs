@@ -28,21 +28,44 @@ public sealed class GetMarathonTaskCommand : MarathonCmdlet
     [ArgumentCompleter(typeof(MarathonTaskStateCompleter))]
     public string? State { get; set; }
 
+    /// <summary>
+    /// Which of the app's ports HostPort is, by index from 0 (like Traefik's portIndex). Default: the app's label
+    /// showcaseops.port, else 0.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 99)]
+    public int? PortIndex { get; set; }
+
+    /// <summary>Which of the app's ports HostPort is, by its name (portDefinitions or container.portMappings).</summary>
+    [Parameter]
+    [ValidatePattern("\\A[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\z")]
+    public string? PortName { get; set; }
+
     protected override void ProcessRecordCore()
     {
+        if (PortIndex is not null && PortName is not null)
+        {
+            ThrowShowcaseError(new ShowcaseException(ShowcaseErrors.MarathonPortNotFound, ShowcaseErrorCategory.InvalidArgument, PortName, "Pass -PortIndex or -PortName, not both."));
+        }
+
         var wildcard = AppId is not null && WildcardPattern.ContainsWildcardCharacters(AppId);
         var pattern = wildcard ? AppIdPattern.Create(AppId!) : null;
-        var tasks = Run(async (reporter, ct) =>
+        var listing = Run(async (reporter, ct) =>
         {
             var client = await ConnectMarathonAsync(reporter, ct).ConfigureAwait(false);
-            var found = await client.ListTasksAsync(wildcard ? null : AppId, State, reporter, ct).ConfigureAwait(false);
-            return found
-                .Where(t => pattern is null || pattern.IsMatch(t.AppId))
-                .OrderBy(t => t.AppId, StringComparer.Ordinal)
-                .ThenBy(t => t.StagedAt ?? DateTime.MaxValue)
-                .ThenBy(t => t.Id, StringComparer.Ordinal)
-                .ToList();
+            return await client.ListTasksWithAppsAsync(wildcard ? null : AppId, State, PortIndex, PortName, reporter, ct).ConfigureAwait(false);
         });
+        foreach (var problem in listing.Problems.Where(p => pattern is null || pattern.IsMatch(p.Target as string ?? string.Empty)))
+        {
+            WriteShowcaseError(problem);
+        }
+
+        var tasks = listing.Tasks
+            .Where(t => pattern is null || pattern.IsMatch(t.AppId))
+            .OrderBy(t => t.AppId, StringComparer.Ordinal)
+            .ThenBy(t => t.StagedAt ?? DateTime.MaxValue)
+            .ThenBy(t => t.Id, StringComparer.Ordinal)
+            .ToList();
         WriteOutput(tasks, enumerateCollection: true);
     }
 }

@@ -1,6 +1,8 @@
 using ShowcaseOps.Cmdlets;
 using System.Globalization;
 using System.Management.Automation;
+using ShowcaseOps.Core.Marathon;
+using ShowcaseOps.Core.Services;
 using ShowcaseOps.Model;
 
 namespace ShowcaseOps.Commands.Marathon;
@@ -31,6 +33,15 @@ public sealed class SetMarathonAppCommand : MarathonCmdlet
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
+    /// <summary>
+    /// Scaling down: seconds to drain the tasks that go before they are killed (default 5). They are taken out of Vulcand
+    /// and put in Consul maintenance mode, then deregistered, then exactly those tasks are killed with the scale-down
+    /// (POST /v2/tasks/delete?scale=true). 0: no grace period (still out of Vulcand and Consul before the kill).
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 3600)]
+    public int DrainSeconds { get; set; } = 5;
+
     /// <summary>How long -Wait waits (seconds).</summary>
     [Parameter]
     [ValidateRange(1, 86400)]
@@ -46,8 +57,9 @@ public sealed class SetMarathonAppCommand : MarathonCmdlet
 
         var result = Run(async (reporter, ct) =>
         {
-            var client = await ConnectMarathonAsync(reporter, ct).ConfigureAwait(false);
-            var deployment = await client.ScaleAppAsync(Id, Instances, Force, reporter, ct).ConfigureAwait(false);
+            var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
+            var client = new MarathonClient(connection.Channel) { PollInterval = Core.TestHooks.EffectiveMarathonPollInterval };
+            var deployment = await MarathonScaler.ScaleAsync(client, connection.Channel, Id, Instances, Force, System.TimeSpan.FromSeconds(DrainSeconds), reporter, ct).ConfigureAwait(false);
             reporter.Verbose($"Marathon started deployment {deployment.DeploymentId} to scale {deployment.AppId}.");
             if (Wait)
             {

@@ -2,6 +2,7 @@ using ShowcaseOps.Cmdlets;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
+using ShowcaseOps.Core;
 using ShowcaseOps.Core.Platform;
 using ShowcaseOps.Core.Services;
 using ShowcaseOps.Model;
@@ -32,23 +33,60 @@ public sealed class RegisterShowcaseInstanceCommand : PlatformCmdlet
     [ArgumentCompleter(typeof(InstanceIdCompleter))]
     public string InstanceId { get; set; } = string.Empty;
 
-    /// <summary>The IPv4 address or host name the instance listens on (binds from MarathonTask.HostAddress).</summary>
-    [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The IPv4 address or host name the instance listens on (binds from MarathonTask.HostAddress). Required unless -Serving is false.</summary>
+    [Parameter(Position = 2, ValueFromPipelineByPropertyName = true)]
     [Alias("Address", "IPAddress")]
     [ValidateHostAddress]
-    public string HostAddress { get; set; } = string.Empty;
+    public string? HostAddress { get; set; }
 
-    /// <summary>The port the instance listens on (binds from MarathonTask.HostPort).</summary>
-    [Parameter(Mandatory = true, Position = 3, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The port the instance listens on (binds from MarathonTask.HostPort). Required unless -Serving is false.</summary>
+    [Parameter(Position = 3, ValueFromPipelineByPropertyName = true)]
     [Alias("Port")]
     [ValidateRange(1, 65535)]
-    public int HostPort { get; set; }
+    public int? HostPort { get; set; }
+
+    /// <summary>
+    /// Whether the instance may take traffic (binds from MarathonTask.Serving, the serving rule of docs/marathon.md).
+    /// False: the instance is skipped with a warning and nothing is written for it.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public bool? Serving { get; set; }
+
+    /// <summary>Why the instance is not serving (binds from MarathonTask.NotServingReason); shown in the warning.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? NotServingReason { get; set; }
+
+    /// <summary>
+    /// The HTTP path of the instance's Consul check (binds from MarathonTask.HealthCheckPath, derived from the app's
+    /// Marathon health check). Not given: a TCP check on the instance's port.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidatePattern("\\A/[A-Za-z0-9._~/-]{0,199}\\z")]
+    public string? HealthCheckPath { get; set; }
+
+    /// <summary>The port the Consul check connects to (binds from MarathonTask.HealthCheckPort). Default: -HostPort.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, 65535)]
+    public int? HealthCheckPort { get; set; }
 
     protected override void ProcessRecordCore()
     {
-        if (ShouldChange($"{ServiceName}/{InstanceId} ({HostAddress}:{HostPort.ToString(CultureInfo.InvariantCulture)})", "Register in Consul and Vulcand"))
+        if (Serving == false)
         {
-            _instances.Add(ClusterChoice, new PlatformInstanceSpec(ServiceName, InstanceId, HostAddress, HostPort));
+            WriteWarning($"Skipping {ServiceName}/{InstanceId}: not serving ({NotServingReason ?? "no reason given"}); nothing is registered for it.");
+            return;
+        }
+
+        if (string.IsNullOrEmpty(HostAddress) || HostPort is not { } port)
+        {
+            WriteShowcaseError(new ShowcaseException(ShowcaseErrors.ShowcaseInstanceEndpointMissing, ServiceName + "/" + InstanceId,
+                $"Instance {ServiceName}/{InstanceId} has no {(string.IsNullOrEmpty(HostAddress) ? "address" : "port")} to register."));
+            return;
+        }
+
+        if (ShouldChange($"{ServiceName}/{InstanceId} ({HostAddress}:{port.ToString(CultureInfo.InvariantCulture)})", "Register in Consul and Vulcand"))
+        {
+            _instances.Add(ClusterChoice, new PlatformInstanceSpec(ServiceName, InstanceId, HostAddress!, port, HealthCheckPath, HealthCheckPort));
         }
     }
 

@@ -25,6 +25,9 @@ public sealed class ValidateHostAddressAttribute : ShowcaseValidationAttribute
     protected override string Rule => "an address is an IPv4 address (10.0.12.223) or a host name (ip-10-0-12-223.ec2.internal).";
 
     protected override bool IsValid(string text) => RegistrationInput.IsHostAddress(text);
+
+    /// <summary>Register-ShowcaseInstance reports a missing address itself (ShowcaseInstanceEndpointMissing), after -Serving.</summary>
+    protected override bool AllowsNoValue => true;
 }
 
 /// <summary>An IPv4 CIDR block with its network address, or a single IPv4 address.</summary>

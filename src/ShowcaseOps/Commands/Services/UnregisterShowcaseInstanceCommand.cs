@@ -30,6 +30,14 @@ public sealed class UnregisterShowcaseInstanceCommand : PlatformCmdlet
     [ArgumentCompleter(typeof(InstanceIdCompleter))]
     public string InstanceId { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Seconds to drain before the Consul entries are removed (default 5): the instances are taken out of Vulcand and put
+    /// in Consul maintenance mode first, so no new traffic reaches them while requests in flight finish. 0: no drain.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 3600)]
+    public int DrainSeconds { get; set; } = 5;
+
     /// <summary>Skips the confirmation prompt; -WhatIf, given or inherited, still only shows what would be removed.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -54,7 +62,7 @@ public sealed class UnregisterShowcaseInstanceCommand : PlatformCmdlet
             (connection, instances, token) =>
             {
                 reporter.Verbose($"Unregistering {instances.Count} instance(s) from cluster {connection.ClusterName} through the {connection.Channel.Name} channel.");
-                return InstanceRegistrar.UnregisterAsync(connection.Channel, instances, reporter, token);
+                return InstanceRegistrar.UnregisterAsync(connection.Channel, instances, System.TimeSpan.FromSeconds(DrainSeconds), reporter, token);
             },
             reporter,
             ct));
