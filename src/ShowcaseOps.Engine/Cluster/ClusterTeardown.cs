@@ -407,9 +407,11 @@ internal sealed class ClusterTeardown
 
     private async Task DeleteSecurityGroupsAsync(ClusterInfo info, CancellationToken cancellationToken)
     {
+        var groups = await GroupsOfClusterVpcsAsync(info, cancellationToken).ConfigureAwait(false);
+
         // Rules naming other groups keep those groups "in use": revoke them first. The description goes along: AWS
         // ignores it when matching a rule to revoke, moto requires it.
-        foreach (var group in info.SecurityGroups.Where(g => g.ReferencedGroupIds.Count > 0))
+        foreach (var group in groups.Where(g => g.ReferencedGroupIds.Count > 0))
         {
             var permissions = (await DescribeGroupAsync(group.Id, cancellationToken).ConfigureAwait(false))
                 .SelectMany(g => g.IpPermissions ?? new List<IpPermission>())
@@ -422,10 +424,34 @@ internal sealed class ClusterTeardown
             }
         }
 
-        foreach (var group in info.SecurityGroups)
+        foreach (var group in groups)
         {
             await DeleteAsync("security-group " + group.Id, "DeleteSecurityGroup", $"{group.Id} ({group.Name})", ct => _ec2.DeleteSecurityGroupAsync(new DeleteSecurityGroupRequest { GroupId = group.Id }, ct), async ct => (await DescribeGroupAsync(group.Id, ct).ConfigureAwait(false)).Count > 0, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The groups discovery found, and every other non-default group of the cluster's VPCs, read by VPC id: a group
+    /// created moments ago may not match a tag filter yet, and its rules naming our groups would keep them in use.
+    /// </summary>
+    private async Task<List<SecurityGroupInfo>> GroupsOfClusterVpcsAsync(ClusterInfo info, CancellationToken cancellationToken)
+    {
+        var groups = info.SecurityGroups.ToList();
+        if (info.VpcIds.Count == 0)
+        {
+            return groups;
+        }
+
+        var inVpcs = await _calls.Ec2PagesAsync(
+            "DescribeSecurityGroups",
+            "groups of " + string.Join(", ", info.VpcIds),
+            (token, ct) => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = new List<Filter> { new("vpc-id", info.VpcIds.ToList()) }, NextToken = token }, ct),
+            r => r.SecurityGroups,
+            r => r.NextToken,
+            cancellationToken).ConfigureAwait(false);
+        var known = new HashSet<string>(groups.Select(g => g.Id), StringComparer.Ordinal);
+        groups.AddRange(inVpcs.Where(g => g.GroupName != "default" && known.Add(g.GroupId)).Select(ClusterDiscovery.ToGroup));
+        return groups;
     }
 
     /// <summary>The group by id, or nothing when EC2 says it does not exist.</summary>
