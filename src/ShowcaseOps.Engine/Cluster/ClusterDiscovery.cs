@@ -112,28 +112,46 @@ public static class ClusterDiscovery
         // crash finds them and creates no second one. Accounts hold few of each (5 per region by default). Everything
         // else is created idempotently (client tokens, or a conflict that names the existing resource), so a
         // tag-filtered read that lags costs a repeated, harmless create.
+        //
+        // Subnets, route tables, groups, NAT gateways and instances live in a VPC: when the cluster has none (a new
+        // cluster), those reads are abandoned as soon as the VPC read says so. The tag-filtered DescribeInstances in
+        // particular pages over every instance of the region (EC2 pages before it filters, terminated ones included).
+        using var inVpc = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var scoped = inVpc.Token;
         var vpcs = OwnedVpcsAsync(ec2, name, calls, cancellationToken);
         var gateways = OwnedInternetGatewaysAsync(ec2, name, calls, cancellationToken);
         var addresses = OwnedAddressesAsync(ec2, name, calls, cancellationToken);
-        var subnets = calls.Ec2PagesAsync("DescribeSubnets", what, (token, ct) => ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = Tagged(), NextToken = token }, ct), r => r.Subnets, r => r.NextToken, cancellationToken);
-        var tables = calls.Ec2PagesAsync("DescribeRouteTables", what, (token, ct) => ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = Tagged(), NextToken = token }, ct), r => r.RouteTables, r => r.NextToken, cancellationToken);
-        var groups = calls.Ec2PagesAsync("DescribeSecurityGroups", what, (token, ct) => ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Tagged(), NextToken = token }, ct), r => r.SecurityGroups, r => r.NextToken, cancellationToken);
-        var nats = calls.Ec2PagesAsync("DescribeNatGateways", what, (token, ct) => ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { Filter = Tagged(), NextToken = token }, ct), r => r.NatGateways, r => r.NextToken, cancellationToken);
-        var instances = knownInstanceIds is { Count: > 0 } ? KnownInstancesAsync(ec2, calls, knownInstanceIds, Tagged(), what, cancellationToken) : DescribeInstancesAsync(ec2, calls, Tagged(), what, cancellationToken);
+        var subnets = calls.Ec2PagesAsync("DescribeSubnets", what, (token, ct) => ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = Tagged(), NextToken = token }, ct), r => r.Subnets, r => r.NextToken, scoped);
+        var tables = calls.Ec2PagesAsync("DescribeRouteTables", what, (token, ct) => ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = Tagged(), NextToken = token }, ct), r => r.RouteTables, r => r.NextToken, scoped);
+        var groups = calls.Ec2PagesAsync("DescribeSecurityGroups", what, (token, ct) => ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Tagged(), NextToken = token }, ct), r => r.SecurityGroups, r => r.NextToken, scoped);
+        var nats = calls.Ec2PagesAsync("DescribeNatGateways", what, (token, ct) => ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { Filter = Tagged(), NextToken = token }, ct), r => r.NatGateways, r => r.NextToken, scoped);
+        var instances = knownInstanceIds is { Count: > 0 } ? KnownInstancesAsync(ec2, calls, knownInstanceIds, Tagged(), what, scoped) : DescribeInstancesAsync(ec2, calls, Tagged(), what, scoped);
 
         // DescribeKeyPairs is not paginated: one answer holds everything.
         var keys = calls.Ec2Async("DescribeKeyPairs", what, ct => ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { Filters = Tagged() }, ct), cancellationToken);
-        await Task.WhenAll(vpcs, subnets, gateways, tables, groups, addresses, nats, instances, keys).ConfigureAwait(false);
+        var noVpc = false;
+        try
+        {
+            noVpc = (await vpcs.ConfigureAwait(false)).Count == 0;
+        }
+        finally
+        {
+            if (noVpc || !vpcs.IsCompletedSuccessfully)
+            {
+                inVpc.Cancel();
+            }
+        }
 
+        await Task.WhenAll(gateways, addresses, keys).ConfigureAwait(false);
         var found = new Found(
             vpcs.Result,
-            subnets.Result.Where(v => Owned(v.Tags, name)).ToList(),
+            (await InVpcAsync(subnets, noVpc).ConfigureAwait(false)).Where(v => Owned(v.Tags, name)).ToList(),
             gateways.Result,
-            tables.Result.Where(v => Owned(v.Tags, name)).ToList(),
-            groups.Result.Where(v => Owned(v.Tags, name)).ToList(),
+            (await InVpcAsync(tables, noVpc).ConfigureAwait(false)).Where(v => Owned(v.Tags, name)).ToList(),
+            (await InVpcAsync(groups, noVpc).ConfigureAwait(false)).Where(v => Owned(v.Tags, name)).ToList(),
             addresses.Result,
-            nats.Result.Where(n => n.State?.Value != "deleted" && Owned(n.Tags, name)).ToList(),
-            instances.Result.Where(i => Owned(i.Tags, name)).ToList(),
+            (await InVpcAsync(nats, noVpc).ConfigureAwait(false)).Where(n => n.State?.Value != "deleted" && Owned(n.Tags, name)).ToList(),
+            (await InVpcAsync(instances, noVpc).ConfigureAwait(false)).Where(i => Owned(i.Tags, name)).ToList(),
             (keys.Result.KeyPairs ?? new List<KeyPairInfo>()).Where(v => Owned(v.Tags, name)).ToList());
         var info = new ClusterInfo(name, ec2.Config.AuthenticationRegion ?? ec2.Config.RegionEndpoint?.SystemName ?? string.Empty);
         var resources = new List<ClusterResource>();
@@ -142,6 +160,19 @@ public static class ClusterDiscovery
         AddHosts(info, found, resources);
         info.Resources = resources;
         return info;
+    }
+
+    /// <summary>The result of a read of resources that live in a VPC: empty when it was abandoned because there is no VPC.</summary>
+    private static async Task<List<T>> InVpcAsync<T>(Task<List<T>> read, bool noVpc)
+    {
+        try
+        {
+            return await read.ConfigureAwait(false);
+        }
+        catch (Exception) when (noVpc)
+        {
+            return new List<T>();
+        }
     }
 
     /// <summary>The VPCs tagged with the cluster, read without a tag filter (every VPC of the region, tags from the answer).</summary>
