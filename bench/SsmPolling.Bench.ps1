@@ -44,4 +44,11 @@ $ok = @($results | Where-Object Status -EQ 'Success').Count
 'output fetches            : {0} GetCommandInvocation for {1} agents (goal <= {2})' -f $gets, $agentIds.Count, (2 * $agentIds.Count)
 'per-host polling would be : about {0} GetCommandInvocation per interval' -f $agentIds.Count
 Stop-ShowcaseSandbox -Confirm:$false
-if ($agentIds.Count -ne $Agents -or $ok -ne @($results).Count -or $perInterval -gt $goal -or $gets -gt 2 * $agentIds.Count) { exit 1 }
+$failures = @(
+    if ($agentIds.Count -ne $Agents) { "$($agentIds.Count) agents instead of $Agents" }
+    if ($ok -ne @($results).Count) { "$(@($results).Count - $ok) hosts not Success" }
+    if ($perInterval -gt $goal) { 'status polls per interval {0:N2} > {1}' -f $perInterval, $goal }
+    if ($gets -gt 2 * $agentIds.Count) { "$gets output fetches > $(2 * $agentIds.Count)" }
+)
+if ($failures.Count -gt 0) { 'FAIL: ' + ($failures -join '; '); exit 1 }
+'OK: within the goals'

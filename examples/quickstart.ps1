@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
     The ShowcaseOps tour, run by ./build.sh demo against the local sandbox: sandbox → cluster → app from
-    specs/app.json → expose it → scale → sync → endpoints → tear down, leaving nothing behind.
+    specs/app.json → expose it → scale → sync → endpoints → requests through the gateway → tear down, leaving nothing behind.
 #>
 [CmdletBinding()]
 param([string] $ModulePath = $(if ($env:SHOWCASE_MODULE_PATH) { $env:SHOWCASE_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/ShowcaseOps' }))
@@ -38,11 +38,15 @@ try {
     Sync-ShowcaseService | Out-Host
     "A second sync writes nothing: {0} change(s)" -f @(Sync-ShowcaseService).Count | Out-Host
 
-    Step '6. Endpoints through the gateway, and the protected Mesos/Marathon UIs'
-    Register-ShowcaseGateway -AllowCidr 203.0.113.0/24 | Out-Null
+    Step '6. Endpoints through the gateway (https only, http redirected 308), and the protected Mesos/Marathon UIs'
+    # Over HTTP: over SSM the gateway reads its TLS certificate from Parameter Store with its instance role, which the sandbox has not.
+    Register-ShowcaseGateway -AllowCidr 203.0.113.0/24 -Channel Http | Out-Null
     Get-ShowcaseEndpoint | Out-Host
 
-    Step '7. Tear down: remove the app, then every AWS resource of the cluster'
+    Step '7. Send requests through the gateway: https to web.service.consul, answered by the instances in turn'
+    Invoke-ShowcaseRequest -Service web -Count 4 | Out-Host
+
+    Step '8. Tear down: remove the app, then every AWS resource of the cluster'
     Remove-MarathonApp -Id web -Force | Out-Null
     Remove-ShowcaseCluster -Name demo -Force
     $left = @($sandbox.Host.Ec2.GetInstances() | Where-Object State -NE 'terminated').Count

@@ -75,10 +75,11 @@ Describe 'The registration lifecycle over the <_> channel' -ForEach 'Ssm', 'Http
         ($service | Get-ShowcaseInstance -Channel $channel).Count | Should -Be 3
     }
 
-    It 'Get-ShowcaseEndpoint gives the gateway URL, the Host header and the hosts-file line' {
+    It 'Get-ShowcaseEndpoint gives the gateway https URL (http redirects), the Host header and the hosts-file line' {
         $endpoint = Get-ShowcaseEndpoint -Name web -Channel $channel
         $ip = (Get-ShowcaseCluster demo).GatewayPublicIpAddress
-        $endpoint.Url | Should -Be "http://$ip/"
+        $endpoint.Url | Should -Be "https://$ip/"
+        $endpoint.RedirectUrl | Should -Be "http://$ip/"
         $endpoint.HostHeader | Should -Be 'Host: web.service.consul'
         $endpoint.HostsFileLine | Should -Be "$ip web.service.consul"
         $endpoint.Kind | Should -Be 'Service'

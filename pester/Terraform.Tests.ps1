@@ -1,5 +1,6 @@
 # The Terraform definition must describe a cluster the module recognises: every taggable resource carries the tags
-# Get-ShowcaseCluster and Remove-ShowcaseCluster read, and nothing opens SSH.
+# Get-ShowcaseCluster and Remove-ShowcaseCluster read, nothing opens SSH, and the security groups admit exactly the
+# engine's flow table (ClusterFlows.Required), compared rule by rule so the two cannot drift.
 BeforeDiscovery {
     $root = if ($env:SHOWCASE_REPO_ROOT) { $env:SHOWCASE_REPO_ROOT } else { Join-Path $PSScriptRoot '..' }
     $untaggable = 'aws_route', 'aws_route_table_association', 'aws_eip_association', 'aws_iam_role_policy_attachment'
@@ -43,6 +44,60 @@ Describe 'terraform/' {
         foreach ($resource in $resources | Where-Object Type -EQ 'aws_instance') {
             $resource.Block | Should -Match 'http_tokens\s*=\s*"required"'
             $resource.Block | Should -Match 'encrypted\s*=\s*true'
+        }
+    }
+
+    Context 'security groups and the engine''s flow table' {
+        BeforeAll {
+            Import-Module $env:SHOWCASE_MODULE_PATH -Force
+            $script:securityText = $text = Get-Content -Raw (Join-Path ($env:SHOWCASE_REPO_ROOT ?? (Join-Path $PSScriptRoot '..')) 'terraform/security.tf')
+            $block = [regex]::Match($text, '(?s)ingress_rules\s*=\s*\{(?<body>.*?)\n  \}').Groups['body'].Value
+            $pattern = '"(?<key>[a-z0-9-]+)"\s*=\s*\{\s*to\s*=\s*"(?<to>[a-z]+)",\s*from\s*=\s*"(?<from>[a-z]+)",\s*protocol\s*=\s*"(?<protocol>[a-z0-9-]+)",\s*from_port\s*=\s*(?<fromPort>-?\d+),\s*to_port\s*=\s*(?<toPort>-?\d+),\s*description\s*=\s*"(?<description>[^"]*)"\s*\}'
+            $script:tfRules = foreach ($m in [regex]::Matches($block, $pattern)) {
+                [pscustomobject]@{ To = $m.Groups['to'].Value; From = $m.Groups['from'].Value; Protocol = $m.Groups['protocol'].Value; FromPort = [int]$m.Groups['fromPort'].Value; ToPort = [int]$m.Groups['toPort'].Value; Description = $m.Groups['description'].Value }
+            }
+            $script:tfEntries = [regex]::Matches($block, '(?m)^\s*"[a-z0-9-]+"\s*=').Count
+
+            # The engine's rules: ClusterFlows.Required grouped as ClusterFlows.IngressFor groups them.
+            $flows = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterFlows'))::Required
+            $script:engineRules = $flows | Group-Object { '{0}|{1}|{2}|{3}|{4}' -f $_.Destination, $_.Source, $_.Protocol, $_.FromPort, $_.ToPort } | ForEach-Object {
+                $f = $_.Group[0]
+                [pscustomobject]@{ To = $f.Destination; From = $f.Source; Protocol = $f.Protocol; FromPort = $f.FromPort; ToPort = $f.ToPort; Description = (@($_.Group.Purpose | Select-Object -Unique) -join '; ') }
+            }
+            function script:Key($r) { '{0} <- {1} {2}/{3}-{4}' -f $r.To, $r.From, $r.Protocol, $r.FromPort, $r.ToPort }
+        }
+
+        It 'parses every entry of local.ingress_rules' {
+            $tfRules.Count | Should -BeGreaterThan 0
+            $tfRules.Count | Should -Be $tfEntries -Because 'an entry the pattern cannot read would escape the comparison'
+        }
+
+        It 'has exactly the ingress rules of the engine''s flow table' {
+            $tf = @($tfRules | ForEach-Object { Key $_ } | Sort-Object)
+            $engine = @($engineRules | ForEach-Object { Key $_ } | Sort-Object)
+            Compare-Object $engine $tf | ForEach-Object { '{0} {1}' -f $(if ($_.SideIndicator -eq '<=') { 'only in the engine:' } else { 'only in terraform:' }), $_.InputObject } | Should -BeNullOrEmpty
+            ($tf | Group-Object | Where-Object Count -GT 1).Name | Should -BeNullOrEmpty
+        }
+
+        It 'describes each rule as the engine does' {
+            foreach ($rule in $engineRules) {
+                ($tfRules | Where-Object { (Key $_) -eq (Key $rule) }).Description | Should -Be $rule.Description
+            }
+        }
+
+        It 'admits port 22 nowhere and opens only 80/443 to the internet' {
+            foreach ($rule in $tfRules) {
+                ($rule.Protocol -eq '-1' -or ($rule.FromPort -le 22 -and $rule.ToPort -ge 22)) | Should -BeFalse -Because "$(Key $rule) must not admit SSH"
+                if ($rule.From -eq 'internet') { $rule.FromPort | Should -BeIn 80, 443 }
+            }
+
+            $securityText | Should -Not -Match '(?m)^\s*ingress\s*\{' -Because 'inline ingress blocks would escape the comparison'
+            $securityText | Should -Not -Match 'var\.vpc_cidr' -Because 'sources are group references, never the VPC CIDR'
+        }
+
+        It 'turns every entry into a rule with a group reference or the internet' {
+            $securityText | Should -Match 'resource "aws_vpc_security_group_ingress_rule" "flow" \{\s*for_each = local\.ingress_rules'
+            $securityText | Should -Match 'referenced_security_group_id = each\.value\.from == "internet" \? null : local\.security_group_ids\[each\.value\.from\]'
         }
     }
 }

@@ -15,6 +15,7 @@ public sealed class SandboxHost : IDisposable
 {
     private readonly List<StandInListener> _listeners = new();
     private readonly Dictionary<string, StandIn> _standIns = new(StringComparer.Ordinal);
+    private readonly StandIn[] _dataPlane;
     private bool _disposed;
 
     private SandboxHost(SandboxOptions options)
@@ -27,6 +28,13 @@ public sealed class SandboxHost : IDisposable
         Vulcand = new VulcandStandIn();
         Kong = new KongStandIn();
         Marathon = new MarathonStandIn();
+        TaskNetwork = new DataPlane.TaskNetworkStandIn();
+        _dataPlane = new StandIn[] { TaskNetwork, new DataPlane.GatewayProxyStandIn("http"), new DataPlane.GatewayProxyStandIn("https") };
+        foreach (var standIn in _dataPlane)
+        {
+            standIn.Host = this;
+        }
+
         foreach (var standIn in new StandIn[] { Ec2, Ssm, Consul, Vulcand, Kong, Marathon })
         {
             standIn.Host = this;
@@ -63,6 +71,18 @@ public sealed class SandboxHost : IDisposable
     public KongStandIn Kong { get; }
 
     public MarathonStandIn Marathon { get; }
+
+    /// <summary>The data plane's task network: one loopback listener where every task answers (see <see cref="DataPlane.TaskNetworkStandIn"/>).</summary>
+    public DataPlane.TaskNetworkStandIn TaskNetwork { get; }
+
+    /// <summary>The task network's loopback URL (a request's Host header names the task's address and port).</summary>
+    public Uri TaskNetworkEndpoint { get; private set; } = new("http://127.0.0.1:9/");
+
+    /// <summary>Kong's proxy over plain HTTP (port 80 of the gateway on AWS), on loopback.</summary>
+    public Uri GatewayHttpEndpoint { get; private set; } = new("http://127.0.0.1:9/");
+
+    /// <summary>Kong's proxy over TLS (port 443 of the gateway on AWS), on loopback: the certificate Kong holds for the SNI.</summary>
+    public Uri GatewayHttpsEndpoint { get; private set; } = new("https://127.0.0.1:9/");
 
     /// <summary>Service name → base URL (<c>http://127.0.0.1:port/</c>).</summary>
     public IReadOnlyDictionary<string, Uri> Endpoints { get; private set; } = new Dictionary<string, Uri>();
@@ -101,7 +121,7 @@ public sealed class SandboxHost : IDisposable
     /// <summary>Forgets every resource, log entry, fault and delay; the endpoints stay.</summary>
     public void Reset()
     {
-        foreach (var standIn in _standIns.Values)
+        foreach (var standIn in _standIns.Values.Concat(_dataPlane))
         {
             standIn.Reset();
         }
@@ -141,6 +161,13 @@ public sealed class SandboxHost : IDisposable
         }
 
         Endpoints = endpoints;
+        var tasks = new StandInListener(_dataPlane[0], this);
+        var http = new StandInListener(_dataPlane[1], this);
+        var https = new StandInListener(_dataPlane[2], this, Kong.ServerCertificate);
+        _listeners.AddRange(new[] { tasks, http, https });
+        TaskNetworkEndpoint = tasks.Endpoint;
+        GatewayHttpEndpoint = http.Endpoint;
+        GatewayHttpsEndpoint = https.Endpoint;
         StartedAt = DateTime.UtcNow;
         foreach (var listener in _listeners)
         {

@@ -8,8 +8,16 @@ namespace ShowcaseOps.Core.Aws;
 /// <summary>The one place that turns <see cref="AwsConnectionSettings"/> into EC2 and SSM clients.</summary>
 public static class AwsClientFactory
 {
-    /// <summary>SDK-level retries per call (standard mode); the core adds its own bounded retries on top for eventual consistency.</summary>
-    public const int MaxSdkRetries = 3;
+    /// <summary>
+    /// SDK-level retries per call: none. The engine's <see cref="Execution.Retry"/> (through <c>Ec2Calls</c> and the SSM
+    /// runner's call wrapper) is the one retry layer, with one budget: SDK retries under it would multiply every attempt
+    /// (4 × the engine's), retry connection refusals for seconds, and resend token-less creates whose answer was lost
+    /// (a second VPC, internet gateway or Elastic IP) before the engine can look for the first one. See docs/cluster.md.
+    /// </summary>
+    public const int MaxSdkRetries = 0;
+
+    /// <summary>A test seam: the HTTP client factory of clients created in this async flow (to count attempts).</summary>
+    internal static readonly System.Threading.AsyncLocal<HttpClientFactory?> TestHttpClientFactory = new();
 
     public static IAmazonEC2 CreateEc2(AwsConnectionSettings settings)
     {
@@ -37,6 +45,15 @@ public static class AwsClientFactory
     {
         config.RetryMode = RequestRetryMode.Standard;
         config.MaxErrorRetry = MaxSdkRetries;
+
+        // The SDK also resends, outside MaxErrorRetry, a request whose pooled connection was reset ("stale connection"):
+        // exactly what a lost answer looks like. Off too, for the same reason.
+        config.MaxStaleConnectionRetries = 0;
+        if (TestHttpClientFactory.Value is { } factory)
+        {
+            config.HttpClientFactory = factory;
+        }
+
         if (resolved.EndpointUrl is not null)
         {
             // For an emulator: ServiceURL + AuthenticationRegion, and never RegionEndpoint (it would override ServiceURL).

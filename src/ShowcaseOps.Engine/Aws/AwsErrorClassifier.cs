@@ -12,7 +12,7 @@ public static class AwsErrorClassifier
     {
         if (UnreachableReason(exception) is not null)
         {
-            // Refused or unknown host: the SDK has already retried it (fast); waiting longer will not open the port.
+            // Refused or unknown host: retrying within the budget will not open the port; fail in one attempt.
             return null;
         }
 

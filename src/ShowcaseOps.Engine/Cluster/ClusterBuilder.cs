@@ -14,6 +14,7 @@ using Filter = Amazon.EC2.Model.Filter;
 using ResourceType = Amazon.EC2.ResourceType;
 using Tag = Amazon.EC2.Model.Tag;
 using ShowcaseOps.Core.Execution;
+using ShowcaseOps.Core.Ssm;
 
 namespace ShowcaseOps.Core.Cluster;
 
@@ -242,7 +243,8 @@ internal sealed partial class ClusterBuilder
         ClusterInfo cluster;
         try
         {
-            cluster = plan.ChangesNothing ? plan.Existing : await VerifyCompleteAsync(plan.Spec.Name, cancellationToken).ConfigureAwait(false);
+            var known = plan.Existing.Instances.Select(i => i.InstanceId).Concat(plan.Context.AddedInstanceIds).Distinct(StringComparer.Ordinal).ToList();
+            cluster = plan.ChangesNothing ? plan.Existing : await VerifyCompleteAsync(plan.Spec.Name, cancellationToken, known).ConfigureAwait(false);
         }
         finally
         {
@@ -284,21 +286,21 @@ internal sealed partial class ClusterBuilder
 
     private async Task<bool> TaggedVpcExistsAsync(string name, CancellationToken ct)
     {
-        var vpcs = await _calls.Ec2PagesAsync("DescribeVpcs", ClusterTags.Cluster + "=" + name, (token, c) => _ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = new List<Filter> { new("tag:" + ClusterTags.Cluster, new List<string> { name }) }, NextToken = token }, c), r => r.Vpcs, r => r.NextToken, ct).ConfigureAwait(false);
-        return vpcs.Any(v => ClusterDiscovery.Owned(v.Tags, name));
+        var vpcs = await ClusterDiscovery.OwnedVpcsAsync(_ec2, name, _calls, ct).ConfigureAwait(false);
+        return vpcs.Count > 0;
     }
 
     /// <summary>
     /// Discovery after the steps ran: the result must be Complete. Tag-filtered Describe calls may lag behind a create
     /// for a moment, so a Partial answer is read again within the retry budget before it counts.
     /// </summary>
-    private async Task<ClusterInfo> VerifyCompleteAsync(string name, CancellationToken cancellationToken)
+    private async Task<ClusterInfo> VerifyCompleteAsync(string name, CancellationToken cancellationToken, IReadOnlyCollection<string>? knownInstanceIds = null)
     {
         var started = DateTime.UtcNow;
         var random = new Random();
         for (var attempt = 0; ; attempt++)
         {
-            var cluster = await ClusterDiscovery.DiscoverAsync(_ec2, name, _calls, cancellationToken).ConfigureAwait(false);
+            var cluster = await ClusterDiscovery.DiscoverAsync(_ec2, name, _calls, cancellationToken, knownInstanceIds).ConfigureAwait(false);
             var delay = Options.Retry.DelayFor(attempt, random);
             if (cluster.State == ClusterState.Complete || DateTime.UtcNow - started + delay > Options.Retry.Budget)
             {
@@ -318,85 +320,65 @@ internal sealed partial class ClusterBuilder
 
     internal ClusterPlan Plan(ClusterSpec spec, ClusterInfo existing, BuildContext? resolvedImage = null)
     {
-        var ctx = new BuildContext();
+        var st = new PlanState(spec, existing);
         if (resolvedImage?.ImageId is not null)
         {
-            ctx.ImageId = resolvedImage.ImageId;
-            ctx.RootDeviceName = resolvedImage.RootDeviceName;
+            st.Ctx.ImageId = resolvedImage.ImageId;
+            st.Ctx.RootDeviceName = resolvedImage.RootDeviceName;
         }
 
-        var steps = new List<PlanStep>();
-        var warnings = new List<string>();
-        var name = spec.Name;
-        var region = existing.Region;
+        st.WarnAboutIgnoredSettings();
+        PlanReads(st);
+        PlanVpc(st);
+        PlanSubnets(st);
+        PlanSecurityGroups(st);
+        PlanAddresses(st);
+        PlanRouteTables(st);
+        PlanNatGateway(st);
+        PlanHosts(st);
+        return new ClusterPlan(spec, existing, st.Steps, existing.Region, st.Warnings, st.Ctx, _calls);
+    }
 
-        if (existing.VpcCidr is not null && existing.VpcCidr != spec.VpcCidr)
-        {
-            warnings.Add($"Cluster '{name}' already has the VPC {existing.VpcId} with {existing.VpcCidr}; the requested {spec.VpcCidr} is ignored.");
-        }
-
-        if (existing.Domain is not null && existing.Domain != spec.Domain)
-        {
-            warnings.Add($"Cluster '{name}' already uses the domain {existing.Domain}; the requested {spec.Domain} is ignored.");
-        }
-
-        foreach (var extra in existing.Agents.Where(a => a.Index > spec.AgentCount))
-        {
-            warnings.Add($"Agent {extra.Name} ({extra.InstanceId}) is beyond -AgentCount {spec.AgentCount}; New-ShowcaseCluster leaves it: use Set-ShowcaseCluster -AgentCount to scale down.");
-        }
-
-        var vpcCidr = existing.VpcCidr ?? spec.VpcCidr;
-        var agentIndexes = Enumerable.Range(1, spec.AgentCount).ToList();
-        var missingHosts = (existing.Gateway is null ? 1 : 0) + (existing.Master is null ? 1 : 0) + agentIndexes.Count(i => existing.Agents.All(a => a.Index != i));
-        var instanceCost = ClusterCost.Instance(spec.InstanceType, spec.RootVolumeSizeGiB);
-
-        void Add(string id, string role, string description, StepAction action, IReadOnlyList<string> deps, Func<CancellationToken, Task> run, decimal? cost = null)
-        {
-            steps.Add(new PlanStep(id, role, description, action, deps, async ct =>
-            {
-                await run(ct).ConfigureAwait(false);
-                if (action is StepAction.Create or StepAction.Complete)
-                {
-                    ctx.ChangedSteps.Enqueue(id);
-                }
-            })
-            { HourlyCost = cost });
-        }
-
+    /// <summary>Reads (image, availability zone) and the key pair.</summary>
+    private void PlanReads(PlanState st)
+    {
+        var (spec, existing, ctx, name) = (st.Spec, st.Existing, st.Ctx, st.Name);
         // ---- reads: image and availability zone ----
-        var imageDeps = new List<string>();
-        if (missingHosts > 0 && ctx.ImageId is null)
+        if (st.MissingHosts > 0 && ctx.ImageId is null)
         {
-            Add("image", "image", spec.ImageId ?? "AMI from SSM parameter " + spec.ImageParameter, StepAction.Read, Array.Empty<string>(), ct => ResolveImageAsync(spec, ctx, ct));
-            imageDeps.Add("image");
+            st.Add("image", "image", spec.ImageId ?? "AMI from SSM parameter " + spec.ImageParameter, StepAction.Read, Array.Empty<string>(), ct => ResolveImageAsync(spec, ctx, ct));
+            st.ImageDeps.Add("image");
         }
 
-        var zoneDeps = new List<string>();
         ctx.Zone = existing.AvailabilityZone ?? spec.AvailabilityZone;
         if (ctx.Zone is null && (existing.PublicSubnet is null || existing.PrivateSubnet is null))
         {
-            Add("zone", "availability-zone", "first available zone of " + region, StepAction.Read, Array.Empty<string>(), ct => ResolveZoneAsync(ctx, ct));
-            zoneDeps.Add("zone");
+            st.Add("zone", "availability-zone", "first available zone of " + existing.Region, StepAction.Read, Array.Empty<string>(), ct => ResolveZoneAsync(ctx, ct));
+            st.ZoneDeps.Add("zone");
         }
 
         // ---- key pair ----
-        var keyDeps = new List<string>();
         ctx.KeyName = spec.EffectiveKeyName ?? existing.KeyPairName;
         if (spec.PublicKey is not null)
         {
             var keyName = spec.EffectiveKeyName!;
             var exists = existing.KeyPairNames.Contains(keyName);
-            Add("key-pair", ClusterRoles.KeyPair, "key pair " + keyName, exists ? StepAction.Exists : StepAction.Create, Array.Empty<string>(), ct => exists ? Task.CompletedTask : ImportKeyPairAsync(spec, keyName, ct));
-            keyDeps.Add("key-pair");
+            st.Add("key-pair", ClusterRoles.KeyPair, "key pair " + keyName, exists ? StepAction.Exists : StepAction.Create, Array.Empty<string>(), ct => exists ? Task.CompletedTask : ImportKeyPairAsync(spec, keyName, ct));
+            st.KeyDeps.Add("key-pair");
         }
+    }
 
+    /// <summary>The VPC, the internet gateway and its attachment.</summary>
+    private void PlanVpc(PlanState st)
+    {
+        var (spec, existing, ctx, name) = (st.Spec, st.Existing, st.Ctx, st.Name);
         // ---- VPC and internet gateway ----
         ctx.VpcId = existing.VpcId;
         if (existing.Generation is not null)
         {
             ctx.Generation = existing.Generation;
         }
-        Add("vpc", ClusterRoles.Vpc, $"{name}-vpc {vpcCidr}", existing.VpcId is null ? StepAction.Create : StepAction.Exists, Array.Empty<string>(), async ct =>
+        st.Add("vpc", ClusterRoles.Vpc, $"{name}-vpc {st.VpcCidr}", existing.VpcId is null ? StepAction.Create : StepAction.Exists, Array.Empty<string>(), async ct =>
         {
             if (ctx.VpcId is null)
             {
@@ -410,18 +392,26 @@ internal sealed partial class ClusterBuilder
                 var tags = ClusterTags.For(name, ClusterRoles.Vpc);
                 tags[ClusterTags.Domain] = spec.Domain;
                 tags[ClusterTags.Generation] = ctx.Generation;
-                var response = await _calls.Ec2Async("CreateVpc", spec.VpcCidr, c => _ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = spec.VpcCidr, TagSpecifications = Tagging("vpc", tags) }, c), ct).ConfigureAwait(false);
-                ctx.VpcId = response.Vpc.VpcId;
+                ctx.VpcId = await _calls.CreateWithoutTokenAsync(
+                    "CreateVpc",
+                    spec.VpcCidr,
+                    c => SdkCall.MapAsync(_ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = spec.VpcCidr, TagSpecifications = Tagging("vpc", tags) }, c), r => r.Vpc.VpcId),
+                    async c => (await ClusterDiscovery.OwnedVpcsAsync(_ec2, name, _calls, c).ConfigureAwait(false)).Select(v => v.VpcId).ToList(),
+                    ct).ConfigureAwait(false);
             }
         });
 
         ctx.InternetGatewayId = existing.InternetGatewayId;
-        Add("internet-gateway", ClusterRoles.InternetGateway, $"{name}-internet-gateway", existing.InternetGatewayId is null ? StepAction.Create : StepAction.Exists, Array.Empty<string>(), async ct =>
+        st.Add("internet-gateway", ClusterRoles.InternetGateway, $"{name}-internet-gateway", existing.InternetGatewayId is null ? StepAction.Create : StepAction.Exists, Array.Empty<string>(), async ct =>
         {
             if (ctx.InternetGatewayId is null)
             {
-                var response = await _calls.Ec2Async("CreateInternetGateway", name + "-internet-gateway", c => _ec2.CreateInternetGatewayAsync(new CreateInternetGatewayRequest { TagSpecifications = Tagging("internet-gateway", ClusterTags.For(name, ClusterRoles.InternetGateway)) }, c), ct).ConfigureAwait(false);
-                ctx.InternetGatewayId = response.InternetGateway.InternetGatewayId;
+                ctx.InternetGatewayId = await _calls.CreateWithoutTokenAsync(
+                    "CreateInternetGateway",
+                    name + "-internet-gateway",
+                    c => SdkCall.MapAsync(_ec2.CreateInternetGatewayAsync(new CreateInternetGatewayRequest { TagSpecifications = Tagging("internet-gateway", ClusterTags.For(name, ClusterRoles.InternetGateway)) }, c), r => r.InternetGateway.InternetGatewayId),
+                    async c => (await ClusterDiscovery.OwnedInternetGatewaysAsync(_ec2, name, _calls, c).ConfigureAwait(false)).Where(g => ClusterDiscovery.Role(g.Tags) == ClusterRoles.InternetGateway).Select(g => g.InternetGatewayId).ToList(),
+                    ct).ConfigureAwait(false);
             }
         });
 
@@ -435,7 +425,7 @@ internal sealed partial class ClusterBuilder
             };
         }
 
-        Add("internet-gateway-attachment", ClusterRoles.InternetGateway, "attach internet gateway to the VPC", attached ? StepAction.Exists : StepAction.Create, Deps("vpc", "internet-gateway"), async ct =>
+        st.Add("internet-gateway-attachment", ClusterRoles.InternetGateway, "attach internet gateway to the VPC", attached ? StepAction.Exists : StepAction.Create, Deps("vpc", "internet-gateway"), async ct =>
         {
             if (!attached)
             {
@@ -454,7 +444,12 @@ internal sealed partial class ClusterBuilder
                 }
             }
         });
+    }
 
+    /// <summary>The public and the private subnet.</summary>
+    private void PlanSubnets(PlanState st)
+    {
+        var (spec, existing, ctx, name) = (st.Spec, st.Existing, st.Ctx, st.Name);
         // ---- subnets ----
         void Subnet(string role, SubnetInfo? found, string cidr, Action<string> set)
         {
@@ -463,7 +458,7 @@ internal sealed partial class ClusterBuilder
                 set(found.Id);
             }
 
-            Add(role, role, $"{name}-{role} {found?.Cidr ?? cidr}", found is null ? StepAction.Create : StepAction.Exists, Deps("vpc").Concat(zoneDeps).ToArray(), async ct =>
+            st.Add(role, role, $"{name}-{role} {found?.Cidr ?? cidr}", found is null ? StepAction.Create : StepAction.Exists, Deps("vpc").Concat(st.ZoneDeps).ToArray(), async ct =>
             {
                 if (found is null)
                 {
@@ -490,7 +485,12 @@ internal sealed partial class ClusterBuilder
 
         Subnet(ClusterRoles.PublicSubnet, existing.PublicSubnet, spec.PublicSubnetCidr, id => ctx.PublicSubnetId = id);
         Subnet(ClusterRoles.PrivateSubnet, existing.PrivateSubnet, spec.PrivateSubnetCidr, id => ctx.PrivateSubnetId = id);
+    }
 
+    /// <summary>The three security groups (created empty) and their ingress from the flow table.</summary>
+    private void PlanSecurityGroups(PlanState st)
+    {
+        var (spec, existing, ctx, name) = (st.Spec, st.Existing, st.Ctx, st.Name);
         // ---- security groups (created empty) and their ingress (the flow table, sources as group references) ----
         var groupRoles = new[] { (Role: ClusterRoles.GatewaySecurityGroup, Found: existing.GatewaySecurityGroup), (Role: ClusterRoles.MasterSecurityGroup, Found: existing.MasterSecurityGroup), (Role: ClusterRoles.AgentSecurityGroup, Found: existing.AgentSecurityGroup) };
         foreach (var (role, found) in groupRoles)
@@ -500,28 +500,38 @@ internal sealed partial class ClusterBuilder
                 ctx.SecurityGroupIds[role] = found.Id;
             }
 
-            Add(role, role, $"{name}-{role} (no SSH)", found is null ? StepAction.Create : StepAction.Exists, Deps("vpc"), ct => EnsureSecurityGroupAsync(name, role, found?.Id, ctx, ct));
+            st.Add(role, role, $"{name}-{role} (no SSH)", found is null ? StepAction.Create : StepAction.Exists, Deps("vpc"), ct => EnsureSecurityGroupAsync(name, role, found?.Id, ctx, ct));
         }
 
         foreach (var (role, found) in groupRoles)
         {
-            var action = IngressAction(role, groupRoles, vpcCidr);
-            Add(role + "-ingress", role, $"ingress of {name}-{role} from the flow table (sources: the cluster's groups)", action, groupRoles.Select(g => g.Role).ToArray(), ct =>
-                action == StepAction.Exists ? Task.CompletedTask : EnsureIngressAsync(role, found, vpcCidr, ctx, ct));
+            var action = IngressAction(role, groupRoles, st.VpcCidr);
+            st.Add(role + "-ingress", role, $"ingress of {name}-{role} from the flow table (sources: the cluster's groups)", action, groupRoles.Select(g => g.Role).ToArray(), ct =>
+                action == StepAction.Exists ? Task.CompletedTask : EnsureIngressAsync(role, found, st.VpcCidr, ctx, ct));
         }
+    }
 
+    /// <summary>The two Elastic IPs (NAT gateway, gateway host).</summary>
+    private void PlanAddresses(PlanState st)
+    {
+        var (spec, existing, ctx, name) = (st.Spec, st.Existing, st.Ctx, st.Name);
         // ---- Elastic IPs ----
         ctx.NatAllocationId = existing.NatAddress?.AllocationId;
         ctx.GatewayAllocationId = existing.GatewayAddress?.AllocationId;
-        Add(ClusterRoles.NatEip, ClusterRoles.NatEip, $"{name}-nat-eip", existing.NatAddress is null ? StepAction.Create : StepAction.Exists, Array.Empty<string>(), async ct =>
+        st.Add(ClusterRoles.NatEip, ClusterRoles.NatEip, $"{name}-nat-eip", existing.NatAddress is null ? StepAction.Create : StepAction.Exists, Array.Empty<string>(), async ct =>
         {
             ctx.NatAllocationId ??= await AllocateAsync(name, ClusterRoles.NatEip, ct).ConfigureAwait(false);
         }, ClusterCost.PublicIpv4Hourly);
-        Add(ClusterRoles.GatewayEip, ClusterRoles.GatewayEip, $"{name}-gateway-eip", existing.GatewayAddress is null ? StepAction.Create : StepAction.Exists, Array.Empty<string>(), async ct =>
+        st.Add(ClusterRoles.GatewayEip, ClusterRoles.GatewayEip, $"{name}-gateway-eip", existing.GatewayAddress is null ? StepAction.Create : StepAction.Exists, Array.Empty<string>(), async ct =>
         {
             ctx.GatewayAllocationId ??= await AllocateAsync(name, ClusterRoles.GatewayEip, ct).ConfigureAwait(false);
         }, ClusterCost.PublicIpv4Hourly);
+    }
 
+    /// <summary>Route tables, the public route and both associations.</summary>
+    private void PlanRouteTables(PlanState st)
+    {
+        var (spec, existing, ctx, name) = (st.Spec, st.Existing, st.Ctx, st.Name);
         // ---- route tables, routes, associations ----
         void RouteTable(string role, RouteTableInfo? found, Action<string> set)
         {
@@ -530,7 +540,7 @@ internal sealed partial class ClusterBuilder
                 set(found.Id);
             }
 
-            Add(role, role, $"{name}-{role}", found is null ? StepAction.Create : StepAction.Exists, Deps("vpc"), async ct =>
+            st.Add(role, role, $"{name}-{role}", found is null ? StepAction.Create : StepAction.Exists, Deps("vpc"), async ct =>
             {
                 if (found is null)
                 {
@@ -544,17 +554,22 @@ internal sealed partial class ClusterBuilder
         RouteTable(ClusterRoles.PrivateRouteTable, existing.PrivateRouteTable, id => ctx.PrivateRouteTableId = id);
 
         var publicRouteOk = existing.PublicRouteTable?.DefaultRouteTarget is { } pt && pt == existing.InternetGatewayId;
-        Add("public-route", ClusterRoles.PublicRouteTable, "route 0.0.0.0/0 to the internet gateway", publicRouteOk ? StepAction.Exists : StepAction.Create, Deps(ClusterRoles.PublicRouteTable, "internet-gateway-attachment"), ct =>
+        st.Add("public-route", ClusterRoles.PublicRouteTable, "route 0.0.0.0/0 to the internet gateway", publicRouteOk ? StepAction.Exists : StepAction.Create, Deps(ClusterRoles.PublicRouteTable, "internet-gateway-attachment"), ct =>
             publicRouteOk ? Task.CompletedTask : EnsureDefaultRouteAsync(ctx.PublicRouteTableId!, existing.PublicRouteTable?.DefaultRouteTarget, gatewayId: ctx.InternetGatewayId, natGatewayId: null, ct));
 
         var publicAssociated = existing.PublicRouteTable is not null && existing.PublicSubnet is not null && existing.PublicRouteTable.Associations.Any(a => a.SubnetId == existing.PublicSubnet.Id);
-        Add("public-association", ClusterRoles.PublicRouteTable, "public subnet uses the public route table", publicAssociated ? StepAction.Exists : StepAction.Create, Deps(ClusterRoles.PublicRouteTable, ClusterRoles.PublicSubnet), ct =>
+        st.Add("public-association", ClusterRoles.PublicRouteTable, "public subnet uses the public route table", publicAssociated ? StepAction.Exists : StepAction.Create, Deps(ClusterRoles.PublicRouteTable, ClusterRoles.PublicSubnet), ct =>
             publicAssociated ? Task.CompletedTask : AssociateAsync(ctx.PublicRouteTableId!, ctx.PublicSubnetId!, ct));
+    }
 
+    /// <summary>The NAT gateway and the private route through it.</summary>
+    private void PlanNatGateway(PlanState st)
+    {
+        var (spec, existing, ctx, name) = (st.Spec, st.Existing, st.Ctx, st.Name);
         // ---- NAT gateway ----
         var nat = existing.NatGateway;
         ctx.NatGatewayId = nat?.Id;
-        Add(ClusterRoles.NatGateway, ClusterRoles.NatGateway, $"{name}-nat-gateway (waits until available)", nat is null ? StepAction.Create : nat.State == "available" ? StepAction.Exists : StepAction.Complete,
+        st.Add(ClusterRoles.NatGateway, ClusterRoles.NatGateway, $"{name}-nat-gateway (waits until available)", nat is null ? StepAction.Create : nat.State == "available" ? StepAction.Exists : StepAction.Complete,
             Deps(ClusterRoles.NatEip, ClusterRoles.PublicSubnet, "internet-gateway-attachment", "public-route"), async ct =>
             {
                 if (nat is { State: "available" })
@@ -579,13 +594,18 @@ internal sealed partial class ClusterBuilder
             }, ClusterCost.NatGatewayHourly);
 
         var privateRouteOk = nat is not null && existing.PrivateRouteTable?.DefaultRouteTarget == nat.Id;
-        Add("private-route", ClusterRoles.PrivateRouteTable, "route 0.0.0.0/0 to the NAT gateway", privateRouteOk ? StepAction.Exists : StepAction.Create, Deps(ClusterRoles.PrivateRouteTable, ClusterRoles.NatGateway), ct =>
+        st.Add("private-route", ClusterRoles.PrivateRouteTable, "route 0.0.0.0/0 to the NAT gateway", privateRouteOk ? StepAction.Exists : StepAction.Create, Deps(ClusterRoles.PrivateRouteTable, ClusterRoles.NatGateway), ct =>
             privateRouteOk ? Task.CompletedTask : EnsureDefaultRouteAsync(ctx.PrivateRouteTableId!, existing.PrivateRouteTable?.DefaultRouteTarget, gatewayId: null, natGatewayId: ctx.NatGatewayId, ct));
 
         var privateAssociated = existing.PrivateRouteTable is not null && existing.PrivateSubnet is not null && existing.PrivateRouteTable.Associations.Any(a => a.SubnetId == existing.PrivateSubnet.Id);
-        Add("private-association", ClusterRoles.PrivateRouteTable, "private subnet uses the private route table", privateAssociated ? StepAction.Exists : StepAction.Create, Deps(ClusterRoles.PrivateRouteTable, ClusterRoles.PrivateSubnet), ct =>
+        st.Add("private-association", ClusterRoles.PrivateRouteTable, "private subnet uses the private route table", privateAssociated ? StepAction.Exists : StepAction.Create, Deps(ClusterRoles.PrivateRouteTable, ClusterRoles.PrivateSubnet), ct =>
             privateAssociated ? Task.CompletedTask : AssociateAsync(ctx.PrivateRouteTableId!, ctx.PrivateSubnetId!, ct));
+    }
 
+    /// <summary>Gateway, master and agents, and the gateway's Elastic IP association.</summary>
+    private void PlanHosts(PlanState st)
+    {
+        var (spec, existing, ctx, name) = (st.Spec, st.Existing, st.Ctx, st.Name);
         // ---- hosts ----
         void Host(string id, string role, int? index, ClusterHostInfo? found, string securityGroupRole, string[] network)
         {
@@ -593,11 +613,11 @@ internal sealed partial class ClusterBuilder
             var action = found is null ? StepAction.Create : found.State == "running" ? StepAction.Exists : found.State == "pending" ? StepAction.Complete : StepAction.Exists;
             if (found is { State: "stopped" or "stopping" })
             {
-                warnings.Add($"Host {found.Name} ({found.InstanceId}) is {found.State}; New-ShowcaseCluster does not start stopped hosts.");
+                st.Warnings.Add($"Host {found.Name} ({found.InstanceId}) is {found.State}; New-ShowcaseCluster does not start stopped hosts.");
             }
 
-            var deps = network.Concat(new[] { securityGroupRole }).Concat(keyDeps).Concat(found is null ? imageDeps : new List<string>()).ToArray();
-            Add(id, role, $"{label} ({found?.InstanceId ?? spec.InstanceType}; waits until running)", action, deps, async ct =>
+            var deps = network.Concat(new[] { securityGroupRole }).Concat(st.KeyDeps).Concat(found is null ? st.ImageDeps : new List<string>()).ToArray();
+            st.Add(id, role, $"{label} ({found?.InstanceId ?? spec.InstanceType}; waits until running)", action, deps, async ct =>
             {
                 string instanceId;
                 if (found is null)
@@ -618,26 +638,24 @@ internal sealed partial class ClusterBuilder
                 {
                     await WaitInstanceRunningAsync(instanceId, label, ct).ConfigureAwait(false);
                 }
-            }, instanceCost);
+            }, st.InstanceCost);
         }
 
         Host(ClusterRoles.Gateway, ClusterRoles.Gateway, null, existing.Gateway, ClusterRoles.GatewaySecurityGroup, Deps(ClusterRoles.PublicSubnet, "public-route", "public-association"));
         Host(ClusterRoles.Master, ClusterRoles.Master, null, existing.Master, ClusterRoles.MasterSecurityGroup, Deps(ClusterRoles.PrivateSubnet, "private-route", "private-association"));
-        foreach (var index in agentIndexes)
+        foreach (var index in Enumerable.Range(1, spec.AgentCount))
         {
             Host("agent-" + index.ToString(CultureInfo.InvariantCulture), ClusterRoles.Agent, index, existing.Agents.FirstOrDefault(a => a.Index == index), ClusterRoles.AgentSecurityGroup, Deps(ClusterRoles.PrivateSubnet, "private-route", "private-association"));
         }
 
         var eipAssociated = existing.Gateway is not null && existing.GatewayAddress?.InstanceId == existing.Gateway.InstanceId;
-        Add("gateway-eip-association", ClusterRoles.GatewayEip, "gateway's Elastic IP on the gateway", eipAssociated ? StepAction.Exists : StepAction.Create, Deps(ClusterRoles.Gateway, ClusterRoles.GatewayEip, "internet-gateway-attachment"), async ct =>
+        st.Add("gateway-eip-association", ClusterRoles.GatewayEip, "gateway's Elastic IP on the gateway", eipAssociated ? StepAction.Exists : StepAction.Create, Deps(ClusterRoles.Gateway, ClusterRoles.GatewayEip, "internet-gateway-attachment"), async ct =>
         {
             if (!eipAssociated)
             {
                 await _calls.Ec2Async("AssociateAddress", $"{ctx.GatewayAllocationId} to {ctx.GatewayInstanceId}", c => _ec2.AssociateAddressAsync(new AssociateAddressRequest { AllocationId = ctx.GatewayAllocationId, InstanceId = ctx.GatewayInstanceId }, c), ct).ConfigureAwait(false);
             }
         });
-
-        return new ClusterPlan(spec, existing, steps, region, warnings, ctx, _calls);
     }
 
     private static string[] Deps(params string[] ids) => ids;
@@ -842,8 +860,12 @@ internal sealed partial class ClusterBuilder
 
     private async Task<string> AllocateAsync(string cluster, string role, CancellationToken ct)
     {
-        var response = await _calls.Ec2Async("AllocateAddress", cluster + "-" + role, c => _ec2.AllocateAddressAsync(new AllocateAddressRequest { Domain = DomainType.Vpc, TagSpecifications = Tagging("elastic-ip", ClusterTags.For(cluster, role)) }, c), ct).ConfigureAwait(false);
-        return response.AllocationId;
+        return await _calls.CreateWithoutTokenAsync(
+            "AllocateAddress",
+            cluster + "-" + role,
+            c => SdkCall.MapAsync(_ec2.AllocateAddressAsync(new AllocateAddressRequest { Domain = DomainType.Vpc, TagSpecifications = Tagging("elastic-ip", ClusterTags.For(cluster, role)) }, c), r => r.AllocationId),
+            async c => (await ClusterDiscovery.OwnedAddressesAsync(_ec2, cluster, _calls, c).ConfigureAwait(false)).Where(a => ClusterDiscovery.Role(a.Tags) == role && a.AssociationId is null).Select(a => a.AllocationId).ToList(),
+            ct).ConfigureAwait(false);
     }
 
     private async Task EnsureDefaultRouteAsync(string routeTableId, string? currentTarget, string? gatewayId, string? natGatewayId, CancellationToken ct)

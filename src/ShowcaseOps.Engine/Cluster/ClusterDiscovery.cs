@@ -12,8 +12,9 @@ using ShowcaseOps.Core.Execution;
 namespace ShowcaseOps.Core.Cluster;
 
 /// <summary>
-/// Rebuilds clusters from their tags alone (no state file): nine concurrent Describe calls filtered on
-/// <c>tag:showcase:cluster</c>. Other areas use it to resolve a <c>-Cluster</c> name to hosts.
+/// Rebuilds clusters from their tags alone (no state file): nine concurrent Describe calls, six filtered on
+/// <c>tag:showcase:cluster</c>, three (VPCs, internet gateways, Elastic IPs) unfiltered with the tags read from the
+/// answer. Other areas use it to resolve a <c>-Cluster</c> name to hosts.
 /// </summary>
 public static class ClusterDiscovery
 {
@@ -93,7 +94,10 @@ public static class ClusterDiscovery
         return new Regex(sb.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
 
-    internal static async Task<ClusterInfo> DiscoverAsync(IAmazonEC2 ec2, string name, Ec2Calls calls, CancellationToken cancellationToken)
+    // knownInstanceIds: when set (the check after a build, which knows every host it found or launched), instances are
+    // read by these ids: one answer instead of tag-filtered pages over every instance of the region (EC2 pages before it
+    // filters), and no tag-filter lag.
+    internal static async Task<ClusterInfo> DiscoverAsync(IAmazonEC2 ec2, string name, Ec2Calls calls, CancellationToken cancellationToken, IReadOnlyCollection<string>? knownInstanceIds = null)
     {
         if (ec2 is null)
         {
@@ -103,33 +107,80 @@ public static class ClusterDiscovery
         List<Filter> Tagged() => new() { new Filter("tag:" + ClusterTags.Cluster, new List<string> { name }) };
         var what = ClusterTags.Cluster + "=" + name;
 
-        var vpcs = calls.Ec2PagesAsync("DescribeVpcs", what, (token, ct) => ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = Tagged(), NextToken = token }, ct), r => r.Vpcs, r => r.NextToken, cancellationToken);
+        // The resources whose creates have no ClientToken (VPC, internet gateway, Elastic IPs) are read without a tag
+        // filter (tag filters are eventually consistent on AWS; the tags in an answer are not): a re-run right after a
+        // crash finds them and creates no second one. Accounts hold few of each (5 per region by default). Everything
+        // else is created idempotently (client tokens, or a conflict that names the existing resource), so a
+        // tag-filtered read that lags costs a repeated, harmless create.
+        var vpcs = OwnedVpcsAsync(ec2, name, calls, cancellationToken);
+        var gateways = OwnedInternetGatewaysAsync(ec2, name, calls, cancellationToken);
+        var addresses = OwnedAddressesAsync(ec2, name, calls, cancellationToken);
         var subnets = calls.Ec2PagesAsync("DescribeSubnets", what, (token, ct) => ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = Tagged(), NextToken = token }, ct), r => r.Subnets, r => r.NextToken, cancellationToken);
-        var gateways = calls.Ec2PagesAsync("DescribeInternetGateways", what, (token, ct) => ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = Tagged(), NextToken = token }, ct), r => r.InternetGateways, r => r.NextToken, cancellationToken);
         var tables = calls.Ec2PagesAsync("DescribeRouteTables", what, (token, ct) => ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = Tagged(), NextToken = token }, ct), r => r.RouteTables, r => r.NextToken, cancellationToken);
         var groups = calls.Ec2PagesAsync("DescribeSecurityGroups", what, (token, ct) => ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Tagged(), NextToken = token }, ct), r => r.SecurityGroups, r => r.NextToken, cancellationToken);
-
-        // DescribeAddresses and DescribeKeyPairs are not paginated: one answer holds everything.
-        var addresses = calls.Ec2Async("DescribeAddresses", what, ct => ec2.DescribeAddressesAsync(new DescribeAddressesRequest { Filters = Tagged() }, ct), cancellationToken);
         var nats = calls.Ec2PagesAsync("DescribeNatGateways", what, (token, ct) => ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { Filter = Tagged(), NextToken = token }, ct), r => r.NatGateways, r => r.NextToken, cancellationToken);
-        var instances = DescribeInstancesAsync(ec2, calls, Tagged(), what, cancellationToken);
+        var instances = knownInstanceIds is { Count: > 0 } ? KnownInstancesAsync(ec2, calls, knownInstanceIds, Tagged(), what, cancellationToken) : DescribeInstancesAsync(ec2, calls, Tagged(), what, cancellationToken);
+
+        // DescribeKeyPairs is not paginated: one answer holds everything.
         var keys = calls.Ec2Async("DescribeKeyPairs", what, ct => ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { Filters = Tagged() }, ct), cancellationToken);
         await Task.WhenAll(vpcs, subnets, gateways, tables, groups, addresses, nats, instances, keys).ConfigureAwait(false);
 
+        var found = new Found(
+            vpcs.Result,
+            subnets.Result.Where(v => Owned(v.Tags, name)).ToList(),
+            gateways.Result,
+            tables.Result.Where(v => Owned(v.Tags, name)).ToList(),
+            groups.Result.Where(v => Owned(v.Tags, name)).ToList(),
+            addresses.Result,
+            nats.Result.Where(n => n.State?.Value != "deleted" && Owned(n.Tags, name)).ToList(),
+            instances.Result.Where(i => Owned(i.Tags, name)).ToList(),
+            (keys.Result.KeyPairs ?? new List<KeyPairInfo>()).Where(v => Owned(v.Tags, name)).ToList());
         var info = new ClusterInfo(name, ec2.Config.AuthenticationRegion ?? ec2.Config.RegionEndpoint?.SystemName ?? string.Empty);
         var resources = new List<ClusterResource>();
-        void Add(string type, string id, List<Tag>? tags) => resources.Add(new ClusterResource(type, id, Role(tags) ?? string.Empty, TagMap(tags)));
+        AddNetwork(info, found, resources);
+        AddRouting(info, found, resources);
+        AddHosts(info, found, resources);
+        info.Resources = resources;
+        return info;
+    }
 
+    /// <summary>The VPCs tagged with the cluster, read without a tag filter (every VPC of the region, tags from the answer).</summary>
+    internal static async Task<List<Vpc>> OwnedVpcsAsync(IAmazonEC2 ec2, string name, Ec2Calls calls, CancellationToken cancellationToken)
+    {
+        var all = await calls.Ec2PagesAsync("DescribeVpcs", "(all, tags read from the answer)", (token, ct) => ec2.DescribeVpcsAsync(new DescribeVpcsRequest { NextToken = token }, ct), r => r.Vpcs, r => r.NextToken, cancellationToken).ConfigureAwait(false);
+        return all.Where(v => Owned(v.Tags, name)).OrderBy(v => v.VpcId, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The internet gateways tagged with the cluster, read without a tag filter.</summary>
+    internal static async Task<List<InternetGateway>> OwnedInternetGatewaysAsync(IAmazonEC2 ec2, string name, Ec2Calls calls, CancellationToken cancellationToken)
+    {
+        var all = await calls.Ec2PagesAsync("DescribeInternetGateways", "(all, tags read from the answer)", (token, ct) => ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { NextToken = token }, ct), r => r.InternetGateways, r => r.NextToken, cancellationToken).ConfigureAwait(false);
+        return all.Where(g => Owned(g.Tags, name)).OrderBy(g => g.InternetGatewayId, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The Elastic IPs tagged with the cluster, read without a tag filter (DescribeAddresses is not paginated).</summary>
+    internal static async Task<List<Address>> OwnedAddressesAsync(IAmazonEC2 ec2, string name, Ec2Calls calls, CancellationToken cancellationToken)
+    {
+        var all = await calls.Ec2Async("DescribeAddresses", "(all, tags read from the answer)", ct => ec2.DescribeAddressesAsync(new DescribeAddressesRequest(), ct), cancellationToken).ConfigureAwait(false);
+        return (all.Addresses ?? new List<Address>()).Where(a => Owned(a.Tags, name)).OrderBy(a => a.AllocationId, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The cluster's resources as the Describe calls answered them (only those carrying its tag).</summary>
+    private sealed record Found(List<Vpc> Vpcs, List<Subnet> Subnets, List<InternetGateway> Gateways, List<RouteTable> Tables, List<SecurityGroup> Groups, List<Address> Addresses, List<NatGateway> Nats, List<Instance> Instances, List<KeyPairInfo> Keys);
+
+    private static void Add(List<ClusterResource> resources, string type, string id, List<Tag>? tags) => resources.Add(new ClusterResource(type, id, Role(tags) ?? string.Empty, TagMap(tags)));
+
+    /// <summary>VPC, subnets and internet gateway.</summary>
+    private static void AddNetwork(ClusterInfo info, Found found, List<ClusterResource> resources)
+    {
         // VPC: when an interrupted create left two, the one the subnets use wins.
-        var vpcList = vpcs.Result.Where(v => Owned(v.Tags, name)).ToList();
-        var subnetList = subnets.Result.Where(v => Owned(v.Tags, name)).ToList();
-        foreach (var v in vpcList)
+        foreach (var v in found.Vpcs)
         {
-            Add("vpc", v.VpcId, v.Tags);
+            Add(resources, "vpc", v.VpcId, v.Tags);
         }
 
-        var vpc = vpcList.OrderByDescending(v => subnetList.Count(s => s.VpcId == v.VpcId)).FirstOrDefault();
-        info.VpcIds = vpcList.Select(v => v.VpcId).ToList();
+        var vpc = found.Vpcs.OrderByDescending(v => found.Subnets.Count(s => s.VpcId == v.VpcId)).FirstOrDefault();
+        info.VpcIds = found.Vpcs.Select(v => v.VpcId).ToList();
         if (vpc is not null)
         {
             info.VpcId = vpc.VpcId;
@@ -138,64 +189,68 @@ public static class ClusterDiscovery
             info.Generation = TagMap(vpc.Tags).TryGetValue(ClusterTags.Generation, out var generation) && generation.Length > 0 ? generation : vpc.VpcId.Substring(Math.Max(0, vpc.VpcId.Length - 8));
         }
 
-        foreach (var s in subnetList)
+        foreach (var s in found.Subnets)
         {
-            Add("subnet", s.SubnetId, s.Tags);
+            Add(resources, "subnet", s.SubnetId, s.Tags);
         }
 
-        info.Subnets = subnetList.Select(s => new SubnetInfo(s.SubnetId, s.CidrBlock, s.AvailabilityZone, s.VpcId)).ToList();
-        info.PublicSubnet = Pick(subnetList, ClusterRoles.PublicSubnet, info.VpcId, s => s.Tags, s => s.VpcId) is { } pub ? new SubnetInfo(pub.SubnetId, pub.CidrBlock, pub.AvailabilityZone, pub.VpcId) : null;
-        info.PrivateSubnet = Pick(subnetList, ClusterRoles.PrivateSubnet, info.VpcId, s => s.Tags, s => s.VpcId) is { } priv ? new SubnetInfo(priv.SubnetId, priv.CidrBlock, priv.AvailabilityZone, priv.VpcId) : null;
+        info.Subnets = found.Subnets.Select(s => new SubnetInfo(s.SubnetId, s.CidrBlock, s.AvailabilityZone, s.VpcId)).ToList();
+        info.PublicSubnet = Pick(found.Subnets, ClusterRoles.PublicSubnet, info.VpcId, s => s.Tags, s => s.VpcId) is { } pub ? new SubnetInfo(pub.SubnetId, pub.CidrBlock, pub.AvailabilityZone, pub.VpcId) : null;
+        info.PrivateSubnet = Pick(found.Subnets, ClusterRoles.PrivateSubnet, info.VpcId, s => s.Tags, s => s.VpcId) is { } priv ? new SubnetInfo(priv.SubnetId, priv.CidrBlock, priv.AvailabilityZone, priv.VpcId) : null;
 
-        var gatewayList = gateways.Result.Where(v => Owned(v.Tags, name)).ToList();
-        foreach (var g in gatewayList)
+        foreach (var g in found.Gateways)
         {
-            Add("internet-gateway", g.InternetGatewayId, g.Tags);
+            Add(resources, "internet-gateway", g.InternetGatewayId, g.Tags);
         }
 
-        info.InternetGateways = gatewayList.Select(g => (g.InternetGatewayId, (string?)(g.Attachments ?? new List<InternetGatewayAttachment>()).Select(a => a.VpcId).FirstOrDefault())).ToList();
-        var igw = gatewayList.OrderByDescending(g => (g.Attachments ?? new List<InternetGatewayAttachment>()).Any(a => a.VpcId == info.VpcId)).FirstOrDefault(g => Role(g.Tags) == ClusterRoles.InternetGateway);
+        info.InternetGateways = found.Gateways.Select(g => (g.InternetGatewayId, (string?)(g.Attachments ?? new List<InternetGatewayAttachment>()).Select(a => a.VpcId).FirstOrDefault())).ToList();
+        var igw = found.Gateways.OrderByDescending(g => (g.Attachments ?? new List<InternetGatewayAttachment>()).Any(a => a.VpcId == info.VpcId)).FirstOrDefault(g => Role(g.Tags) == ClusterRoles.InternetGateway);
         if (igw is not null)
         {
             info.InternetGatewayId = igw.InternetGatewayId;
             info.InternetGatewayVpcId = (igw.Attachments ?? new List<InternetGatewayAttachment>()).Select(a => a.VpcId).FirstOrDefault();
         }
+    }
 
-        var natList = nats.Result.Where(n => n.State?.Value != "deleted" && Owned(n.Tags, name)).ToList();
-        foreach (var n in natList)
+    /// <summary>NAT gateways, route tables and security groups.</summary>
+    private static void AddRouting(ClusterInfo info, Found found, List<ClusterResource> resources)
+    {
+        foreach (var n in found.Nats)
         {
-            Add("natgateway", n.NatGatewayId, n.Tags);
+            Add(resources, "natgateway", n.NatGatewayId, n.Tags);
         }
 
-        info.NatGateways = natList.Select(ToNat).ToList();
+        info.NatGateways = found.Nats.Select(ToNat).ToList();
         info.NatGateway = info.NatGateways.Where(n => n.IsUsable && (info.VpcId is null || n.VpcId == info.VpcId))
             .OrderByDescending(n => n.State == "available").FirstOrDefault();
 
-        var tableList = tables.Result.Where(v => Owned(v.Tags, name)).ToList();
-        foreach (var t in tableList)
+        foreach (var t in found.Tables)
         {
-            Add("route-table", t.RouteTableId, t.Tags);
+            Add(resources, "route-table", t.RouteTableId, t.Tags);
         }
 
-        info.RouteTables = tableList.Select(ToRouteTable).ToList();
-        info.PublicRouteTable = Pick(tableList, ClusterRoles.PublicRouteTable, info.VpcId, t => t.Tags, t => t.VpcId) is { } prt ? ToRouteTable(prt) : null;
-        info.PrivateRouteTable = Pick(tableList, ClusterRoles.PrivateRouteTable, info.VpcId, t => t.Tags, t => t.VpcId) is { } vrt ? ToRouteTable(vrt) : null;
+        info.RouteTables = found.Tables.Select(ToRouteTable).ToList();
+        info.PublicRouteTable = Pick(found.Tables, ClusterRoles.PublicRouteTable, info.VpcId, t => t.Tags, t => t.VpcId) is { } prt ? ToRouteTable(prt) : null;
+        info.PrivateRouteTable = Pick(found.Tables, ClusterRoles.PrivateRouteTable, info.VpcId, t => t.Tags, t => t.VpcId) is { } vrt ? ToRouteTable(vrt) : null;
 
-        var groupList = groups.Result.Where(v => Owned(v.Tags, name)).ToList();
-        foreach (var g in groupList)
+        foreach (var g in found.Groups)
         {
-            Add("security-group", g.GroupId, g.Tags);
+            Add(resources, "security-group", g.GroupId, g.Tags);
         }
 
-        info.SecurityGroups = groupList.Select(ToGroup).ToList();
-        info.GatewaySecurityGroup = Pick(groupList, ClusterRoles.GatewaySecurityGroup, info.VpcId, g => g.Tags, g => g.VpcId) is { } gsg ? ToGroup(gsg) : null;
-        info.MasterSecurityGroup = Pick(groupList, ClusterRoles.MasterSecurityGroup, info.VpcId, g => g.Tags, g => g.VpcId) is { } msg ? ToGroup(msg) : null;
-        info.AgentSecurityGroup = Pick(groupList, ClusterRoles.AgentSecurityGroup, info.VpcId, g => g.Tags, g => g.VpcId) is { } asg ? ToGroup(asg) : null;
+        info.SecurityGroups = found.Groups.Select(ToGroup).ToList();
+        info.GatewaySecurityGroup = Pick(found.Groups, ClusterRoles.GatewaySecurityGroup, info.VpcId, g => g.Tags, g => g.VpcId) is { } gsg ? ToGroup(gsg) : null;
+        info.MasterSecurityGroup = Pick(found.Groups, ClusterRoles.MasterSecurityGroup, info.VpcId, g => g.Tags, g => g.VpcId) is { } msg ? ToGroup(msg) : null;
+        info.AgentSecurityGroup = Pick(found.Groups, ClusterRoles.AgentSecurityGroup, info.VpcId, g => g.Tags, g => g.VpcId) is { } asg ? ToGroup(asg) : null;
+    }
 
+    /// <summary>Instances, Elastic IPs and key pairs.</summary>
+    private static void AddHosts(ClusterInfo info, Found found, List<ClusterResource> resources)
+    {
         var hosts = new List<ClusterHostInfo>();
-        foreach (var instance in instances.Result.Where(i => Owned(i.Tags, name)))
+        foreach (var instance in found.Instances)
         {
-            Add("instance", instance.InstanceId, instance.Tags);
+            Add(resources, "instance", instance.InstanceId, instance.Tags);
             hosts.Add(ToHost(instance));
         }
 
@@ -205,13 +260,12 @@ public static class ClusterDiscovery
         info.Master = live.Where(h => h.Role == ClusterRoles.Master).OrderBy(h => h.LaunchTime).FirstOrDefault();
         info.Agents = live.Where(h => h.Role == ClusterRoles.Agent && h.Index is not null).GroupBy(h => h.Index).Select(g => g.OrderBy(h => h.LaunchTime).First()).OrderBy(h => h.Index).ToList();
 
-        var addressList = (addresses.Result.Addresses ?? new List<Address>()).Where(v => Owned(v.Tags, name)).ToList();
-        foreach (var a in addressList)
+        foreach (var a in found.Addresses)
         {
-            Add("elastic-ip", a.AllocationId, a.Tags);
+            Add(resources, "elastic-ip", a.AllocationId, a.Tags);
         }
 
-        info.Addresses = addressList.Select(a => new AddressInfo(a.AllocationId, a.PublicIp, a.AssociationId, a.InstanceId, a.NetworkInterfaceId, Role(a.Tags) ?? string.Empty)).ToList();
+        info.Addresses = found.Addresses.Select(a => new AddressInfo(a.AllocationId, a.PublicIp, a.AssociationId, a.InstanceId, a.NetworkInterfaceId, Role(a.Tags) ?? string.Empty)).ToList();
         info.NatAddress = info.Addresses.Where(a => a.Role == ClusterRoles.NatEip).OrderByDescending(a => a.AllocationId == info.NatGateway?.AllocationId).FirstOrDefault();
         info.GatewayAddress = info.Addresses.Where(a => a.Role == ClusterRoles.GatewayEip).OrderByDescending(a => a.InstanceId is not null && a.InstanceId == info.Gateway?.InstanceId).FirstOrDefault();
         if (info.Gateway is not null && info.GatewayAddress?.InstanceId == info.Gateway.InstanceId && info.Gateway.PublicIpAddress is null)
@@ -219,16 +273,28 @@ public static class ClusterDiscovery
             info.Gateway = Copy(info.Gateway, info.GatewayAddress.PublicIp);
         }
 
-        var keyList = (keys.Result.KeyPairs ?? new List<KeyPairInfo>()).Where(v => Owned(v.Tags, name)).ToList();
-        foreach (var k in keyList)
+        foreach (var k in found.Keys)
         {
-            Add("key-pair", k.KeyPairId, k.Tags);
+            Add(resources, "key-pair", k.KeyPairId, k.Tags);
         }
 
-        info.KeyPairNames = keyList.Select(k => k.KeyName).ToList();
-        info.KeyPairName = keyList.Select(k => k.KeyName).FirstOrDefault();
-        info.Resources = resources;
-        return info;
+        info.KeyPairNames = found.Keys.Select(k => k.KeyName).ToList();
+        info.KeyPairName = found.Keys.Select(k => k.KeyName).FirstOrDefault();
+    }
+
+    /// <summary>Live instances among <paramref name="ids"/>; when one of them is unknown to EC2, the tag-filtered read.</summary>
+    private static async Task<List<Instance>> KnownInstancesAsync(IAmazonEC2 ec2, Ec2Calls calls, IReadOnlyCollection<string> ids, List<Filter> tagged, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var filters = new List<Filter> { new("instance-state-name", LiveInstanceStates.ToList()) };
+            var reservations = await calls.Ec2PagesAsync("DescribeInstances", string.Join(", ", ids), (token, ct) => ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = ids.ToList(), Filters = filters, NextToken = token }, ct), r => r.Reservations, r => r.NextToken, cancellationToken, Ec2Calls.TransientButNotFound).ConfigureAwait(false);
+            return reservations.SelectMany(r => r.Instances ?? new List<Instance>()).ToList();
+        }
+        catch (ShowcaseException ex) when (ex.InnerException is not null && Aws.AwsErrorClassifier.IsNotFound(ex.InnerException))
+        {
+            return await DescribeInstancesAsync(ec2, calls, tagged, what, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task<List<Instance>> DescribeInstancesAsync(IAmazonEC2 ec2, Ec2Calls calls, List<Filter> filters, string what, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
@@ -70,6 +71,56 @@ internal sealed class Ec2Calls
         catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or System.Net.Http.HttpRequestException or System.IO.IOException)
         {
             throw AwsErrorClassifier.ToShowcase(ex, service == "EC2" ? "Ec2" : "Ssm", detail.Length == 0 ? null : detail, $"{service} {operation} {detail}".TrimEnd());
+        }
+    }
+
+    /// <summary>
+    /// True when a failed call may still have been carried out: the answer was lost (reset, garbled) or AWS answered 5xx.
+    /// Throttling and other 4xx answers, and an endpoint that cannot be reached at all, mean nothing was done.
+    /// </summary>
+    public static bool MayHaveActed(Exception exception) =>
+        AwsErrorClassifier.UnreachableReason(exception) is null
+        && (exception is AmazonServiceException service
+            ? (int)service.StatusCode >= 500
+            : exception is AmazonClientException or System.Net.Http.HttpRequestException or System.IO.IOException);
+
+    /// <summary>
+    /// A create that has no ClientToken (CreateVpc, CreateInternetGateway, AllocateAddress): never sent blindly twice.
+    /// Unambiguous transient failures (throttling) are retried as usual; after a failure that may have created the
+    /// resource anyway (a lost answer, a 5xx), the backoff passes and <paramref name="find"/> looks for it (by reads that
+    /// do not depend on tag filters): the first one found is adopted (extras, if any, are removed after the run by
+    /// <see cref="ClusterTeardown.RemoveDuplicatesAsync"/>); only when none is found is the create sent again.
+    /// </summary>
+    public async Task<string> CreateWithoutTokenAsync(string operation, string detail, Func<CancellationToken, Task<string>> create, Func<CancellationToken, Task<IReadOnlyList<string>>> find, CancellationToken cancellationToken)
+    {
+        var started = DateTime.UtcNow;
+        var random = new Random();
+        for (var attempt = 0; ; attempt++)
+        {
+            ShowcaseException failure;
+            try
+            {
+                return await CallAsync("EC2", operation, detail, create, cancellationToken, ex => MayHaveActed(ex) ? null : Transient(ex)).ConfigureAwait(false);
+            }
+            catch (ShowcaseException ex) when (ex.InnerException is { } inner && MayHaveActed(inner))
+            {
+                failure = ex;
+            }
+
+            var delay = Options.Retry.DelayFor(attempt, random);
+            if (DateTime.UtcNow - started + delay > Options.Retry.Budget || attempt + 1 >= Options.Retry.MaxAttempts)
+            {
+                throw failure;
+            }
+
+            Reporter.Verbose($"EC2 {operation} {detail}: {Transient(failure.InnerException!) ?? "failed"}; it may have been carried out: looking for it in {delay.TotalMilliseconds:0} ms before sending it again.");
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            var found = await find(cancellationToken).ConfigureAwait(false);
+            if (found.Count > 0)
+            {
+                Reporter.Verbose($"EC2 {operation} {detail} had been carried out: adopting {found[0]}" + (found.Count > 1 ? $" (the other copies, {string.Join(", ", found.Skip(1))}, are removed after the run)." : "."));
+                return found[0];
+            }
         }
     }
 

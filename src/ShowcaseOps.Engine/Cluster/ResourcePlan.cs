@@ -175,35 +175,63 @@ public static class PlanExecutor
         }
 
         var order = TopologicalOrder(steps);
-        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var gate = new SemaphoreSlim(Math.Max(1, maxConcurrency));
-        var watch = Stopwatch.StartNew();
-        var tasks = new Dictionary<string, Task>(StringComparer.Ordinal);
-        var timings = new List<StepTiming>();
-        var timingGate = new object();
-        var done = 0;
-        var running = new List<string>();
-        Exception? firstFailure = null;
-        const int activityId = 4100;
-
-        void Report(string status)
+        using var run = new Run(steps.Count, maxConcurrency, reporter, activity, cancellationToken);
+        foreach (var step in order)
         {
-            string current;
-            lock (timingGate)
-            {
-                current = running.Count == 0 ? status : string.Join(", ", running);
-            }
-
-            reporter.Progress(new ProgressUpdate(activityId, activity, string.Format(CultureInfo.InvariantCulture, "{0} of {1} steps done", done, steps.Count))
-            {
-                CurrentOperation = current,
-                PercentComplete = steps.Count == 0 ? 100 : done * 100 / steps.Count,
-            });
+            run.Tasks[step.Id] = run.RunStepAsync(step);
         }
 
-        async Task RunStep(PlanStep step)
+        try
         {
-            var dependencies = step.DependsOn.Select(d => tasks[d]).ToArray();
+            await Task.WhenAll(run.Tasks.Values).ConfigureAwait(false);
+        }
+        catch (Exception) when (run.FirstFailure is not null || cancellationToken.IsCancellationRequested)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(run.FirstFailure!).Throw();
+        }
+        finally
+        {
+            reporter.Progress(new ProgressUpdate(Run.ActivityId, activity, "done") { Completed = true });
+        }
+
+        return new PlanRunReport(run.Timings.OrderBy(t => t.Start).ToList(), run.Elapsed, maxConcurrency);
+    }
+
+    /// <summary>The state of one <see cref="RunAsync"/>: the step tasks, the gate, timings and the first failure.</summary>
+    private sealed class Run : IDisposable
+    {
+        public const int ActivityId = 4100;
+        private readonly CancellationTokenSource _failed;
+        private readonly SemaphoreSlim _gate;
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+        private readonly object _timingGate = new();
+        private readonly List<string> _running = new();
+        private readonly int _total;
+        private readonly IOperationReporter _reporter;
+        private readonly string _activity;
+        private int _done;
+
+        public Run(int total, int maxConcurrency, IOperationReporter reporter, string activity, CancellationToken cancellationToken)
+        {
+            _total = total;
+            _reporter = reporter;
+            _activity = activity;
+            _failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _gate = new SemaphoreSlim(Math.Max(1, maxConcurrency));
+        }
+
+        public Dictionary<string, Task> Tasks { get; } = new(StringComparer.Ordinal);
+
+        public List<StepTiming> Timings { get; } = new();
+
+        public Exception? FirstFailure { get; private set; }
+
+        public TimeSpan Elapsed => _watch.Elapsed;
+
+        public async Task RunStepAsync(PlanStep step)
+        {
+            var dependencies = step.DependsOn.Select(d => Tasks[d]).ToArray();
             try
             {
                 await Task.WhenAll(dependencies).ConfigureAwait(false);
@@ -214,69 +242,74 @@ public static class PlanExecutor
                 throw new OperationCanceledException();
             }
 
-            await gate.WaitAsync(failed.Token).ConfigureAwait(false);
+            await _gate.WaitAsync(_failed.Token).ConfigureAwait(false);
             try
             {
-                failed.Token.ThrowIfCancellationRequested();
-                var start = watch.Elapsed;
-                lock (timingGate)
-                {
-                    running.Add(step.Description);
-                }
-
-                Report(step.Description);
-                try
-                {
-                    await step.Run(failed.Token).ConfigureAwait(false);
-                }
-                finally
-                {
-                    lock (timingGate)
-                    {
-                        running.Remove(step.Description);
-                        timings.Add(new StepTiming(step.Id, step.DependsOn, start, watch.Elapsed));
-                    }
-                }
-
-                Interlocked.Increment(ref done);
+                _failed.Token.ThrowIfCancellationRequested();
+                await TimedAsync(step).ConfigureAwait(false);
+                Interlocked.Increment(ref _done);
                 Report(step.Description + ": done");
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !failed.IsCancellationRequested)
+            catch (Exception ex) when (ex is not OperationCanceledException || !_failed.IsCancellationRequested)
             {
-                lock (timingGate)
+                lock (_timingGate)
                 {
-                    firstFailure ??= ex;
+                    FirstFailure ??= ex;
                 }
 
-                failed.Cancel();
+                _failed.Cancel();
                 throw;
             }
             finally
             {
-                gate.Release();
+                _gate.Release();
             }
         }
 
-        foreach (var step in order)
+        public void Dispose()
         {
-            tasks[step.Id] = RunStep(step);
+            _failed.Dispose();
+            _gate.Dispose();
         }
 
-        try
+        private async Task TimedAsync(PlanStep step)
         {
-            await Task.WhenAll(tasks.Values).ConfigureAwait(false);
-        }
-        catch (Exception) when (firstFailure is not null || cancellationToken.IsCancellationRequested)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(firstFailure!).Throw();
-        }
-        finally
-        {
-            reporter.Progress(new ProgressUpdate(activityId, activity, "done") { Completed = true });
+            var start = _watch.Elapsed;
+            lock (_timingGate)
+            {
+                _running.Add(step.Description);
+            }
+
+            Report(step.Description);
+            try
+            {
+                await step.Run(_failed.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                lock (_timingGate)
+                {
+                    _running.Remove(step.Description);
+                    Timings.Add(new StepTiming(step.Id, step.DependsOn, start, _watch.Elapsed));
+                }
+            }
         }
 
-        return new PlanRunReport(timings.OrderBy(t => t.Start).ToList(), watch.Elapsed, maxConcurrency);
+        private void Report(string status)
+        {
+            string current;
+            lock (_timingGate)
+            {
+                current = _running.Count == 0 ? status : string.Join(", ", _running);
+            }
+
+            var done = Volatile.Read(ref _done);
+            _reporter.Progress(new ProgressUpdate(ActivityId, _activity, string.Format(CultureInfo.InvariantCulture, "{0} of {1} steps done", done, _total))
+            {
+                CurrentOperation = current,
+                PercentComplete = _total == 0 ? 100 : done * 100 / _total,
+            });
+        }
     }
 
     /// <summary>The steps with every dependency before its dependents; throws on unknown ids and cycles.</summary>

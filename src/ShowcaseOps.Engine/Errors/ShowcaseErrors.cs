@@ -140,6 +140,10 @@ public static partial class ShowcaseErrors
 
     public static readonly ShowcaseError ShowcaseGatewayAddressUnknown = new("ShowcaseGatewayAddressUnknown", ShowcaseErrorCategory.ResourceUnavailable, "The cluster has no gateway with a public IP address, so its endpoints cannot be shown.", "Pass -Cluster <name> (or pipe a ShowcaseCluster in); complete the cluster with New-ShowcaseCluster if its gateway is missing.");
 
+    public static readonly ShowcaseError ShowcaseGatewayCertificateInstallFailed = new("ShowcaseGatewayCertificateInstallFailed", ShowcaseErrorCategory.InvalidResult, "Kong refused the gateway's TLS certificate, or (over SSM) the gateway could not read it from Parameter Store with its instance role.", "Run Register-ShowcaseGateway again; over SSM check the gateway's instance role can read /showcaseops/<cluster>/gateway-tls-*, or install it through a tunnel with -Channel Http.");
+
+    public static readonly ShowcaseError ShowcaseGatewayCertificateInvalid = new("ShowcaseGatewayCertificateInvalid", ShowcaseErrorCategory.InvalidData, "-CertificatePath/-KeyPath (or the stored certificate) is not a regular file of at most 64 KiB holding a PEM certificate and its matching private key.", "Pass a PEM certificate (chain) and the PEM private key that belongs to it (PKCS#8, RSA or EC), both regular files; or omit both to use a generated certificate.");
+
     public static readonly ShowcaseError ShowcaseGatewayKeyInstallFailed = new("ShowcaseGatewayKeyInstallFailed", ShowcaseErrorCategory.InvalidResult, "Over SSM the gateway reads the key with its instance role (IMDSv2, ssm:GetParameter with decryption, curl 7.75+ for SigV4):", "Run Register-ShowcaseGateway -KeyAuth again; check the gateway's instance role can read the SSM parameter.");
 
     public static readonly ShowcaseError ShowcaseGatewayKeyInvalid = new("ShowcaseGatewayKeyInvalid", ShowcaseErrorCategory.InvalidData, "The parameter … does not hold a usable key (16 to 256 characters of A-Z a-z 0-9 - _).", "Replace the key with Register-ShowcaseGateway -KeyAuth -NewApiKey.");
@@ -165,6 +169,8 @@ public static partial class ShowcaseErrors
     public static readonly ShowcaseError ShowcaseInstanceUnregistrationFailed = new("ShowcaseInstanceUnregistrationFailed", ShowcaseErrorCategory.InvalidResult, "Removing one instance from Consul or Vulcand failed (the message names the request and the answer).", "Run the command again: it removes only what is left. Get-ShowcaseInstance shows where each instance is still registered.", categoryRule: "ConnectionError when there was no answer, InvalidResult otherwise");
 
     public static readonly ShowcaseError ShowcaseInstanceRegistrationFailed = new("ShowcaseInstanceRegistrationFailed", ShowcaseErrorCategory.InvalidResult, "A write for one instance was refused or could not be made (target service/instance).", "Run the command again: it sends only what is missing. Get-ShowcaseInstance shows where each instance is registered.", categoryRule: "InvalidResult / ConnectionError");
+
+    public static readonly ShowcaseError ShowcaseRequestFailed = new("ShowcaseRequestFailed", ShowcaseErrorCategory.ConnectionError, "Invoke-ShowcaseRequest got no HTTP answer from the gateway (connection refused or reset, a timeout, or a TLS certificate other than the gateway's).", "Check the gateway is running and reachable on 443 (Test-ShowcaseCluster), and that Register-ShowcaseGateway installed its certificate; then try again.");
 
     public static readonly ShowcaseError ShowcaseSandboxNotRunning = new("ShowcaseSandboxNotRunning", ShowcaseErrorCategory.ObjectNotFound, "The ShowcaseOps sandbox is not running in this session.", "Run Start-ShowcaseSandbox.");
 

@@ -24,6 +24,9 @@ public sealed class RetryPolicy
     /// <summary>Total time after which the last failure is let through.</summary>
     public TimeSpan Budget { get; }
 
+    /// <summary>At most this many attempts in all (null: as many as <see cref="Budget"/> allows).</summary>
+    public int? MaxAttempts { get; init; }
+
     internal TimeSpan DelayFor(int attempt, Random random)
     {
         var cap = Math.Min(MaxDelay.TotalMilliseconds, InitialDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 20)));
@@ -56,7 +59,7 @@ public static class Retry
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && transientReason(ex) is { } reason)
             {
                 var delay = policy.DelayFor(attempt, _random ??= new Random());
-                if (DateTime.UtcNow - started + delay > policy.Budget)
+                if (DateTime.UtcNow - started + delay > policy.Budget || attempt + 1 >= policy.MaxAttempts)
                 {
                     throw;
                 }

@@ -36,6 +36,15 @@ public sealed record KongRouteRecord(string Id, string? Name, string? ServiceId,
     public bool IsOwned => Tags.Contains(PlatformOwnership.Tag);
 
     public string? Owner => PlatformOwnership.OwnerOf(Tags, null);
+
+    /// <summary>Kong's default when a route does not say.</summary>
+    public static readonly IReadOnlyList<string> DefaultProtocols = new[] { "http", "https" };
+
+    /// <summary>The route's <c>protocols</c> (<c>https</c> only for the routes this module writes).</summary>
+    public IReadOnlyList<string> Protocols { get; init; } = DefaultProtocols;
+
+    /// <summary>What Kong answers plain HTTP on an https-only route (426, or a redirect 301/302/307/308).</summary>
+    public int HttpsRedirectStatusCode { get; init; } = 426;
 }
 
 /// <summary>A read that did not succeed: the view of that target is incomplete.</summary>

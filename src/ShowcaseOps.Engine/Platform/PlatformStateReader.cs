@@ -216,7 +216,11 @@ public sealed class PlatformStateReader
         return new KongRouteRecord(
             Str(r, "id"), NullableStr(r, "name"), serviceId, serviceId is not null && serviceNamesById.TryGetValue(serviceId, out var n) ? n : null,
             Strings(r["hosts"]), Strings(r["paths"]), r["preserve_host"]?.Type == JTokenType.Boolean && (bool)r["preserve_host"]!,
-            r["strip_path"]?.Type != JTokenType.Boolean || (bool)r["strip_path"]!, Strings(r["tags"]));
+            r["strip_path"]?.Type != JTokenType.Boolean || (bool)r["strip_path"]!, Strings(r["tags"]))
+        {
+            Protocols = r["protocols"] is JArray ? Strings(r["protocols"]) : KongRouteRecord.DefaultProtocols,
+            HttpsRedirectStatusCode = Int(r, "https_redirect_status_code") ?? 426,
+        };
     }
 
     /// <summary>Consul entries: a service's own entry, or an instance's (marked, or named <c>&lt;service&gt;-&lt;id&gt;</c>).</summary>

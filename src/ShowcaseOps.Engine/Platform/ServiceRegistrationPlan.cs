@@ -50,7 +50,7 @@ public static class ServiceRegistrationPlan
                 $"Vulcand listener {name} on port {service.ServicePort}"),
             new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + segment, Json(new KongServiceBody(name, KongUpstream(service), tags)), $"Kong service {name}"),
             new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + segment + "/routes/" + segment, Json(new KongRouteBody(
-                name, new[] { service.HostName }, KongProtocols.HttpAndHttps, PreserveHost: true, StripPath: false, tags)), $"Kong route {name}"),
+                name, new[] { service.HostName }, KongProtocols.HttpsOnly, PreserveHost: true, StripPath: false, tags)), $"Kong route {name}"),
             new PlatformRequest(PlatformTarget.Consul, "PUT", "/v1/agent/service/register", Json(new ConsulServiceRegistration(
                 name, name, new[] { PlatformOwnership.Tag }, "vulcand." + service.Domain, service.ServicePort, Meta(owner, PlatformOwnership.ServiceRole, (PlatformOwnership.DomainKey, service.Domain)))),
                 $"Consul service {name}"),

@@ -86,7 +86,7 @@ public static class GatewayPlan
             requests.Add(new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + name,
                 Json(new KongServiceBody(name, HttpUrl.Format(spec.MasterAddress, ui.MasterPort), Tags())), $"Kong service {name}"));
             requests.Add(new PlatformRequest(PlatformTarget.Kong, "PUT", "/services/" + name + "/routes/" + name, Json(new KongRouteBody(
-                name, new[] { HostName(ui, spec.Domain) }, KongProtocols.HttpAndHttps, PreserveHost: false, StripPath: false, Tags())), $"Kong route {name}"));
+                name, new[] { HostName(ui, spec.Domain) }, KongProtocols.HttpsOnly, PreserveHost: false, StripPath: false, Tags())), $"Kong route {name}"));
 
             var ipName = name + "-ip-restriction";
             requests.Add(spec.AllowCidrs.Count > 0

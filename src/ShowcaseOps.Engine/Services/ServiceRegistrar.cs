@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ShowcaseOps.Core.Execution;
 using ShowcaseOps.Core.Platform;
+using ShowcaseOps.Core.Platform.Wire;
 using ShowcaseOps.Core.Text;
 
 namespace ShowcaseOps.Core.Services;
@@ -44,7 +45,8 @@ public static class ServiceRegistrar
                 && k.IsOwned && k.Protocol == "http" && k.Host == upstreamHost && k.Port == spec.ServicePort && k.Path is null,
             (PlatformTarget.Kong, "PUT", _) => service?.KongRoute is { } r
                 && r.IsOwned && r.ServiceId == service.KongService?.Id && r.Hosts.SequenceEqual(new[] { spec.HostName })
-                && r.Paths.Count == 0 && r.PreserveHost && !r.StripPath,
+                && r.Paths.Count == 0 && r.PreserveHost && !r.StripPath
+                && r.Protocols.SequenceEqual(KongProtocols.HttpsOnly) && r.HttpsRedirectStatusCode == KongProtocols.HttpsRedirect,
             (PlatformTarget.Consul, _, _) => service?.Consul is { } c
                 && c.Id == spec.Name && c.IsOwned && c.Role == PlatformOwnership.ServiceRole && c.Address == upstreamHost && c.Port == spec.ServicePort
                 && c.Meta.TryGetValue(PlatformOwnership.DomainKey, out var domain) && domain == spec.Domain,

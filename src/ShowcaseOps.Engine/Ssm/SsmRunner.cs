@@ -463,7 +463,14 @@ public sealed class SsmRunner
             try
             {
                 _reporter.Verbose($"Cancelling SSM command {commandId} on {string.Join(", ", instanceIds)}.");
-                await ((Task)Ssm.CancelCommandAsync(new CancelCommandRequest { CommandId = commandId, InstanceIds = instanceIds.ToList() }, expiry.Token)).ConfigureAwait(false);
+                // The one retry layer (the clients make none of their own), within the cancel's own time limit.
+                await Retry.RunAsync(
+                    ct => (Task)Ssm.CancelCommandAsync(new CancelCommandRequest { CommandId = commandId, InstanceIds = instanceIds.ToList() }, ct),
+                    TransientReason,
+                    new ShowcaseOps.Core.Execution.RetryPolicy(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2), timeout) { MaxAttempts = 5 },
+                    _reporter,
+                    "CancelCommand " + commandId,
+                    expiry.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or OperationCanceledException or System.Net.Http.HttpRequestException or ObjectDisposedException)
             {

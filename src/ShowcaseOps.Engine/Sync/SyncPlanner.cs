@@ -263,6 +263,11 @@ public static class SyncPlanner
             drift.Add("strip_path true → false");
         }
 
+        if (!kongRoute.Protocols.SequenceEqual(Platform.Wire.KongProtocols.HttpsOnly) || kongRoute.HttpsRedirectStatusCode != Platform.Wire.KongProtocols.HttpsRedirect)
+        {
+            drift.Add($"protocols [{string.Join(", ", kongRoute.Protocols)}] → [https] (http redirected {Platform.Wire.KongProtocols.HttpsRedirect})");
+        }
+
         if (kongRoute.Paths.Count > 0)
         {
             drift.Add($"paths [{string.Join(", ", kongRoute.Paths)}] → []");

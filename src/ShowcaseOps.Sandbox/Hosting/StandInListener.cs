@@ -29,13 +29,19 @@ internal sealed class StandInListener : IDisposable
     private readonly List<TcpClient> _connections = new();
     private Task? _loop;
 
-    public StandInListener(StandIn standIn, SandboxHost host)
+    private readonly Func<string?, System.Security.Cryptography.X509Certificates.X509Certificate2>? _serverCertificate;
+
+    /// <param name="standIn">The stand-in that answers.</param>
+    /// <param name="host">The sandbox (request log, faults, latency).</param>
+    /// <param name="serverCertificate">Serves TLS (https) with the certificate this picks for the ClientHello's server name; null for plain HTTP.</param>
+    public StandInListener(StandIn standIn, SandboxHost host, Func<string?, System.Security.Cryptography.X509Certificates.X509Certificate2>? serverCertificate = null)
     {
         _standIn = standIn;
         _host = host;
+        _serverCertificate = serverCertificate;
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
-        Endpoint = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+        Endpoint = new Uri($"{(serverCertificate is null ? "http" : "https")}://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
     }
 
     public Uri Endpoint { get; }
@@ -95,7 +101,7 @@ internal sealed class StandInListener : IDisposable
     {
         try
         {
-            using var stream = client.GetStream();
+            using var stream = await OpenAsync(client).ConfigureAwait(false);
             var reader = new BufferedReader(stream);
             while (!_stopping.IsCancellationRequested)
             {
@@ -127,7 +133,37 @@ internal sealed class StandInListener : IDisposable
         }
     }
 
-    private async Task<bool> ServeRequestAsync(string head, BufferedReader reader, NetworkStream stream)
+    private async Task<Stream> OpenAsync(TcpClient client)
+    {
+        var network = client.GetStream();
+        if (_serverCertificate is null)
+        {
+            return network;
+        }
+
+        var tls = new System.Net.Security.SslStream(network, leaveInnerStreamOpen: false);
+        var options = new System.Net.Security.SslServerAuthenticationOptions
+        {
+            ServerCertificateSelectionCallback = (_, serverName) => _serverCertificate(serverName),
+            ClientCertificateRequired = false,
+        };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            await tls.AuthenticateAsServerAsync(options, timeout.Token).ConfigureAwait(false);
+        }
+        catch (System.Security.Authentication.AuthenticationException ex)
+        {
+            // A client that does not trust the certificate aborts the handshake: nothing to answer.
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw new IOException("TLS handshake failed: " + ex.Message, ex);
+        }
+
+        return tls;
+    }
+
+    private async Task<bool> ServeRequestAsync(string head, BufferedReader reader, Stream stream)
     {
         var watch = Stopwatch.StartNew();
         var started = DateTime.UtcNow;
@@ -223,7 +259,7 @@ internal sealed class StandInListener : IDisposable
         return (requestLine[0], requestLine[1], headers, keepAlive);
     }
 
-    private async Task<byte[]> ReadBodyAsync(NameValueCollection headers, BufferedReader reader, NetworkStream stream)
+    private async Task<byte[]> ReadBodyAsync(NameValueCollection headers, BufferedReader reader, Stream stream)
     {
         if (string.Equals(headers["Expect"], "100-continue", StringComparison.OrdinalIgnoreCase))
         {
@@ -253,7 +289,7 @@ internal sealed class StandInListener : IDisposable
         return (rawPath, query);
     }
 
-    private async Task WriteAsync(NetworkStream stream, SandboxResponse response, string method, bool keepAlive)
+    private async Task WriteAsync(Stream stream, SandboxResponse response, string method, bool keepAlive)
     {
         var head = Head(response, keepAlive, chunked: false);
         var body = method == "HEAD" ? Array.Empty<byte>() : response.Body;
@@ -263,7 +299,7 @@ internal sealed class StandInListener : IDisposable
         await stream.WriteAsync(buffer, 0, buffer.Length, _stopping.Token).ConfigureAwait(false);
     }
 
-    private async Task WriteStreamAsync(NetworkStream stream, SandboxResponse response, string method)
+    private async Task WriteStreamAsync(Stream stream, SandboxResponse response, string method)
     {
         var head = Head(response, keepAlive: false, chunked: true);
         await stream.WriteAsync(head, 0, head.Length, _stopping.Token).ConfigureAwait(false);

@@ -73,6 +73,10 @@ public sealed partial class KongStandIn : StandIn
             {
                 list.Clear();
             }
+
+            _certificates.Clear();
+            _snis.Clear();
+            _tlsCache.Clear();
         }
     }
 
@@ -134,6 +138,11 @@ public sealed partial class KongStandIn : StandIn
         if (s.Length == 1 && s[0] == "key-auths")
         {
             return method == "GET" ? List(request, KongKinds.KeyAuth, _ => true) : MethodNotAllowed();
+        }
+
+        if (HandleCertificates(request, s) is { } tls)
+        {
+            return tls;
         }
 
         var kind = Collection(s[0]);

@@ -15,7 +15,7 @@ namespace ShowcaseOps.Sandbox.StandIns;
 /// <c>/v2/events</c> server-sent-event stream. Tasks are placed on the sandbox's running EC2 instances tagged
 /// <c>showcase:role=agent</c> (or on <see cref="DefaultAgentAddresses"/> when there are none). See docs/marathon.md.
 /// </summary>
-public sealed class MarathonStandIn : StandIn, IDisposable
+public sealed partial class MarathonStandIn : StandIn, IDisposable
 {
     private readonly MarathonEventBus _bus = new();
     private readonly MarathonWorld _world;

@@ -11,8 +11,9 @@ using Xunit;
 namespace ShowcaseOps.Tests.Cluster;
 
 /// <summary>
-/// A create that the server carried out but whose answer was lost (the SDK then retries it) leaves no duplicate: client
-/// tokens where the API has them, adoption or clean-up where it has not.
+/// A create that the server carried out but whose answer was lost leaves no duplicate. The SDK makes no retries of its
+/// own (<see cref="ShowcaseOps.Core.Aws.AwsClientFactory.MaxSdkRetries"/> = 0): the engine retries with client tokens
+/// where the API has them, and where it has not, looks for the resource before sending the create again.
 /// </summary>
 public sealed class LostAnswerTests
 {
@@ -91,5 +92,46 @@ public sealed class LostAnswerTests
         var duplicates = groups.Where(g => g.Count() > 1).Select(g => $"{g.Key.ResourceType} {g.Key.Role}{g.Key.Index}: {string.Join(", ", g.Select(r => r.Id))}").ToList();
         Assert.True(duplicates.Count == 0, operation + ": duplicates " + string.Join("; ", duplicates));
         Assert.Single(sandbox.Host.Ec2.GetResources().Where(r => r.ResourceType == "vpc"));
+
+        // Creates without a ClientToken were never carried out twice (no copy made and removed afterwards).
+        foreach (var (create, count) in TokenlessCreates)
+        {
+            var acted = sandbox.Host.Log.Entries.Count(e => e.Service == "ec2" && e.Operation == create && e.Status == 200);
+            Assert.True(acted == count, $"{operation}: {create} carried out {acted} times, expected {count}");
+        }
+    }
+
+    /// <summary>Creates without ClientToken and how many a cluster needs.</summary>
+    private static readonly (string Create, int Count)[] TokenlessCreates = { ("CreateVpc", 1), ("CreateInternetGateway", 1), ("AllocateAddress", 2) };
+
+    [Fact]
+    public async Task Lost_answers_on_every_create_at_once_leave_exactly_one_of_each()
+    {
+        using var sandbox = new ClusterSandbox();
+        var spec = ClusterSandbox.Spec(agents: 2);
+        spec.PublicKey = PublicKey;
+        foreach (var create in Creates().Select(c => (string)c[0]))
+        {
+            // The first two calls of each: a retried create whose answer is lost again must still not duplicate.
+            sandbox.Host.Faults.AddLostAnswer("ec2", create, times: 2);
+        }
+
+        var built = await sandbox.BuildAsync(spec);
+
+        Assert.Equal(ClusterState.Complete, built.Cluster.State);
+        Assert.Equal(1, built.Cluster.VpcIds.Count);
+        Assert.Single(sandbox.Host.Ec2.GetResources().Where(r => r.ResourceType == "internet-gateway" && !r.AwsManaged));
+        Assert.Equal(2, sandbox.Host.Ec2.GetResources().Count(r => r.ResourceType == "elastic-ip"));
+        AssertNoDuplicate(sandbox, "all");
+        Assert.Equal(4, sandbox.Host.Ec2.GetInstances().Count(i => i.State is "pending" or "running"));
+
+        var writes = sandbox.Writes().Count;
+        var rerun = await sandbox.BuildAsync(spec);
+        Assert.Equal(ClusterState.Complete, rerun.Cluster.State);
+        Assert.Equal(writes, sandbox.Writes().Count);
+
+        await sandbox.RemoveAsync("demo");
+        Assert.Empty(sandbox.Tagged("demo"));
+        Assert.Empty(sandbox.Host.Ec2.GetResources().Where(r => !r.AwsManaged));
     }
 }

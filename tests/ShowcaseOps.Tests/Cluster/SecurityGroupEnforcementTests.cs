@@ -45,6 +45,7 @@ public sealed class SecurityGroupEnforcementTests : IDisposable
         var agent = cluster.Agents[0];
         await ServiceRegistrar.RegisterAsync(channel, new PlatformServiceSpec("web", "service.consul", 10000), NullReporter.Instance, CancellationToken.None);
         await InstanceRegistrar.RegisterAsync(channel, new[] { new PlatformInstanceSpec("web", "web.task-1", agent.PrivateIpAddress!, 51234) }, NullReporter.Instance, CancellationToken.None);
+        _sandbox.Host.TaskNetwork.Listen(agent.PrivateIpAddress!, 51234, "web.task-1"); // the data plane: something must answer there
 
         var ok = _sandbox.Host.Kong.Proxy("web.service.consul", "/");
         Assert.True(ok.Status == 200, string.Join(Environment.NewLine, ok.Hops));

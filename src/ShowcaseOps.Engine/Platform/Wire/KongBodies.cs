@@ -16,7 +16,12 @@ internal sealed record KongRouteBody(
     [property: JsonProperty("protocols")] IReadOnlyList<string> Protocols,
     [property: JsonProperty("preserve_host")] bool PreserveHost,
     [property: JsonProperty("strip_path")] bool StripPath,
-    [property: JsonProperty("tags")] IReadOnlyList<string> Tags);
+    [property: JsonProperty("tags")] IReadOnlyList<string> Tags)
+{
+    /// <summary>What Kong answers a plain-HTTP request on an https-only route: 308 with <c>Location: https://…</c> (Kong's default is 426).</summary>
+    [JsonProperty("https_redirect_status_code")]
+    public int HttpsRedirectStatusCode { get; init; } = KongProtocols.HttpsRedirect;
+}
 
 internal sealed record KongPluginBody(
     [property: JsonProperty("name")] string Name,
@@ -34,8 +39,20 @@ internal sealed record KongConsumerBody([property: JsonProperty("username")] str
 
 internal sealed record KongKeyAuthCredentialBody([property: JsonProperty("key")] string Key, [property: JsonProperty("tags")] IReadOnlyList<string> Tags);
 
+internal sealed record KongCertificateBody(
+    [property: JsonProperty("cert")] string Cert,
+    [property: JsonProperty("key")] string Key,
+    [property: JsonProperty("snis")] IReadOnlyList<string> Snis,
+    [property: JsonProperty("tags")] IReadOnlyList<string> Tags);
+
 internal static class KongProtocols
 {
-    /// <summary>The protocols of every route this module creates.</summary>
-    public static readonly IReadOnlyList<string> HttpAndHttps = new[] { "http", "https" };
+    /// <summary>
+    /// The protocols of every route this module creates: https only, so an API key (or anything else) never travels in
+    /// clear; a plain-HTTP request is answered <see cref="HttpsRedirect"/> with the https URL instead of being proxied.
+    /// </summary>
+    public static readonly IReadOnlyList<string> HttpsOnly = new[] { "https" };
+
+    /// <summary>308 Permanent Redirect: keeps the method and body (301/302 may turn a POST into a GET).</summary>
+    public const int HttpsRedirect = 308;
 }

@@ -25,27 +25,94 @@ public sealed partial class Ec2StandIn
             throw new Ec2Fault("InvalidParameterValue", "Value for parameter clientToken is invalid: it must be at most 64 ASCII characters.");
         }
 
-        if (token is not null)
+        if (token is not null && EarlierLaunch(p, token, now) is { } earlier)
         {
-            // As on AWS: the same token returns the first launch, unless its instances are terminated or the launch differs.
-            var earlier = _instances.Values.Where(i => i.ClientToken == token).OrderBy(i => i.LaunchIndex).ToList();
-            if (earlier.Count > 0)
-            {
-                var first = earlier[0];
-                if (first.ImageId != p["ImageId"] || first.SubnetId != p["SubnetId"] || (p["InstanceType"] is { } type && first.InstanceType != type))
-                {
-                    throw new Ec2Fault("IdempotentParameterMismatch", $"Arguments on this idempotent request are inconsistent with arguments used in previous request(s) (client token {token}).");
-                }
-
-                if (earlier.All(i => i.StateAt(now, Options) == "terminated"))
-                {
-                    throw new Ec2Fault("IdempotentInstanceTerminated", $"The client token {token} was used by instances that are now terminated.");
-                }
-
-                return WriteReservation(new Ec2Xml("RunInstances"), earlier, now).Build();
-            }
+            return WriteReservation(new Ec2Xml("RunInstances"), earlier, now).Build();
         }
 
+        var launch = ValidateLaunch(p, now);
+        var instanceTags = p.TagsFor("instance", InstanceTagTypes);
+        var volumeTags = p.TagsFor("volume", InstanceTagTypes);
+        var interfaceTags = p.TagsFor("network-interface", InstanceTagTypes);
+        if (launch.Subnet.AvailableAddressCount < launch.Min)
+        {
+            throw new Ec2Fault("InsufficientFreeAddressesInSubnet", $"There are not enough free addresses in subnet '{launch.Subnet.Id}' to satisfy the requested number of instances.");
+        }
+
+        var count = Math.Min(launch.Max, launch.Subnet.AvailableAddressCount);
+        var reservationId = NewId("r");
+        var created = new List<Instance>();
+        for (var n = 0; n < count; n++)
+        {
+            var instance = new Instance(NewId("i"), now)
+            {
+                ReservationId = reservationId,
+                ImageId = launch.ImageId,
+                InstanceType = launch.InstanceType,
+                SubnetId = launch.Subnet.Id,
+                VpcId = launch.Subnet.VpcId,
+                AvailabilityZone = launch.Subnet.AvailabilityZone,
+                PrivateIpAddress = launch.Subnet.AllocateAddress(),
+                KeyName = launch.KeyName,
+                InstanceProfileName = launch.Profile,
+                HttpTokens = launch.HttpTokens,
+                HttpEndpoint = p["MetadataOptions.HttpEndpoint"] ?? "enabled",
+                HttpPutResponseHopLimit = p.Int("MetadataOptions.HttpPutResponseHopLimit") ?? 1,
+                RootVolumeEncrypted = launch.Encrypted,
+                RootVolumeSize = launch.Size,
+                RootVolumeType = launch.VolumeType,
+                VolumeId = NewId("vol"),
+                NetworkInterfaceId = NewId("eni"),
+                LaunchIndex = n,
+                ClientToken = token,
+            };
+            instance.SecurityGroupIds.AddRange(launch.Groups);
+            ApplyTags(instance, instanceTags);
+            foreach (var tag in volumeTags)
+            {
+                instance.VolumeTags[tag.Key] = tag.Value;
+            }
+
+            foreach (var tag in interfaceTags)
+            {
+                instance.NetworkInterfaceTags[tag.Key] = tag.Value;
+            }
+
+            _instances.Add(instance.Id, instance);
+            created.Add(instance);
+        }
+
+        return WriteReservation(new Ec2Xml("RunInstances"), created, now).Build();
+    }
+
+    /// <summary>As on AWS: the same token returns the first launch, unless its instances are terminated or the launch differs.</summary>
+    private List<Instance>? EarlierLaunch(Ec2Params p, string token, DateTime now)
+    {
+        var earlier = _instances.Values.Where(i => i.ClientToken == token).OrderBy(i => i.LaunchIndex).ToList();
+        if (earlier.Count == 0)
+        {
+            return null;
+        }
+
+        var first = earlier[0];
+        if (first.ImageId != p["ImageId"] || first.SubnetId != p["SubnetId"] || (p["InstanceType"] is { } type && first.InstanceType != type))
+        {
+            throw new Ec2Fault("IdempotentParameterMismatch", $"Arguments on this idempotent request are inconsistent with arguments used in previous request(s) (client token {token}).");
+        }
+
+        if (earlier.All(i => i.StateAt(now, Options) == "terminated"))
+        {
+            throw new Ec2Fault("IdempotentInstanceTerminated", $"The client token {token} was used by instances that are now terminated.");
+        }
+
+        return earlier;
+    }
+
+    /// <summary>What a RunInstances request asks for, checked as AWS checks it.</summary>
+    private sealed record Launch(string ImageId, string InstanceType, int Min, int Max, Subnet Subnet, List<string> Groups, string? KeyName, string? Profile, string HttpTokens, bool Encrypted, int Size, string VolumeType);
+
+    private Launch ValidateLaunch(Ec2Params p, DateTime now)
+    {
         var imageId = p.Required("ImageId");
         if (!ImageIdPattern.IsMatch(imageId))
         {
@@ -95,6 +162,12 @@ public sealed partial class Ec2StandIn
             throw new Ec2Fault("InvalidParameterValue", $"Value ({httpTokens}) for parameter metadataOptions.httpTokens is invalid.");
         }
 
+        var (encrypted, size, volumeType) = RootVolume(p);
+        return new Launch(imageId, instanceType, min, max, subnet, groups, keyName, profile, httpTokens, encrypted, size, volumeType);
+    }
+
+    private static (bool Encrypted, int Size, string VolumeType) RootVolume(Ec2Params p)
+    {
         var encrypted = false;
         var size = 8;
         var volumeType = "gp3";
@@ -109,58 +182,7 @@ public sealed partial class Ec2StandIn
             }
         }
 
-        var instanceTags = p.TagsFor("instance", InstanceTagTypes);
-        var volumeTags = p.TagsFor("volume", InstanceTagTypes);
-        var interfaceTags = p.TagsFor("network-interface", InstanceTagTypes);
-        if (subnet.AvailableAddressCount < min)
-        {
-            throw new Ec2Fault("InsufficientFreeAddressesInSubnet", $"There are not enough free addresses in subnet '{subnet.Id}' to satisfy the requested number of instances.");
-        }
-
-        var count = Math.Min(max, subnet.AvailableAddressCount);
-        var reservationId = NewId("r");
-        var created = new List<Instance>();
-        for (var n = 0; n < count; n++)
-        {
-            var instance = new Instance(NewId("i"), now)
-            {
-                ReservationId = reservationId,
-                ImageId = imageId,
-                InstanceType = instanceType,
-                SubnetId = subnet.Id,
-                VpcId = subnet.VpcId,
-                AvailabilityZone = subnet.AvailabilityZone,
-                PrivateIpAddress = subnet.AllocateAddress(),
-                KeyName = keyName,
-                InstanceProfileName = profile,
-                HttpTokens = httpTokens,
-                HttpEndpoint = p["MetadataOptions.HttpEndpoint"] ?? "enabled",
-                HttpPutResponseHopLimit = p.Int("MetadataOptions.HttpPutResponseHopLimit") ?? 1,
-                RootVolumeEncrypted = encrypted,
-                RootVolumeSize = size,
-                RootVolumeType = volumeType,
-                VolumeId = NewId("vol"),
-                NetworkInterfaceId = NewId("eni"),
-                LaunchIndex = n,
-                ClientToken = token,
-            };
-            instance.SecurityGroupIds.AddRange(groups);
-            ApplyTags(instance, instanceTags);
-            foreach (var tag in volumeTags)
-            {
-                instance.VolumeTags[tag.Key] = tag.Value;
-            }
-
-            foreach (var tag in interfaceTags)
-            {
-                instance.NetworkInterfaceTags[tag.Key] = tag.Value;
-            }
-
-            _instances.Add(instance.Id, instance);
-            created.Add(instance);
-        }
-
-        return WriteReservation(new Ec2Xml("RunInstances"), created, now).Build();
+        return (encrypted, size, volumeType);
     }
 
     /// <summary>The instance profile a launch names; unknown (or not yet propagated) ones are refused as AWS refuses them.</summary>

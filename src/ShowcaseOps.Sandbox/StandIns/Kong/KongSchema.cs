@@ -29,6 +29,9 @@ internal static class KongSchema
 {
     private static readonly string[] RouteMatchFields = { "methods", "hosts", "headers", "paths" };
 
+    /// <summary>What a route answers to a plain-HTTP request when its protocols are https only (426 Upgrade Required by default, or a redirect).</summary>
+    public static readonly long[] HttpsRedirectCodes = { 426, 301, 302, 307, 308 };
+
     public static readonly string[] AllProtocols = { "grpc", "grpcs", "http", "https", "tcp", "tls", "tls_passthrough", "udp", "ws", "wss" };
 
     private static readonly Regex NamePattern = new("^[A-Za-z0-9.\\-_~\\u0080-\\uFFFF]+$", RegexOptions.CultureInvariant);
@@ -173,6 +176,12 @@ internal static class KongSchema
 
                 break;
             case KongKinds.Routes:
+                if (entity["https_redirect_status_code"] is JValue { Type: JTokenType.Integer } redirect && !HttpsRedirectCodes.Contains((long)redirect))
+                {
+                    // Kong 3's routes schema: one_of { 426, 301, 302, 307, 308 }.
+                    errors["https_redirect_status_code"] ??= "expected one of: 426, 301, 302, 307, 308";
+                }
+
                 var protocols = (entity["protocols"] as JArray)?.Select(p => (string)p!).ToArray() ?? Array.Empty<string>();
                 if (protocols.Any(p => p is "http" or "https") && RouteMatchFields.All(f => IsEmpty(entity[f])))
                 {

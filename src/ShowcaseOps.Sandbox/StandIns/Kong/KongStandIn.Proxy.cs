@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using Newtonsoft.Json.Linq;
 using ShowcaseOps.Sandbox.StandIns.Kong;
 
@@ -13,9 +15,15 @@ public sealed partial class KongStandIn
     /// Sends a request through Kong's proxy as a client on the internet would: the route matching <paramref name="host"/>
     /// and <paramref name="path"/> (Kong 3's answers when none does), its service's upstream resolved as Consul DNS would
     /// (<c>vulcand.&lt;domain&gt;</c> is the master), the gateway → upstream connection checked against the EC2 stand-in's
-    /// security groups, then handed to the Vulcand stand-in's listener. Plugins are not applied.
+    /// security groups, then handed to the Vulcand stand-in's listener, which forwards it to the task over the sandbox's
+    /// task network. A plain-HTTP request on an https-only route answers the route's <c>https_redirect_status_code</c>
+    /// (426 <c>Please use HTTPS protocol</c>, or a redirect with <c>Location: https://host/path</c>). Plugins are not applied.
     /// </summary>
-    public SandboxProxyResponse Proxy(string host, string path = "/")
+    public SandboxProxyResponse Proxy(string host, string path = "/", string scheme = "https") =>
+        ProxyAsync(host, path, scheme, "GET", CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Proxy"/>
+    public async Task<SandboxProxyResponse> ProxyAsync(string host, string path, string scheme, string method, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(host))
         {
@@ -23,12 +31,18 @@ public sealed partial class KongStandIn
         }
 
         path = string.IsNullOrEmpty(path) ? "/" : path;
+        var pathOnly = path.Split('?')[0];
         var hops = new List<string>();
-        var route = Routes.Where(r => Matches(r, host, path)).OrderByDescending(r => LongestPath(r, path)).FirstOrDefault();
+        var route = Routes.Where(r => Matches(r, host, pathOnly) && ServesOrRedirects(r, scheme)).OrderByDescending(r => LongestPath(r, pathOnly)).FirstOrDefault();
         if (route is null)
         {
-            hops.Add($"kong: no route for {host}{path}");
+            hops.Add($"kong: no route for {scheme}://{host}{path}");
             return new SandboxProxyResponse(404, "{\"message\":\"no Route matched with those values\"}", hops);
+        }
+
+        if (!Protocols(route).Contains(scheme))
+        {
+            return HttpsRequired(route, host, path, hops);
         }
 
         var serviceId = route.ForeignId("service");
@@ -61,7 +75,7 @@ public sealed partial class KongStandIn
             }
         }
 
-        var forwarded = Host.Vulcand.Forward(upstreamAddress, upstreamPort, host, path);
+        var forwarded = await Host.Vulcand.ForwardAsync(upstreamAddress, upstreamPort, host, path, method, cancellationToken).ConfigureAwait(false);
         hops.AddRange(forwarded.Hops);
         if (forwarded.Status == 0)
         {
@@ -69,7 +83,31 @@ public sealed partial class KongStandIn
             return new SandboxProxyResponse(502, "{\"message\":\"An invalid response was received from the upstream server\"}", hops);
         }
 
-        return new SandboxProxyResponse(forwarded.Status, forwarded.Body, hops);
+        return new SandboxProxyResponse(forwarded.Status, forwarded.Body, hops, forwarded.Headers, forwarded.ContentType);
+    }
+
+    private static string[] Protocols(KongEntity route) =>
+        (route.Json["protocols"] as JArray)?.Select(p => (string?)p ?? string.Empty).ToArray() ?? new[] { "http", "https" };
+
+    /// <summary>Kong's router matches a route for its protocols, and an https-only route for plain http too (to answer its redirect).</summary>
+    private static bool ServesOrRedirects(KongEntity route, string scheme)
+    {
+        var protocols = Protocols(route);
+        return protocols.Contains(scheme) || (scheme == "http" && protocols.Contains("https"));
+    }
+
+    private static SandboxProxyResponse HttpsRequired(KongEntity route, string host, string path, List<string> hops)
+    {
+        var code = route.Get<int?>("https_redirect_status_code") ?? 426;
+        hops.Add($"kong: route {route} is https only: {code}");
+        if (code == 426)
+        {
+            return new SandboxProxyResponse(426, "{\"message\":\"Please use HTTPS protocol\"}", hops,
+                new Dictionary<string, string> { ["Connection"] = "Upgrade", ["Upgrade"] = "TLS/1.2, HTTP/1.1" });
+        }
+
+        var location = "https://" + host + path;
+        return new SandboxProxyResponse(code, string.Empty, hops, new Dictionary<string, string> { ["Location"] = location }, "text/plain");
     }
 
     /// <summary>What Consul DNS answers on the gateway: an address as is; <c>vulcand.*</c> the master (Vulcand registers there); else a Consul service's address.</summary>

@@ -154,7 +154,7 @@ internal sealed class WorldResult
 /// Marathon's state: apps, their tasks on the agents, and deployments that run for a while and then finish.
 /// Every change happens under one lock and publishes its events as one batch.
 /// </summary>
-internal sealed class MarathonWorld : IDisposable
+internal sealed partial class MarathonWorld : IDisposable
 {
     public const int HostPortMin = 50000;
     public const int HostPortMax = 60000;

@@ -7,8 +7,9 @@ namespace ShowcaseOps.Sandbox.StandIns.Ssm;
 /// <summary>One Parameter Store entry (test-visible).</summary>
 public sealed class SsmParameter
 {
-    public SsmParameter(string name, string type, string value, long version, DateTime lastModified)
+    public SsmParameter(string name, string type, string value, long version, DateTime lastModified, string tier = "Standard")
     {
+        Tier = tier;
         Name = name;
         Type = type;
         Value = value;
@@ -27,6 +28,9 @@ public sealed class SsmParameter
     public long Version { get; }
 
     public DateTime LastModified { get; }
+
+    /// <summary><c>Standard</c> (values up to 4,096 characters) or <c>Advanced</c> (8,192).</summary>
+    public string Tier { get; }
 }
 
 /// <summary>The Parameter Store, with the public AMI parameters seeded.</summary>
@@ -62,7 +66,7 @@ public sealed class SsmParameterStore
     }
 
     /// <summary>Test seam and PutParameter: returns the new entry, or null when it exists and <paramref name="overwrite"/> is false.</summary>
-    public SsmParameter? Put(string name, string type, string value, bool overwrite)
+    public SsmParameter? Put(string name, string type, string value, bool overwrite, string tier = "Standard")
     {
         name = Normalize(name);
         lock (_gate)
@@ -73,7 +77,7 @@ public sealed class SsmParameterStore
                 return null;
             }
 
-            var parameter = new SsmParameter(name, type, value, (existing?.Version ?? 0) + 1, DateTime.UtcNow);
+            var parameter = new SsmParameter(name, type, value, (existing?.Version ?? 0) + 1, DateTime.UtcNow, tier);
             _parameters[name] = parameter;
             return parameter;
         }

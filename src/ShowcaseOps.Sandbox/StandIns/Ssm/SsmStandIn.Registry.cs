@@ -115,11 +115,6 @@ public sealed partial class SsmStandIn
             throw new SsmApiException("ValidationException", "Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive).");
         }
 
-        if (value.Length > 4096)
-        {
-            throw new SsmApiException("ValidationException", "Standard tier parameters support a maximum parameter value of 4096 characters.");
-        }
-
         var existing = Parameters.Get(name);
         var type = SsmJson.String(body, "Type") ?? existing?.Type
             ?? throw new SsmApiException("ValidationException", "A parameter type is required when you create a parameter.");
@@ -128,9 +123,46 @@ public sealed partial class SsmStandIn
             throw SsmApiException.Validation("type", type, "Member must satisfy enum value set: [SecureString, StringList, String]");
         }
 
-        var stored = Parameters.Put(name, type, value, SsmJson.Bool(body, "Overwrite"))
+        var tier = ParameterTier(SsmJson.String(body, "Tier"), existing?.Tier, value.Length);
+        var stored = Parameters.Put(name, type, value, SsmJson.Bool(body, "Overwrite"), tier)
             ?? throw new SsmApiException("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
-        return SsmJson.Ok(new JObject { ["Version"] = stored.Version, ["Tier"] = "Standard" });
+        return SsmJson.Ok(new JObject { ["Version"] = stored.Version, ["Tier"] = stored.Tier });
+    }
+
+    /// <summary>
+    /// Parameter Store's tiers: Standard holds 4,096 characters, Advanced 8,192; Intelligent-Tiering picks Standard when the
+    /// value fits, else Advanced; an Advanced parameter is never downgraded (Standard is refused, Intelligent-Tiering keeps
+    /// it Advanced). Without a Tier: the existing parameter's, else the default, Standard.
+    /// </summary>
+    private static string ParameterTier(string? requested, string? existing, int length)
+    {
+        if (requested is not (null or "Standard" or "Advanced" or "Intelligent-Tiering"))
+        {
+            throw SsmApiException.Validation("tier", requested, "Member must satisfy enum value set: [Standard, Advanced, Intelligent-Tiering]");
+        }
+
+        var tier = requested switch
+        {
+            "Intelligent-Tiering" => existing == "Advanced" || length > 4096 ? "Advanced" : "Standard",
+            null => existing ?? "Standard",
+            _ => requested,
+        };
+        if (tier == "Standard" && existing == "Advanced")
+        {
+            throw new SsmApiException("ValidationException", "This parameter uses the advanced-parameter tier. You can't downgrade a parameter from the advanced-parameter tier to the standard-parameter tier. If necessary, you can delete the advanced parameter and recreate it as a standard parameter.");
+        }
+
+        if (tier == "Standard" && length > 4096)
+        {
+            throw new SsmApiException("ValidationException", "Standard tier parameters support a maximum parameter value of 4096 characters. To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier.");
+        }
+
+        if (length > 8192)
+        {
+            throw new SsmApiException("ValidationException", "Advanced tier parameters support a maximum parameter value of 8192 characters.");
+        }
+
+        return tier;
     }
 
     private SandboxResponse DeleteParameter(JObject body)

@@ -1,7 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net.Http;
 using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
 using Newtonsoft.Json.Linq;
 using ShowcaseOps.Sandbox.StandIns.Vulcand;
 
@@ -12,15 +15,20 @@ public sealed partial class VulcandStandIn
 {
     private static readonly Regex HostMatcher = new("Host\\(\"([^\"]*)\"\\)", RegexOptions.CultureInvariant);
     private static readonly Regex PathRegexpMatcher = new("PathRegexp\\(\"([^\"]*)\"\\)", RegexOptions.CultureInvariant);
-    private long _roundRobin;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _roundRobin = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A request arriving at <paramref name="address"/>:<paramref name="port"/> (the master) with Host <paramref name="host"/>:
     /// status 0 when no listener serves that port (connection refused), 404 when no frontend's
     /// <c>Host("…") &amp;&amp; PathRegexp("…")</c> route matches, 503 when its backend has no server, 504 when the security
-    /// groups drop the master → server connection, else 200 with a body naming the server that answered (the task).
+    /// groups drop the master → server connection, 502 when nothing listens at the server's address (no task there),
+    /// else the task's answer: an HTTP request over the sandbox's task network (header <c>X-Showcase-Instance</c>).
     /// </summary>
-    public SandboxProxyResponse Forward(string address, int port, string host, string path)
+    public SandboxProxyResponse Forward(string address, int port, string host, string path) =>
+        ForwardAsync(address, port, host, path, "GET", CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Forward"/>
+    public async Task<SandboxProxyResponse> ForwardAsync(string address, int port, string host, string path, string method, CancellationToken cancellationToken)
     {
         var hops = new List<string>();
         VulcandListener? listener;
@@ -29,7 +37,7 @@ public sealed partial class VulcandStandIn
         lock (_gate)
         {
             listener = _listeners.FirstOrDefault(l => ListensOn(l, port));
-            frontend = listener is null ? null : _frontends.FirstOrDefault(f => RouteMatches(f.Route, host, path));
+            frontend = listener is null ? null : _frontends.FirstOrDefault(f => RouteMatches(f.Route, host, path.Split('?')[0]));
             backend = frontend is null ? null : _backends.FirstOrDefault(b => b.Id == frontend.BackendId);
         }
 
@@ -53,9 +61,12 @@ public sealed partial class VulcandStandIn
             return new SandboxProxyResponse(503, "Service Unavailable", hops);
         }
 
-        var server = servers[(int)(System.Threading.Interlocked.Increment(ref _roundRobin) % servers.Count)];
+        // Round robin per backend, as Vulcand's load balancer does.
+        var turn = _roundRobin.AddOrUpdate(frontend.BackendId, 0, (_, n) => n + 1);
+        var server = servers[(int)(turn % servers.Count)];
         hops.Add($"vulcand: frontend {frontend.Id} -> server {server.Id} ({server.Url})");
-        if (Uri.TryCreate(server.Url, UriKind.Absolute, out var url))
+        Uri.TryCreate(server.Url, UriKind.Absolute, out var url);
+        if (url is not null)
         {
             var verdict = Host.Ec2.CheckConnection(address, url.Host, "tcp", url.Port);
             hops.Add("security groups: " + verdict);
@@ -65,9 +76,42 @@ public sealed partial class VulcandStandIn
             }
         }
 
-        var body = new JObject { ["server"] = server.Id, ["url"] = server.Url, ["host"] = host, ["path"] = path };
-        return new SandboxProxyResponse(200, body.ToString(Newtonsoft.Json.Formatting.None), hops);
+        return url is null ? new SandboxProxyResponse(502, "Bad Gateway", hops) : await SendToTaskAsync(url, method, host, path, hops, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The request to the server, over the sandbox's task network (one loopback listener; Host names the server's address).</summary>
+    private async Task<SandboxProxyResponse> SendToTaskAsync(Uri server, string method, string host, string path, List<string> hops, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(Host.TaskNetworkEndpoint, path.StartsWith("/", StringComparison.Ordinal) ? path.Substring(1) : path));
+        request.Headers.Host = server.Authority;
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", host);
+        try
+        {
+            using var response = await TaskClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (response.Headers.Contains(DataPlane.TaskNetworkStandIn.RefusedHeader))
+            {
+                hops.Add($"vulcand: {server.Authority} refused the connection (no task listens there)");
+                return new SandboxProxyResponse(502, "Bad Gateway", hops, null, "text/plain");
+            }
+
+            var headers = response.Headers.Where(h => h.Key.StartsWith("X-Showcase-", StringComparison.OrdinalIgnoreCase))
+                .ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
+            hops.Add($"task {(headers.TryGetValue(DataPlane.TaskNetworkStandIn.InstanceHeader, out var id) ? id : "?")} answered {(int)response.StatusCode}");
+            return new SandboxProxyResponse((int)response.StatusCode, body, hops, headers, response.Content.Headers.ContentType?.ToString() ?? "application/json");
+        }
+        catch (HttpRequestException ex)
+        {
+            hops.Add($"vulcand: {server.Authority}: {ex.Message}");
+            return new SandboxProxyResponse(502, "Bad Gateway", hops, null, "text/plain");
+        }
+    }
+
+    /// <summary>One pooled client for every forward (keep-alive to the task network), as Vulcand keeps connections to its servers.</summary>
+    private static readonly HttpClient TaskClient = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30), MaxConnectionsPerServer = 64, UseProxy = false })
+    {
+        Timeout = TimeSpan.FromSeconds(30),
+    };
 
     private static bool ListensOn(VulcandListener listener, int port)
     {

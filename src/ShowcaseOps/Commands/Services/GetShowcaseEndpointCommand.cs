@@ -10,8 +10,9 @@ using ShowcaseOps.Model;
 namespace ShowcaseOps.Commands.Services;
 
 /// <summary>
-/// Shows how to reach each service (and the gateway UIs) from outside: the gateway's public URL, the Host header Kong
-/// routes on, and the hosts-file line.
+/// Shows how to reach each service (and the gateway UIs) from outside: the gateway's public https URL (and the plain-http
+/// URL that redirects to it), the route's protocols, the Host header Kong routes on, the hosts-file line and a curl
+/// command line (<c>--resolve</c>) that needs no hosts file.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ShowcaseEndpoint")]
 [OutputType(typeof(ShowcaseEndpoint))]
@@ -60,7 +61,7 @@ public sealed class GetShowcaseEndpointCommand : PlatformCmdlet
                     .Where(p => p.ServiceId == service.KongService?.Id || p.RouteId == service.KongRoute.Id)
                     .Select(p => p.Name).Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToArray();
                 result.Add(new ShowcaseEndpoint(connection.ClusterName, name, gateway ? ShowcaseEndpointKind.Gateway : ShowcaseEndpointKind.Service, host, publicIp,
-                    protection, protection.Contains("key-auth") ? parameter : null));
+                    protection, protection.Contains("key-auth") ? parameter : null, service.KongRoute.Protocols, service.KongRoute.HttpsRedirectStatusCode));
             }
 
             return result.OrderBy(e => e.Kind).ThenBy(e => e.Name, System.StringComparer.Ordinal).ToList();

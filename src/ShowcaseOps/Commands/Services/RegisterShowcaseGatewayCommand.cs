@@ -13,7 +13,9 @@ namespace ShowcaseOps.Commands.Services;
 /// <summary>
 /// Exposes the Mesos (5050) and Marathon (8080) UIs of the master through Kong as mesos.&lt;domain&gt; and
 /// marathon.&lt;domain&gt;, protected by ip-restriction (-AllowCidr) and/or key-auth (-KeyAuth; the key is a SecureString in
-/// Parameter Store and never travels in an SSM command). Open to everyone only with -AllowAnonymous.
+/// Parameter Store and never travels in an SSM command). Open to everyone only with -AllowAnonymous. Routes are https only
+/// (plain http answers 308 to https) with a certificate imported from -CertificatePath/-KeyPath or generated once and kept
+/// in Parameter Store.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Register, "ShowcaseGateway", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ProtectedSet)]
 [OutputType(typeof(ShowcaseEndpoint))]
@@ -40,6 +42,21 @@ public sealed class RegisterShowcaseGatewayCommand : PlatformCmdlet
     [Parameter(Mandatory = true, ParameterSetName = AnonymousSet)]
     public SwitchParameter AllowAnonymous { get; set; }
 
+    /// <summary>
+    /// A PEM certificate (chain, leaf first) for the gateway's https, with -KeyPath. A regular file of at most 64 KiB.
+    /// Without it, a self-signed ECDSA certificate for *.&lt;domain&gt; is generated once and kept in Parameter Store.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CertificatePath { get; set; }
+
+    /// <summary>The unencrypted PEM private key of -CertificatePath (PKCS#8, RSA or EC). A regular file of at most 64 KiB.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KeyPath { get; set; }
+
+    private Core.Services.GatewayCertificate? _imported;
+
     protected override void BeginProcessingCore()
     {
         if (ParameterSetName == ProtectedSet && (AllowCidr is null || AllowCidr.Length == 0) && !KeyAuth)
@@ -55,6 +72,11 @@ public sealed class RegisterShowcaseGatewayCommand : PlatformCmdlet
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ParameterBindingException("-NewApiKey only makes sense with -KeyAuth."), Core.ShowcaseErrors.ShowcaseGatewayProtectionMissing.Id, ErrorCategory.InvalidArgument, null));
+        }
+
+        if (CertificatePath is not null || KeyPath is not null)
+        {
+            _imported = GatewayCertificateFiles.Load(this, CertificatePath, KeyPath);
         }
     }
 
@@ -88,9 +110,11 @@ public sealed class RegisterShowcaseGatewayCommand : PlatformCmdlet
             var spec = new GatewaySpec(cluster.Name, connection.Domain, master, AllowCidr ?? System.Array.Empty<string>(), KeyAuth, AllowAnonymous);
             var overSsm = connection.Channel.Name == "ssm";
             var kong = PlatformEndpoints.ForCluster(master, cluster.Gateway.PrivateIpAddress ?? master).Kong;
-            using var keys = KeyAuth ? GatewayKeyTransport.Open(ConnectionSettings, overSsm ? new SsmTarget(cluster.Gateway.InstanceId, "gateway", cluster.Gateway.Name) : null, kong) : null;
+            using var keys = GatewayKeyTransport.Open(ConnectionSettings, overSsm ? new SsmTarget(cluster.Gateway.InstanceId, "gateway", cluster.Gateway.Name) : null, kong);
 
-            var (created, parameter) = await GatewayInstaller.InstallAsync(connection.Channel, spec, keys, NewApiKey, reporter, ct).ConfigureAwait(false);
+            var installed = await GatewayInstaller.InstallAsync(connection.Channel, spec, keys, NewApiKey, _imported, reporter, ct).ConfigureAwait(false);
+            var (created, parameter) = (installed.KeyCreated, installed.KeyParameter);
+            reporter.Verbose($"TLS: {installed.Certificate.Subject} (SHA-256 {installed.Certificate.Thumbprint}, until {installed.Certificate.NotAfter:yyyy-MM-dd}){(installed.CertificateStored ? ", stored in " + GatewayCertificate.CertificateParameterName(cluster.Name) : string.Empty)}.");
             if (created)
             {
                 reporter.Warning($"A new API key was stored in {parameter} (SecureString). Read it with: (Get-SSMParameter -Name {parameter} -WithDecryption $true).Value");
