@@ -248,3 +248,80 @@ Describe 'Traffic rules shared by the pipeline and Sync over the <_> channel' -F
         $h.Consul.Services.Count | Should -Be 0
     }
 }
+
+Describe 'Health checks and draining over the <_> channel' -ForEach 'Ssm', 'Http' {
+    BeforeAll { $script:channel = $_ }
+    BeforeEach { Reset-Platform }
+
+    It 'each instance gets a Consul check derived from the Marathon health check, with DeregisterCriticalServiceAfter' {
+        $h.Marathon.SeedApp('{"id":"/hc","instances":1,"cmd":"sleep 1000","cpus":0.1,"mem":16,"portDefinitions":[{"port":0}],"healthChecks":[{"protocol":"HTTP","path":"/health","portIndex":0}]}')
+        $h.Marathon.SeedApp('{"id":"/plain","instances":1,"cmd":"sleep 1000","cpus":0.1,"mem":16,"portDefinitions":[{"port":0}]}')
+        foreach ($app in 'hc', 'plain') {
+            $null = Get-MarathonApp $app -Channel $channel | Register-ShowcaseService -Channel $channel
+            $null = Get-MarathonTask -AppId $app -Channel $channel | Register-ShowcaseInstance -Channel $channel
+        }
+        $task = Get-MarathonTask -AppId hc -Channel $channel
+        $check = $h.Consul.Services["hc-$($task.InstanceId)"].Checks
+        $check['HTTP'].ToString() | Should -Be "http://$($task.HostAddress):$($task.HostPort)/health"
+        $check['DeregisterCriticalServiceAfter'].ToString() | Should -Be '1m'
+        $plain = Get-MarathonTask -AppId plain -Channel $channel
+        $h.Consul.Services["plain-$($plain.InstanceId)"].Checks['TCP'].ToString() | Should -Be "$($plain.HostAddress):$($plain.HostPort)"
+        $start = [DateTime]::UtcNow
+        $null = Get-MarathonTask -AppId hc -Channel $channel | Register-ShowcaseInstance -Channel $channel
+        (Get-PlatformWrites $start).Count | Should -Be 0 -Because 'the check is part of what a re-run compares'
+    }
+
+    It 'Set-MarathonApp -Instances down drains the tasks that go (out of Vulcand, Consul maintenance) before the kill of exactly those tasks' {
+        $h.Marathon.SeedApp($appJson)
+        $null = Invoke-Api marathon PATCH '/v2/apps/web?force=true' @{ instances = 3 }
+        $deadline = [DateTime]::UtcNow.AddSeconds(5)
+        do { Start-Sleep -Milliseconds 50 } until (@(Get-MarathonTask -AppId web -Channel Http | Where-Object Serving).Count -eq 3 -or [DateTime]::UtcNow -gt $deadline)
+        $null = Get-MarathonApp web -Channel $channel | Register-ShowcaseService -Channel $channel
+        $null = Get-MarathonTask -AppId web -Channel $channel | Register-ShowcaseInstance -Channel $channel
+        $youngest = Get-MarathonTask -AppId web -Channel Http | Sort-Object StagedAt | Select-Object -Last 1
+        $start = [DateTime]::UtcNow
+
+        $null = Set-MarathonApp web -Instances 2 -DrainSeconds 1 -Channel $channel -Wait
+        $log = @(Get-ShowcaseSandboxRequest | Where-Object { $_.Time -ge $start })
+        $drainOut = $log | Where-Object { $_.Service -eq 'vulcand' -and $_.Operation -eq 'DELETE /v2/backends/{backend}/servers/{server}' } | Select-Object -First 1
+        $maintenance = $log | Where-Object { $_.Service -eq 'consul' -and $_.Operation -eq 'PUT /v1/agent/service/maintenance/{id}' } | Select-Object -First 1
+        $deregister = $log | Where-Object { $_.Service -eq 'consul' -and $_.Operation -eq 'PUT /v1/agent/service/deregister/{id}' } | Select-Object -First 1
+        $kill = $log | Where-Object { $_.Service -eq 'marathon' -and $_.Operation -eq 'POST /v2/tasks/delete' } | Select-Object -First 1
+        $drainOut, $maintenance, $deregister, $kill | Should -Not -BeNullOrEmpty
+        $drainOut.Target | Should -Be "web/$($youngest.InstanceId)"
+        $maintenance.Target | Should -Be "web-$($youngest.InstanceId)"
+        $drainOut.Sequence | Should -BeLessThan $kill.Sequence
+        $maintenance.Sequence | Should -BeLessThan $deregister.Sequence
+        $deregister.Sequence | Should -BeLessThan $kill.Sequence
+        ($deregister.Time - $maintenance.Time).TotalSeconds | Should -BeGreaterOrEqual 0.9
+        @(Get-MarathonTask -AppId web -Channel Http).Id | Should -Not -Contain $youngest.Id
+        @(Get-MarathonTask -AppId web -Channel Http).Count | Should -Be 2
+        @(Get-ShowcaseInstance web -Channel Http).Count | Should -Be 2
+    }
+
+    It 'Unregister-ShowcaseInstance drains before it removes; -DrainSeconds 0 does not wait' {
+        $null = Register-ShowcaseService -Name web -ServicePort 10000 -Channel $channel
+        $null = Register-ShowcaseInstance -ServiceName web -InstanceId w1 -HostAddress 10.0.12.9 -HostPort 31009 -Channel $channel
+        $start = [DateTime]::UtcNow
+        $null = Unregister-ShowcaseInstance -ServiceName web -InstanceId w1 -DrainSeconds 1 -Channel $channel -Confirm:$false
+        $log = @(Get-ShowcaseSandboxRequest | Where-Object { $_.Time -ge $start -and $_.Service -in 'consul', 'vulcand' -and $_.Operation -notlike 'GET *' })
+        $log.Operation | Should -Be @('DELETE /v2/backends/{backend}/servers/{server}', 'PUT /v1/agent/service/maintenance/{id}', 'PUT /v1/agent/service/deregister/{id}')
+        ($log[2].Time - $log[1].Time).TotalSeconds | Should -BeGreaterOrEqual 0.9
+        $h.Consul.Services.Keys | Should -Not -Contain 'web-w1'
+    }
+
+    It 'Sync drains the instances of gone tasks before it deregisters them' {
+        $h.Marathon.SeedApp($appJson)
+        $null = Sync-ShowcaseService -Channel $channel
+        $gone = $h.Marathon.TaskIds('/web')[0]
+        $h.Marathon.RestartKilledTasks = $false
+        $null = $h.Marathon.KillTask($gone)
+        $start = [DateTime]::UtcNow
+        $null = Sync-ShowcaseService -Channel $channel -DrainSeconds 1
+        $log = @(Get-ShowcaseSandboxRequest | Where-Object { $_.Time -ge $start -and $_.Service -eq 'consul' -and $_.Operation -like 'PUT *' })
+        $log[0].Operation | Should -Be 'PUT /v1/agent/service/maintenance/{id}'
+        ($log | Where-Object Operation -EQ 'PUT /v1/agent/service/deregister/{id}') | Should -Not -BeNullOrEmpty
+        (($log | Where-Object Operation -EQ 'PUT /v1/agent/service/deregister/{id}')[0].Time - $log[0].Time).TotalSeconds | Should -BeGreaterOrEqual 0.9
+        @(Get-ShowcaseInstance web -Channel Http).Count | Should -Be 0
+    }
+}

@@ -126,7 +126,11 @@ public static class ServiceRegistrationPlan
 
     /// <summary>Consul maintenance mode on (<c>PUT /v1/agent/service/maintenance/{id}?enable=true&amp;reason=…</c>): DNS stops answering with it.</summary>
     public static PlatformRequest ConsulMaintenance(string consulId, string reason) =>
-        new(PlatformTarget.Consul, "PUT", "/v1/agent/service/maintenance/" + PlatformPath.Segment(consulId) + "?enable=true&reason=" + Uri.EscapeDataString(reason), null, $"Consul maintenance on {consulId}")
+        ConsulMaintenancePath(PlatformPath.Segment(consulId), reason);
+
+    /// <summary>The same, for an id already encoded as a path segment.</summary>
+    public static PlatformRequest ConsulMaintenancePath(string encodedId, string reason) =>
+        new(PlatformTarget.Consul, "PUT", "/v1/agent/service/maintenance/" + encodedId + "?enable=true&reason=" + Uri.EscapeDataString(reason), null, "Consul maintenance on " + Uri.UnescapeDataString(encodedId))
         {
             AlsoSuccessful = NotFound,
         };

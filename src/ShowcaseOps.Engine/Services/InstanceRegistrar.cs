@@ -148,6 +148,7 @@ public static class InstanceRegistrar
             .Select(w => ServiceRegistrationPlan.ConsulMaintenance(ServiceRegistrationPlan.ConsulInstanceId(outcomes[w.Owner].Service, outcomes[w.Owner].InstanceId), DrainReason))
             .ToArray();
         reporter.Verbose($"Draining {writes.Select(w => w.Owner).Distinct().Count().ToString(CultureInfo.InvariantCulture)} instance(s): out of Vulcand, Consul maintenance on, then {drain.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s before they are deregistered.");
+        await WriteAsync(channel, vulcand, outcomes, registering: false, reporter, cancellationToken).ConfigureAwait(false);
         if (maintenance.Length > 0)
         {
             var responses = await channel.SendAsync(maintenance, reporter, cancellationToken).ConfigureAwait(false);
@@ -157,7 +158,6 @@ public static class InstanceRegistrar
             }
         }
 
-        await WriteAsync(channel, vulcand, outcomes, registering: false, reporter, cancellationToken).ConfigureAwait(false);
         await Task.Delay(drain, cancellationToken).ConfigureAwait(false);
     }
 

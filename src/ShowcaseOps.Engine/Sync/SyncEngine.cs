@@ -61,6 +61,12 @@ public sealed class SyncEngine
     public SyncReadHints Hints { get; }
 
     /// <summary>
+    /// Grace period for instances the changes remove (default 0): before the changes are sent, one batch takes them out
+    /// of Vulcand and puts their Consul entries in maintenance mode, then this much time passes.
+    /// </summary>
+    public TimeSpan Drain { get; set; }
+
+    /// <summary>
     /// The newest complete platform state this engine read (by <see cref="ReadAsync"/>, or after its own writes by
     /// <see cref="ApplyAndReadAsync"/>); null when none, or when the last read was incomplete.
     /// </summary>
@@ -120,6 +126,7 @@ public sealed class SyncEngine
         }
 
         reporter ??= NullReporter.Instance;
+        await DrainAsync(changes, reporter, cancellationToken).ConfigureAwait(false);
         var wanted = new HashSet<string>(wantedServices ?? Array.Empty<string>(), StringComparer.Ordinal);
         var batch = SyncPlan.Batch(changes);
         var responses = new List<PlatformResponse>(batch.Count);
@@ -205,11 +212,37 @@ public sealed class SyncEngine
         }
 
         reporter ??= NullReporter.Instance;
+        await DrainAsync(changes, reporter, cancellationToken).ConfigureAwait(false);
         var batch = SyncPlan.Batch(changes);
         reporter.Verbose($"Applying {changes.Count} change(s) as one batch of {batch.Count} request(s) over {_channel.Name}.");
         var responses = await _channel.SendAsync(batch.Select(b => b.Request).ToArray(), reporter, cancellationToken).ConfigureAwait(false);
         LastPlatform = null; // it changed: the next cycle reads again
         return Outcomes(changes, batch, responses);
+    }
+
+    /// <summary>
+    /// Drains the instances <paramref name="changes"/> remove from Consul: their Vulcand servers are deleted and their
+    /// Consul entries put in maintenance in one batch, then <see cref="Drain"/> passes. The changes then run as planned
+    /// (the Vulcand deletes answer 404 the second time, which counts as done).
+    /// </summary>
+    private async Task DrainAsync(IReadOnlyList<SyncChange> changes, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        const string Deregister = "/v1/agent/service/deregister/";
+        var going = changes.Where(c => c.InstanceId is not null && c.Action == SyncAction.Remove).ToArray();
+        var maintenance = going.Where(c => c.Target == PlatformTarget.Consul)
+            .SelectMany(c => c.Requests)
+            .Where(r => r.PathAndQuery.StartsWith(Deregister, StringComparison.Ordinal))
+            .Select(r => ServiceRegistrationPlan.ConsulMaintenancePath(r.PathAndQuery.Substring(Deregister.Length), Services.InstanceRegistrar.DrainReason))
+            .ToArray();
+        if (Drain <= TimeSpan.Zero || maintenance.Length == 0)
+        {
+            return;
+        }
+
+        var batch = going.Where(c => c.Target == PlatformTarget.Vulcand).SelectMany(c => c.Requests).Concat(maintenance).ToArray();
+        reporter.Verbose($"Draining {maintenance.Length.ToString(CultureInfo.InvariantCulture)} instance(s) that go: out of Vulcand, Consul maintenance on, then {Drain.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
+        await _channel.SendAsync(batch, reporter, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(Drain, cancellationToken).ConfigureAwait(false);
     }
 
     private SyncChangeResult[] Outcomes(IReadOnlyList<SyncChange> changes, IReadOnlyList<(SyncChange Change, PlatformRequest Request)> batch, IReadOnlyList<PlatformResponse> responses)

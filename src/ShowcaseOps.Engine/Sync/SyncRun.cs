@@ -28,6 +28,9 @@ public sealed class SyncRunOptions
 
     /// <summary>Only services this accepts are added or removed (null: all).</summary>
     public Func<string, bool>? Scope { get; init; }
+
+    /// <summary>Grace period for instances that go: out of Vulcand and into Consul maintenance first (default 0: none).</summary>
+    public TimeSpan Drain { get; init; }
 }
 
 /// <summary>One planned cycle, waiting for its changes to be approved.</summary>
@@ -89,7 +92,7 @@ public sealed class SyncRun : IDisposable
     {
         _connection = connection;
         _options = options;
-        _engine = new SyncEngine(connection.Channel, connection.Domain, hints);
+        _engine = new SyncEngine(connection.Channel, connection.Domain, hints) { Drain = options.Drain };
         _marathonDirect = marathonDirect;
         _trigger = trigger;
         _marathonHttp = marathonHttp;

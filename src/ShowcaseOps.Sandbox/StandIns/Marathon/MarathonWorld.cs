@@ -173,6 +173,7 @@ internal sealed partial class MarathonWorld : IDisposable
     private readonly string _masterId = Guid.NewGuid().ToString("D");
     private CancellationTokenSource _lifetime = new();
     private long _clock;
+    private int _overlayIp;
 
     public MarathonWorld(Func<IReadOnlyList<string>> agentAddresses, MarathonEventBus bus)
     {
@@ -838,7 +839,10 @@ internal sealed partial class MarathonWorld : IDisposable
         }
 
         var bridge = MarathonAppSpec.IsContainerNetworking(app.Definition);
-        var containerIp = bridge ? "172.17.0." + (agent.NextContainerIp++ % 250 + 2).ToString(CultureInfo.InvariantCulture) : null;
+        // Bridge: an address on the agent's Docker bridge; IP-per-task (mode container): a cluster-wide overlay address.
+        var containerIp = !bridge ? null
+            : MarathonAppSpec.NetworkMode(app.Definition) == "container" ? "9.0." + (_overlayIp / 250).ToString(CultureInfo.InvariantCulture) + "." + (_overlayIp++ % 250 + 2).ToString(CultureInfo.InvariantCulture)
+            : "172.17.0." + (agent.NextContainerIp++ % 250 + 2).ToString(CultureInfo.InvariantCulture);
         var instanceId = app.Id.Substring(1).Replace('/', '_') + ".instance-" + Guid.NewGuid().ToString("D");
         var task = new TaskState(instanceId + "._app.1", instanceId, app.Id, agent, ports, MarathonAppSpec.ServicePorts(app.Definition).ToArray(), containerIp, app.Version, Now());
         _tasks[task.Id] = task;

@@ -61,7 +61,7 @@ public sealed class RegisterShowcaseInstanceCommand : PlatformCmdlet
     /// Marathon health check). Not given: a TCP check on the instance's port.
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern("\\A/[A-Za-z0-9._~/-]{0,199}\\z")]
+    [ValidateHealthCheckPath]
     public string? HealthCheckPath { get; set; }
 
     /// <summary>The port the Consul check connects to (binds from MarathonTask.HealthCheckPort). Default: -HostPort.</summary>

@@ -37,3 +37,14 @@ public sealed class ValidateCidrAttribute : ShowcaseValidationAttribute
 
     protected override bool IsValid(string text) => RegistrationInput.IsCidr(text);
 }
+
+/// <summary>A health check path: '/' then letters, digits and - . _ ~ / (up to 200 characters); none given is a TCP check.</summary>
+public sealed class ValidateHealthCheckPathAttribute : ShowcaseValidationAttribute
+{
+    protected override string Rule => "a health check path starts with '/' and has only letters, digits and - . _ ~ / (up to 200 characters).";
+
+    protected override bool IsValid(string text) => Core.Platform.PlatformInstanceSpec.IsCheckPath(text);
+
+    /// <summary>No path (a MarathonTask of an app whose health check is TCP, or that has none): a TCP check.</summary>
+    protected override bool AllowsNoValue => true;
+}

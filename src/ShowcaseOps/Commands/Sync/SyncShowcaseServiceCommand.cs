@@ -52,6 +52,14 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int MaxCycles { get; set; }
 
+    /// <summary>
+    /// Seconds to drain instances that go (default 5): they leave Vulcand and enter Consul maintenance first, and are
+    /// deregistered from Consul after this grace period. 0: removed at once.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 3600)]
+    public int DrainSeconds { get; set; } = 5;
+
     /// <summary>Also write a ShowcaseSyncCycle summary after each cycle.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -65,6 +73,7 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
             DeadlineUtc = Watch && MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSeconds)) ? DateTime.UtcNow.AddSeconds(TimeoutSeconds) : null,
             MaxCycles = MaxCycles,
             Scope = Scope(Name),
+            Drain = TimeSpan.FromSeconds(DrainSeconds),
         };
         using var run = Run(async (reporter, ct) =>
         {
