@@ -243,7 +243,11 @@ internal sealed partial class ClusterBuilder
         ClusterInfo cluster;
         try
         {
-            var known = plan.Existing.Instances.Select(i => i.InstanceId).Concat(plan.Context.AddedInstanceIds).Distinct(StringComparer.Ordinal).ToList();
+            var ctx = plan.Context;
+            var known = new KnownIds(
+                plan.Existing.Instances.Select(i => i.InstanceId).Concat(ctx.AddedInstanceIds).Distinct(StringComparer.Ordinal).ToList(),
+                plan.Existing.RouteTables.Select(t => t.Id).Concat(new[] { ctx.PublicRouteTableId, ctx.PrivateRouteTableId }.OfType<string>()).Distinct(StringComparer.Ordinal).ToList(),
+                plan.Existing.SecurityGroups.Select(g => g.Id).Concat(ctx.SecurityGroupIds.Values).Distinct(StringComparer.Ordinal).ToList());
             cluster = plan.ChangesNothing ? plan.Existing : await VerifyCompleteAsync(plan.Spec.Name, cancellationToken, known).ConfigureAwait(false);
         }
         finally
@@ -294,13 +298,13 @@ internal sealed partial class ClusterBuilder
     /// Discovery after the steps ran: the result must be Complete. Tag-filtered Describe calls may lag behind a create
     /// for a moment, so a Partial answer is read again within the retry budget before it counts.
     /// </summary>
-    private async Task<ClusterInfo> VerifyCompleteAsync(string name, CancellationToken cancellationToken, IReadOnlyCollection<string>? knownInstanceIds = null)
+    private async Task<ClusterInfo> VerifyCompleteAsync(string name, CancellationToken cancellationToken, KnownIds? known = null)
     {
         var started = DateTime.UtcNow;
         var random = new Random();
         for (var attempt = 0; ; attempt++)
         {
-            var cluster = await ClusterDiscovery.DiscoverAsync(_ec2, name, _calls, cancellationToken, knownInstanceIds).ConfigureAwait(false);
+            var cluster = await ClusterDiscovery.DiscoverAsync(_ec2, name, _calls, cancellationToken, known).ConfigureAwait(false);
             var delay = Options.Retry.DelayFor(attempt, random);
             if (cluster.State == ClusterState.Complete || DateTime.UtcNow - started + delay > Options.Retry.Budget)
             {

@@ -12,9 +12,10 @@ using ShowcaseOps.Core.Execution;
 namespace ShowcaseOps.Core.Cluster;
 
 /// <summary>
-/// Rebuilds clusters from their tags alone (no state file): nine concurrent Describe calls, six filtered on
-/// <c>tag:showcase:cluster</c>, three (VPCs, internet gateways, Elastic IPs) unfiltered with the tags read from the
-/// answer. Other areas use it to resolve a <c>-Cluster</c> name to hosts.
+/// Rebuilds clusters from their tags alone (no state file), never through a tag filter alone (those lag on AWS): VPCs,
+/// internet gateways and Elastic IPs unfiltered and key pairs by tag, concurrently; then what lives in the cluster's
+/// VPCs by <c>vpc-id</c>; the <c>showcase:cluster</c> tag is checked in every answer. Other areas use it to resolve a
+/// <c>-Cluster</c> name to hosts.
 /// </summary>
 public static class ClusterDiscovery
 {
@@ -94,10 +95,10 @@ public static class ClusterDiscovery
         return new Regex(sb.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
 
-    // knownInstanceIds: when set (the check after a build, which knows every host it found or launched), instances are
-    // read by these ids: one answer instead of tag-filtered pages over every instance of the region (EC2 pages before it
-    // filters), and no tag-filter lag.
-    internal static async Task<ClusterInfo> DiscoverAsync(IAmazonEC2 ec2, string name, Ec2Calls calls, CancellationToken cancellationToken, IReadOnlyCollection<string>? knownInstanceIds = null)
+    // known: when set (the check after a build, which knows every host, route table and group it found or made), those
+    // are read by id: one answer instead of tag-filtered pages over every one of the region (EC2 pages before it
+    // filters), and no tag-filter lag. An id EC2 does not know falls back to the tag-filtered read.
+    internal static async Task<ClusterInfo> DiscoverAsync(IAmazonEC2 ec2, string name, Ec2Calls calls, CancellationToken cancellationToken, KnownIds? known = null)
     {
         if (ec2 is null)
         {
@@ -107,51 +108,30 @@ public static class ClusterDiscovery
         List<Filter> Tagged() => new() { new Filter("tag:" + ClusterTags.Cluster, new List<string> { name }) };
         var what = ClusterTags.Cluster + "=" + name;
 
-        // The resources whose creates have no ClientToken (VPC, internet gateway, Elastic IPs) are read without a tag
-        // filter (tag filters are eventually consistent on AWS; the tags in an answer are not): a re-run right after a
-        // crash finds them and creates no second one. Accounts hold few of each (5 per region by default). Everything
-        // else is created idempotently (client tokens, or a conflict that names the existing resource), so a
-        // tag-filtered read that lags costs a repeated, harmless create.
-        //
-        // Subnets, route tables, groups, NAT gateways and instances live in a VPC: when the cluster has none (a new
-        // cluster), those reads are abandoned as soon as the VPC read says so. The tag-filtered DescribeInstances in
-        // particular pages over every instance of the region (EC2 pages before it filters, terminated ones included).
-        using var inVpc = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var scoped = inVpc.Token;
+        // Nothing is read through a tag filter alone: tag filters are eventually consistent on AWS, the tags in an answer
+        // are not. VPCs, internet gateways and Elastic IPs (whose creates have no ClientToken) are read unfiltered (an
+        // account holds few of each, 5 per region by default); what lives in a VPC (subnets, route tables, groups, NAT
+        // gateways, instances) is read by the VPC ids found, the cluster's tags checked in the answer. So a re-run right
+        // after a crash, or a remove right after a create, sees everything. When the cluster has no VPC, nothing can
+        // live in one: those reads are skipped.
         var vpcs = OwnedVpcsAsync(ec2, name, calls, cancellationToken);
         var gateways = OwnedInternetGatewaysAsync(ec2, name, calls, cancellationToken);
         var addresses = OwnedAddressesAsync(ec2, name, calls, cancellationToken);
-        var subnets = calls.Ec2PagesAsync("DescribeSubnets", what, (token, ct) => ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = Tagged(), NextToken = token }, ct), r => r.Subnets, r => r.NextToken, scoped);
-        var tables = calls.Ec2PagesAsync("DescribeRouteTables", what, (token, ct) => ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = Tagged(), NextToken = token }, ct), r => r.RouteTables, r => r.NextToken, scoped);
-        var groups = calls.Ec2PagesAsync("DescribeSecurityGroups", what, (token, ct) => ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Tagged(), NextToken = token }, ct), r => r.SecurityGroups, r => r.NextToken, scoped);
-        var nats = calls.Ec2PagesAsync("DescribeNatGateways", what, (token, ct) => ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { Filter = Tagged(), NextToken = token }, ct), r => r.NatGateways, r => r.NextToken, scoped);
-        var instances = knownInstanceIds is { Count: > 0 } ? KnownInstancesAsync(ec2, calls, knownInstanceIds, Tagged(), what, scoped) : DescribeInstancesAsync(ec2, calls, Tagged(), what, scoped);
 
         // DescribeKeyPairs is not paginated: one answer holds everything.
         var keys = calls.Ec2Async("DescribeKeyPairs", what, ct => ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { Filters = Tagged() }, ct), cancellationToken);
-        var noVpc = false;
-        try
-        {
-            noVpc = (await vpcs.ConfigureAwait(false)).Count == 0;
-        }
-        finally
-        {
-            if (noVpc || !vpcs.IsCompletedSuccessfully)
-            {
-                inVpc.Cancel();
-            }
-        }
-
+        var vpcIds = (await vpcs.ConfigureAwait(false)).Select(v => v.VpcId).ToList();
+        var scoped = vpcIds.Count == 0 ? InVpc.None : await ReadInVpcsAsync(ec2, calls, name, vpcIds, known, cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(gateways, addresses, keys).ConfigureAwait(false);
         var found = new Found(
             vpcs.Result,
-            (await InVpcAsync(subnets, noVpc).ConfigureAwait(false)).Where(v => Owned(v.Tags, name)).ToList(),
+            scoped.Subnets.Where(v => Owned(v.Tags, name)).ToList(),
             gateways.Result,
-            (await InVpcAsync(tables, noVpc).ConfigureAwait(false)).Where(v => Owned(v.Tags, name)).ToList(),
-            (await InVpcAsync(groups, noVpc).ConfigureAwait(false)).Where(v => Owned(v.Tags, name)).ToList(),
+            scoped.Tables.Where(v => Owned(v.Tags, name)).ToList(),
+            scoped.Groups.Where(v => Owned(v.Tags, name)).ToList(),
             addresses.Result,
-            (await InVpcAsync(nats, noVpc).ConfigureAwait(false)).Where(n => n.State?.Value != "deleted" && Owned(n.Tags, name)).ToList(),
-            (await InVpcAsync(instances, noVpc).ConfigureAwait(false)).Where(i => Owned(i.Tags, name)).ToList(),
+            scoped.Nats.Where(n => n.State?.Value != "deleted" && Owned(n.Tags, name)).ToList(),
+            scoped.Instances.Where(i => Owned(i.Tags, name)).ToList(),
             (keys.Result.KeyPairs ?? new List<KeyPairInfo>()).Where(v => Owned(v.Tags, name)).ToList());
         var info = new ClusterInfo(name, ec2.Config.AuthenticationRegion ?? ec2.Config.RegionEndpoint?.SystemName ?? string.Empty);
         var resources = new List<ClusterResource>();
@@ -162,17 +142,40 @@ public static class ClusterDiscovery
         return info;
     }
 
-    /// <summary>The result of a read of resources that live in a VPC: empty when it was abandoned because there is no VPC.</summary>
-    private static async Task<List<T>> InVpcAsync<T>(Task<List<T>> read, bool noVpc)
+    /// <summary>A paged read by <paramref name="ids"/> (one answer), or by filter when there are none or EC2 does not know one of them.</summary>
+    private static async Task<List<TItem>> ByIdsOrFilterAsync<TResponse, TItem>(Ec2Calls calls, string operation, string what, IReadOnlyCollection<string>? ids, Func<List<string>?, string?, CancellationToken, Task<TResponse>> request, Func<TResponse, IEnumerable<TItem>?> items, Func<TResponse, string?> nextToken, CancellationToken cancellationToken)
     {
-        try
+        if (ids is { Count: > 0 })
         {
-            return await read.ConfigureAwait(false);
+            try
+            {
+                return await calls.Ec2PagesAsync(operation, string.Join(", ", ids), (token, ct) => request(ids.ToList(), token, ct), items, nextToken, cancellationToken, Ec2Calls.TransientButNotFound).ConfigureAwait(false);
+            }
+            catch (ShowcaseException ex) when (ex.InnerException is not null && Aws.AwsErrorClassifier.IsNotFound(ex.InnerException))
+            {
+            }
         }
-        catch (Exception) when (noVpc)
-        {
-            return new List<T>();
-        }
+
+        return await calls.Ec2PagesAsync(operation, what, (token, ct) => request(null, token, ct), items, nextToken, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What lives in the cluster's VPCs, read by <c>vpc-id</c> (or by id when <paramref name="known"/> names them).</summary>
+    private static async Task<InVpc> ReadInVpcsAsync(IAmazonEC2 ec2, Ec2Calls calls, string cluster, List<string> vpcIds, KnownIds? known, CancellationToken cancellationToken)
+    {
+        List<Filter> InVpcs() => new() { new Filter("vpc-id", vpcIds.ToList()) };
+        var what = "vpc-id=" + string.Join(",", vpcIds);
+        var subnets = calls.Ec2PagesAsync("DescribeSubnets", what, (token, ct) => ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = InVpcs(), NextToken = token }, ct), r => r.Subnets, r => r.NextToken, cancellationToken);
+        var tables = ByIdsOrFilterAsync(calls, "DescribeRouteTables", what, known?.RouteTables, (ids, token, ct) => ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { RouteTableIds = ids, Filters = ids is null ? InVpcs() : null, NextToken = token }, ct), r => r.RouteTables, r => r.NextToken, cancellationToken);
+        var groups = ByIdsOrFilterAsync(calls, "DescribeSecurityGroups", what, known?.SecurityGroups, (ids, token, ct) => ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = ids, Filters = ids is null ? InVpcs() : null, NextToken = token }, ct), r => r.SecurityGroups, r => r.NextToken, cancellationToken);
+        var nats = calls.Ec2PagesAsync("DescribeNatGateways", what, (token, ct) => ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { Filter = InVpcs(), NextToken = token }, ct), r => r.NatGateways, r => r.NextToken, cancellationToken);
+        var instances = known?.Instances is { Count: > 0 } ids ? KnownInstancesAsync(ec2, calls, ids, InVpcs(), what, cancellationToken) : InVpcOrTaggedInstancesAsync(ec2, calls, InVpcs(), what, cluster, cancellationToken);
+        await Task.WhenAll(subnets, tables, groups, nats, instances).ConfigureAwait(false);
+        return new InVpc(subnets.Result, tables.Result, groups.Result, nats.Result, instances.Result);
+    }
+
+    private sealed record InVpc(List<Subnet> Subnets, List<RouteTable> Tables, List<SecurityGroup> Groups, List<NatGateway> Nats, List<Instance> Instances)
+    {
+        public static InVpc None { get; } = new(new List<Subnet>(), new List<RouteTable>(), new List<SecurityGroup>(), new List<NatGateway>(), new List<Instance>());
     }
 
     /// <summary>The VPCs tagged with the cluster, read without a tag filter (every VPC of the region, tags from the answer).</summary>
@@ -313,8 +316,8 @@ public static class ClusterDiscovery
         info.KeyPairName = found.Keys.Select(k => k.KeyName).FirstOrDefault();
     }
 
-    /// <summary>Live instances among <paramref name="ids"/>; when one of them is unknown to EC2, the tag-filtered read.</summary>
-    private static async Task<List<Instance>> KnownInstancesAsync(IAmazonEC2 ec2, Ec2Calls calls, IReadOnlyCollection<string> ids, List<Filter> tagged, string what, CancellationToken cancellationToken)
+    /// <summary>Live instances among <paramref name="ids"/>; when one of them is unknown to EC2, the read by <paramref name="fallback"/>.</summary>
+    private static async Task<List<Instance>> KnownInstancesAsync(IAmazonEC2 ec2, Ec2Calls calls, IReadOnlyCollection<string> ids, List<Filter> fallback, string what, CancellationToken cancellationToken)
     {
         try
         {
@@ -324,8 +327,20 @@ public static class ClusterDiscovery
         }
         catch (ShowcaseException ex) when (ex.InnerException is not null && Aws.AwsErrorClassifier.IsNotFound(ex.InnerException))
         {
-            return await DescribeInstancesAsync(ec2, calls, tagged, what, cancellationToken).ConfigureAwait(false);
+            return await DescribeInstancesAsync(ec2, calls, fallback, what, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Instances in the VPCs and, concurrently, those tagged with the cluster (one without a VPC, such as the sandbox's
+    /// test seam adds, is found by its tag), merged by id.
+    /// </summary>
+    private static async Task<List<Instance>> InVpcOrTaggedInstancesAsync(IAmazonEC2 ec2, Ec2Calls calls, List<Filter> inVpcs, string what, string cluster, CancellationToken cancellationToken)
+    {
+        var inVpc = DescribeInstancesAsync(ec2, calls, inVpcs, what, cancellationToken);
+        var tagged = DescribeInstancesAsync(ec2, calls, new List<Filter> { new("tag:" + ClusterTags.Cluster, new List<string> { cluster }) }, ClusterTags.Cluster + "=" + cluster, cancellationToken);
+        await Task.WhenAll(inVpc, tagged).ConfigureAwait(false);
+        return inVpc.Result.Concat(tagged.Result).GroupBy(i => i.InstanceId, StringComparer.Ordinal).Select(g => g.First()).ToList();
     }
 
     private static async Task<List<Instance>> DescribeInstancesAsync(IAmazonEC2 ec2, Ec2Calls calls, List<Filter> filters, string what, CancellationToken cancellationToken)
@@ -443,3 +458,6 @@ public static class ClusterDiscovery
         return map;
     }
 }
+
+/// <summary>Ids a caller already knows (the check after a build): read by id instead of by tag.</summary>
+internal sealed record KnownIds(IReadOnlyCollection<string> Instances, IReadOnlyCollection<string> RouteTables, IReadOnlyCollection<string> SecurityGroups);

@@ -124,7 +124,22 @@ internal sealed class ClusterLock : IAsyncDisposable
 
         try
         {
-            await DeleteIfAsync(_ec2, _calls, KeyName(Cluster), _keyPairId, CancellationToken.None).ConfigureAwait(false);
+            // By id first: one call, and it can only delete our own key pair. An answer naming that id means done; an
+            // endpoint that ignores KeyPairId (moto) names none, and the checked delete by name follows.
+            string? deletedId;
+            try
+            {
+                deletedId = (await _calls.Ec2Async("DeleteKeyPair", _keyPairId + " (cluster lock)", c => _ec2.DeleteKeyPairAsync(new DeleteKeyPairRequest { KeyPairId = _keyPairId }, c), CancellationToken.None, Ec2Calls.TransientButNotFound).ConfigureAwait(false)).KeyPairId;
+            }
+            catch (ShowcaseException ex) when (ex.InnerException is not null && Aws.AwsErrorClassifier.IsNotFound(ex.InnerException))
+            {
+                deletedId = null;
+            }
+
+            if (deletedId != _keyPairId)
+            {
+                await DeleteIfAsync(_ec2, _calls, KeyName(Cluster), _keyPairId, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (ShowcaseException ex)
         {
