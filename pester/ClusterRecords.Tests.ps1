@@ -79,7 +79,7 @@ Describe 'Two clusters in one sandbox' {
         $registered | ForEach-Object { $_.Changed | Should -BeTrue; $_.InstanceId | Should -BeLike "web-$($_.Cluster)-*" }
         # Back down the pipeline: each ShowcaseInstance names its cluster, so Unregister sends each to its own.
         $since = Get-LastSequence
-        $removed = @($registered | Unregister-ShowcaseInstance -Force)
+        $removed = @($registered | Unregister-ShowcaseInstance -Force -DrainSeconds 0)   # no drain: this test counts batches
         $targets = Get-SendTargets $since
         @($targets | Where-Object { $_ -eq $gateway['a'] }).Count | Should -Be $single
         @($targets | Where-Object { $_ -eq $gateway['b'] }).Count | Should -Be $single

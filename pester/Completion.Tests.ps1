@@ -46,7 +46,7 @@ Describe 'Completion from what the session has read' {
                 @{ Line = 'Use-ShowcaseCluster d'; Expected = 'demo' }
                 @{ Line = 'Get-ShowcaseService -Name w'; Expected = 'web' }
                 @{ Line = 'Unregister-ShowcaseService -Name w'; Expected = 'web' }
-                @{ Line = 'Register-ShowcaseService -Name sh'; Expected = 'shop-api' }
+                @{ Line = 'Register-ShowcaseService -Name ap'; Expected = 'api' }   # /shop/api: the naming rule takes the last segment
                 @{ Line = 'Get-ShowcaseInstance -ServiceName w'; Expected = 'web' }
                 @{ Line = 'Get-ShowcaseInstance -InstanceId web'; Expected = $task.InstanceId }
                 @{ Line = 'Unregister-ShowcaseInstance -ServiceName web -InstanceId web'; Expected = $task.InstanceId }

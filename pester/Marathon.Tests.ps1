@@ -170,7 +170,7 @@ Describe 'Get-MarathonApp and Get-MarathonTask' {
         $apps | Should -Match 'Running/Healthy'
         $apps | Should -Match '/web\s+3\s+3/3\s+10000\s+0\s+nginxdemos/hello'
         $tasks = Get-MarathonTask -AppId web | Format-Table | Out-String -Width 200
-        $tasks | Should -Match 'AppId\s+Id\s+Endpoint\s+State\s+Healthy\s+StartedAt'
+        $tasks | Should -Match 'AppId\s+Id\s+Endpoint\s+State\s+Healthy\s+Serving\s+StartedAt'
         $tasks | Should -Match '/web\s+[0-9a-f]{8}\s+10\.0\.\d+\.\d+:\d+\s+RUNNING\s+yes'
     }
 

@@ -122,6 +122,7 @@ Describe 'Pipeline binding and per-item failures' {
         $task = [ShowcaseOps.Model.MarathonTask]::new('web.instance-1b2c._app.1', '/web')
         $task.HostAddress = '10.0.12.31'
         $task.Ports = [int[]] @(31005)
+        $task.State = 'TASK_RUNNING'; $task.Serving = $true; $task.ServiceName = 'web'   # a hand-made task, as Get-MarathonTask would fill it
         $result = $task | Register-ShowcaseInstance -Channel Http
         $result.ServiceName | Should -Be 'web'
         $result.InstanceId | Should -Be $task.InstanceId

@@ -37,11 +37,12 @@ BeforeAll {
         ValidateHostAddressAttribute          = '10.0.12.7'; ValidateCidrAttribute = '203.0.113.0/24'
         ValidateCredentialTextAttribute       = 'default'
         Region                                = 'eu-west-1'; EndpointUrl = 'http://127.0.0.1:1/'
+        ValidateHealthCheckPathAttribute      = '/health'; PortName = 'admin'; Path = '/'; ValidateOptionalPortAttribute = '8080'
     }
     # Known gaps in parameters this file's author does not own (reported to the lead); remove an entry once fixed.
     $script:pending = @{}
     # Checks of free text, where '../x' or '*' are legitimate values (a key pair name, a profile, a URL, a file path).
-    $script:freeText = 'ValidateKeyNameAttribute', 'ValidateCredentialTextAttribute', 'ValidateRegularFileAttribute', 'EndpointUrl'
+    $script:freeText = 'ValidateKeyNameAttribute', 'ValidateCredentialTextAttribute', 'ValidateRegularFileAttribute', 'EndpointUrl', 'Path'   # Path: a request path, where '*' is legitimate (its pattern still refuses '.'/'..' segments and caps the length)
 
     function script:Get-Sample($Parameter, $Checks) {
         foreach ($check in $Checks) {

@@ -46,7 +46,8 @@ public sealed partial class KongStandIn
                 return _defaultCertificate ??= DefaultCertificate();
             }
 
-            var cacheKey = (string)certificate["id"]! + "@" + (long)certificate["updated_at"]!;
+            // By content: two PUTs within one second share an updated_at.
+            var cacheKey = (string)certificate["id"]! + "\n" + (string)certificate["cert"]! + (string)certificate["key"]!;
             if (!_tlsCache.TryGetValue(cacheKey, out var tls))
             {
                 using var pem = X509Certificate2.CreateFromPem((string)certificate["cert"]!, (string)certificate["key"]!);

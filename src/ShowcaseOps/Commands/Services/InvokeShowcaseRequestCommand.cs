@@ -25,9 +25,9 @@ public sealed class InvokeShowcaseRequestCommand : PlatformCmdlet
     [ArgumentCompleter(typeof(ServiceNameCompleter))]
     public string Service { get; set; } = string.Empty;
 
-    /// <summary>The path and query to request (default /): starts with /, no spaces, control characters or #.</summary>
+    /// <summary>The path and query to request (default /): starts with /, no spaces, control characters, # or '.'/'..' segments; at most 2,048 characters.</summary>
     [Parameter(Position = 1)]
-    [ValidatePattern(@"\A/[\x21-\x22\x24-\x7E]*\z")]
+    [ValidatePattern(@"\A(?!.*/\.\.?(?:[/?]|\z))/[\x21-\x22\x24-\x7E]{0,2047}\z")]
     public string Path { get; set; } = "/";
 
     /// <summary>How many requests to send one after the other (default 1, at most 1000).</summary>
@@ -38,6 +38,7 @@ public sealed class InvokeShowcaseRequestCommand : PlatformCmdlet
     /// <summary>https (default) or http: plain http shows the gateway's redirect (308 to https) and is never followed.</summary>
     [Parameter]
     [ValidateSet("https", "http")]
+    [ValidateNoControlCharacter]
     public string Scheme { get; set; } = "https";
 
     protected override void ProcessRecordCore()

@@ -66,7 +66,7 @@ public sealed class RegisterShowcaseInstanceCommand : PlatformCmdlet
 
     /// <summary>The port the Consul check connects to (binds from MarathonTask.HealthCheckPort). Default: -HostPort.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, 65535)]
+    [ValidateOptionalPort]
     public int? HealthCheckPort { get; set; }
 
     protected override void ProcessRecordCore()

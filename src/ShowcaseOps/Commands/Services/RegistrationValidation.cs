@@ -41,10 +41,22 @@ public sealed class ValidateCidrAttribute : ShowcaseValidationAttribute
 /// <summary>A health check path: '/' then letters, digits and - . _ ~ / (up to 200 characters); none given is a TCP check.</summary>
 public sealed class ValidateHealthCheckPathAttribute : ShowcaseValidationAttribute
 {
-    protected override string Rule => "a health check path starts with '/' and has only letters, digits and - . _ ~ / (up to 200 characters).";
+    protected override string Rule => "a health check path starts with '/' and has only letters, digits and - . _ ~ / (up to 200 characters), with no '.' or '..' segment.";
 
-    protected override bool IsValid(string text) => Core.Platform.PlatformInstanceSpec.IsCheckPath(text);
+    protected override bool IsValid(string text) =>
+        Core.Platform.PlatformInstanceSpec.IsCheckPath(text) && !System.Array.Exists(text.Split('/'), segment => segment is "." or "..");
 
     /// <summary>No path (a MarathonTask of an app whose health check is TCP, or that has none): a TCP check.</summary>
+    protected override bool AllowsNoValue => true;
+}
+
+/// <summary>A TCP port (1 to 65535), or no value (a MarathonTask of an app without a health check port).</summary>
+public sealed class ValidateOptionalPortAttribute : ShowcaseValidationAttribute
+{
+    protected override string Rule => "a port is a number from 1 to 65535.";
+
+    protected override bool IsValid(string text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535;
+
     protected override bool AllowsNoValue => true;
 }
