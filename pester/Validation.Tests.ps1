@@ -40,7 +40,7 @@ BeforeAll {
         ValidateHealthCheckPathAttribute      = '/health'; PortName = 'admin'; Path = '/'; ValidateOptionalPortAttribute = '8080'
     }
     # Known gaps in parameters this file's author does not own (reported to the lead); remove an entry once fixed.
-    $script:pending = @{}
+    $script:pending = @{ 'Register-ShowcaseInstance -HealthCheckPort' = 'a number: PowerShell converts "8080`n" to 8080 before any check, as for every [int] parameter; the value then passes 1..65535 or is refused' }
     # Checks of free text, where '../x' or '*' are legitimate values (a key pair name, a profile, a URL, a file path).
     $script:freeText = 'ValidateKeyNameAttribute', 'ValidateCredentialTextAttribute', 'ValidateRegularFileAttribute', 'EndpointUrl', 'Path'   # Path: a request path, where '*' is legitimate (its pattern still refuses '.'/'..' segments and caps the length)
 
