@@ -113,7 +113,7 @@ public sealed class PlatformConnection : IDisposable
         var gateway = new SsmTarget(resolved.Gateway.InstanceId, "gateway", resolved.Gateway.Name);
         var platform = PlatformEndpoints.ForCluster(resolved.Master.PrivateIpAddress, resolved.Gateway.PrivateIpAddress);
         reporter.Verbose($"Platform channel: SSM Run Command on {gateway} ({platform}).");
-        return new PlatformConnection(resolved, resolved.Domain ?? ClusterSpec.DefaultDomain, new SsmPlatformChannel(ssm, gateway, platform), ssm)
+        return new PlatformConnection(resolved, resolved.Domain ?? ClusterSpec.DefaultDomain, new SsmPlatformChannel(ssm, gateway, platform, session.PlatformBodies(resolved.Name, gateway.InstanceId)), ssm)
         {
             MarathonDirect = DirectEndpoint(session, endpoints, resolved, PlatformTarget.Marathon),
         };
