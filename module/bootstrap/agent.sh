@@ -43,6 +43,64 @@ agent_docker_cli() {
     showcase_log "    installed $_dc_dir/docker from $DOCKER_CLI_IMAGE"
 }
 
+# Task containers (Docker's bridge and user-defined networks) may not reach any admin port: not this host's own
+# (INPUT: the private address, the bridge gateway, 127.0.0.1 is not routable from a container) and not another
+# host's in the VPC (DOCKER-USER, the chain Docker leaves to the operator in FORWARD). Their traffic would
+# otherwise leave as this agent's address, which the security groups admit. DNS (53) and the task host ports stay
+# open. The rules live in a script run by a oneshot unit after docker.service (a reboot or a Docker restart
+# rebuilds the chains), and the script only adds the rules that are missing (`iptables -C`).
+agent_firewall() {
+    showcase_step firewall
+    _fw_script=/usr/local/sbin/showcaseops-firewall
+    showcase_write_file "$_fw_script" 755 <<EOF
+#!/bin/sh
+# Managed by the ShowcaseOps bootstrap: task containers may not reach the platform's admin ports.
+set -eu
+rule() {
+    iptables -w -C "\$@" 2>/dev/null || iptables -w -I "\$@"
+}
+for src in $SC_DOCKER_BRIDGE_CIDR $SC_DOCKER_POOL_CIDR; do
+    rule INPUT -s "\$src" -p tcp -m multiport --dports $SC_ADMIN_TCP_PORTS -j DROP
+    rule INPUT -s "\$src" -p udp -m multiport --dports $SC_ADMIN_UDP_PORTS -j DROP
+    rule DOCKER-USER -s "\$src" -d $SHOWCASE_VPC_CIDR -p tcp -m multiport --dports $SC_ADMIN_TCP_PORTS -j DROP
+    rule DOCKER-USER -s "\$src" -d $SHOWCASE_VPC_CIDR -p udp -m multiport --dports $SC_ADMIN_UDP_PORTS -j DROP
+done
+EOF
+    showcase_pending_if_changed firewall
+    showcase_write_file /etc/systemd/system/showcaseops-firewall.service 644 <<EOF
+# Managed by the ShowcaseOps bootstrap.
+[Unit]
+Description=ShowcaseOps: task containers may not reach the platform's admin ports
+After=docker.service
+Requires=docker.service
+PartOf=docker.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=$_fw_script
+
+[Install]
+WantedBy=multi-user.target docker.service
+EOF
+    showcase_pending_if_changed firewall-unit
+    if showcase_is_pending firewall-unit; then
+        showcase_run systemctl daemon-reload
+    fi
+    showcase_clear_pending firewall-unit
+    if ! systemctl is-enabled --quiet showcaseops-firewall; then
+        showcase_run systemctl enable showcaseops-firewall
+    fi
+    if ! systemctl is-active --quiet showcaseops-firewall || showcase_is_pending firewall; then
+        showcase_run systemctl restart showcaseops-firewall
+    fi
+    showcase_clear_pending firewall
+    # The unit may have run before a Docker restart flushed nothing, or an operator removed a rule: the script
+    # itself adds only what is missing.
+    showcase_run "$_fw_script"
+    showcase_log "    admin ports closed to task containers ($SC_ADMIN_TCP_PORTS tcp, $SC_ADMIN_UDP_PORTS udp)"
+}
+
 agent_mesos_agent() {
     showcase_step mesos-agent
     _ag_fs=$(stat -fc %T /sys/fs/cgroup 2>/dev/null || echo unknown)
@@ -87,6 +145,7 @@ agent_mesos_agent() {
 
 showcase_begin agent
 showcase_common_steps
+agent_firewall
 agent_docker_cli
 agent_mesos_agent
 showcase_finish
