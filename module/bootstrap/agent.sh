@@ -17,6 +17,8 @@ fi
 #   --launcher=posix                      (no cgroups-based launcher)
 #   --isolation=posix/cpu,posix/mem       (no cgroups isolators; Docker itself enforces the task limits)
 #   --no-systemd_enable_support           (do not try to place executors in systemd slices)
+# Mesos 1.7.1's Docker containerizer (read from its source) sets the limits with `docker run`; its later resizes
+# look for cgroup v1 hierarchies, find none and are skipped with a warning; usage statistics are unavailable.
 # Untested on real hosts. If the agent still fails, the documented fallback is booting the agents with
 # cgroup v1 (kernel argument systemd.unified_cgroup_hierarchy=0, still accepted by Ubuntu 24.04); see
 # docs/bootstrap.md, "Known risks".
@@ -95,8 +97,7 @@ EOF
         showcase_run systemctl restart showcaseops-firewall
     fi
     showcase_clear_pending firewall
-    # The unit may have run before a Docker restart flushed nothing, or an operator removed a rule: the script
-    # itself adds only what is missing.
+    # Also run directly: it adds only the rules that are missing (say, one an operator deleted), else changes nothing.
     showcase_run "$_fw_script"
     showcase_log "    admin ports closed to task containers ($SC_ADMIN_TCP_PORTS tcp, $SC_ADMIN_UDP_PORTS udp)"
 }
