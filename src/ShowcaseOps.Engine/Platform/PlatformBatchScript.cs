@@ -17,6 +17,13 @@ public sealed class PlatformBatchScriptOptions
 
     /// <summary>gzip each response body before base64 when the host has gzip (the frame says which).</summary>
     public bool Compress { get; init; } = true;
+
+    /// <summary>
+    /// The cluster whose Consul token and Marathon credentials the script reads on the host with its instance role
+    /// (see <see cref="Services.HostParameterScript.AppendPlatformCredentials"/>) and sends with the Consul and Marathon
+    /// requests; null sends none. The secrets are never part of the script.
+    /// </summary>
+    public string? SecretsCluster { get; init; }
 }
 
 /// <summary>
@@ -105,6 +112,10 @@ public sealed class PlatformBatchScript
             config.Append("write-out = \"\\n").Append(StatusMarker).Append(' ').Append(batchId).Append(' ').Append(n).Append(" %{http_code} %{size_download}\\n\"\n");
             config.Append("connect-timeout = ").Append(Seconds(options.ConnectTimeout)).Append('\n');
             config.Append("max-time = ").Append(Seconds(options.RequestTimeout)).Append('\n');
+            if (options.SecretsCluster is not null && Services.HostParameterScript.AuthConfigFile(request.Target) is { } auth)
+            {
+                config.Append("config = \"").Append(auth).Append("\"\n");
+            }
             if (request.JsonBody is null)
             {
                 if (request.Method is "PUT" or "POST" or "PATCH")
@@ -133,6 +144,7 @@ public sealed class PlatformBatchScript
         s.Append("umask 077\n");
         s.Append("tmp=$(mktemp -d)\n");
         s.Append("trap 'rm -rf \"$tmp\"' EXIT\n");
+        Services.HostParameterScript.AppendPlatformCredentials(s, options.SecretsCluster, requests.Select(r => r.Target));
         s.Append("printf '%s' '").Append(payload).Append("' | base64 -d | gzip -dc | tar -xf - -C \"$tmp\"\n");
         s.Append("cd \"$tmp\"\n");
         s.Append("printf '%s\\n' '").Append(BatchMarker).Append(' ').Append(batchId).Append(' ').Append(count).Append("'\n");

@@ -22,11 +22,15 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
     private readonly SsmTarget _gateway;
     private readonly PlatformEndpoints _endpoints;
 
-    public SsmPlatformChannel(IAmazonSimpleSystemsManagement ssm, SsmTarget gateway, PlatformEndpoints endpoints)
+    private readonly PlatformBatchScriptOptions _scriptOptions;
+
+    // secretsCluster: the cluster whose Consul token and Marathon credentials the gateway reads for each batch (null: none).
+    public SsmPlatformChannel(IAmazonSimpleSystemsManagement ssm, SsmTarget gateway, PlatformEndpoints endpoints, string? secretsCluster = null)
     {
         _ssm = ssm;
         _gateway = gateway;
         _endpoints = endpoints;
+        _scriptOptions = new PlatformBatchScriptOptions { SecretsCluster = secretsCluster };
     }
 
     public string Name => "ssm";
@@ -74,7 +78,7 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
         var count = requests.Count;
         while (true)
         {
-            var script = PlatformBatchScript.Create(_endpoints, requests.Take(count).ToArray());
+            var script = PlatformBatchScript.Create(_endpoints, requests.Take(count).ToArray(), _scriptOptions);
             var encoded = SsmCommandEncoder.Encode(script.Text, SsmCommandEncoder.DefaultMaxLineLength, int.MaxValue).Sum(line => line.Length + 1);
             if (encoded <= budget || count == 1)
             {
