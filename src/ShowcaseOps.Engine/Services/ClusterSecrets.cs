@@ -255,3 +255,15 @@ internal static class ClusterSecrets
         return $"{hex.Substring(0, 8)}-{hex.Substring(8, 4)}-{hex.Substring(12, 4)}-{hex.Substring(16, 4)}-{hex.Substring(20, 12)}";
     }
 }
+
+/// <summary>Teardown of a cluster's parameters for the cmdlet (which must not see SDK types): see <see cref="ClusterSecrets"/>.</summary>
+internal static class ClusterSecretsCleanup
+{
+    /// <summary>Every parameter under <c>/showcaseops/&lt;cluster&gt;/</c>, all pages.</summary>
+    public static Task<IReadOnlyList<string>> ListAsync(Cluster.ClusterSession session, string cluster, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        ClusterSecrets.ListAsync(session.Ssm, cluster, reporter, cancellationToken);
+
+    /// <summary>Deletes them all and checks none is left.</summary>
+    public static Task<IReadOnlyList<string>> DeleteAllAsync(Cluster.ClusterSession session, string cluster, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        ClusterSecrets.DeleteAllAsync(session.Ssm, cluster, reporter, cancellationToken);
+}
