@@ -47,6 +47,12 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
             var target = $"cluster '{name}' in {info.Region} ({info.Resources.Count} tagged resources, {info.Instances.Count} instances)";
             if (!ShouldChange(target, "Remove every resource tagged with the cluster", Force))
             {
+                // Declined: the secrets stay with the hosts. Under -WhatIf, also show what would happen to them.
+                if (IsWhatIf)
+                {
+                    RemoveSecrets(session, name);
+                }
+
                 return;
             }
 
@@ -72,6 +78,7 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
         }
 
         var names = Run((reporter, ct) => Core.Services.ClusterSecretsCleanup.ListAsync(session, name, reporter, ct));
+        WriteVerbose($"Parameters of cluster '{name}' in Parameter Store: {(names.Count == 0 ? "none" : string.Join(", ", names))}.");
         if (names.Count == 0 || !ShouldChange($"{names.Count} parameter(s) of cluster '{name}': {string.Join(", ", names)}", "Delete from Parameter Store", Force))
         {
             return;
@@ -80,6 +87,10 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
         var deleted = Run((reporter, ct) => Core.Services.ClusterSecretsCleanup.DeleteAllAsync(session, name, reporter, ct));
         WriteVerbose($"Deleted {deleted.Count} parameter(s) of cluster '{name}' from Parameter Store.");
     }
+
+    private bool IsWhatIf =>
+        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given) && LanguagePrimitives.IsTrue(given))
+        || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference", false));
 
     private static async System.Threading.Tasks.Task<ClusterInfo> ClusterDiscoveryRun(ClusterSession session, string name, Core.Execution.IOperationReporter reporter, System.Threading.CancellationToken ct) =>
         await session.FindAsync(name, reporter, ct).ConfigureAwait(false) ?? new ClusterInfo(name, string.Empty);
