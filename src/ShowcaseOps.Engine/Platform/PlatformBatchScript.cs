@@ -112,10 +112,7 @@ public sealed class PlatformBatchScript
             config.Append("write-out = \"\\n").Append(StatusMarker).Append(' ').Append(batchId).Append(' ').Append(n).Append(" %{http_code} %{size_download}\\n\"\n");
             config.Append("connect-timeout = ").Append(Seconds(options.ConnectTimeout)).Append('\n');
             config.Append("max-time = ").Append(Seconds(options.RequestTimeout)).Append('\n');
-            if (options.SecretsCluster is not null && Services.HostParameterScript.AuthConfigFile(request.Target) is { } auth)
-            {
-                config.Append("config = \"").Append(auth).Append("\"\n");
-            }
+            config.Append(Services.HostParameterScript.AuthConfigLine(options.SecretsCluster, request.Target));
             if (request.JsonBody is null)
             {
                 if (request.Method is "PUT" or "POST" or "PATCH")

@@ -25,6 +25,10 @@ internal static class HostParameterScript
         _ => null,
     };
 
+    /// <summary>The batch curl config line that includes a target's credentials (<c>config = "consul.auth"</c>), or empty.</summary>
+    public static string AuthConfigLine(string? cluster, PlatformTarget target) =>
+        cluster is not null && AuthConfigFile(target) is { } file ? "config = \"" + file + "\"\n" : string.Empty;
+
     /// <summary>The shared start: strict shell, private temp dir, <c>fail</c>/<c>field</c>, IMDSv2 → role credentials in a private curl config.</summary>
     public static void AppendPreamble(StringBuilder s, string purpose, string marker)
     {

@@ -226,6 +226,34 @@ public sealed class PlatformLockTests : IDisposable
         Assert.Empty(await ClusterSecrets.DeleteAllAsync(_sandbox.Ssm, "demo", NullReporter.Instance, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task The_batch_with_credentials_is_shellcheck_clean_and_names_only_the_parameters()
+    {
+        var script = PlatformBatchScript.Create(PlatformEndpoints.ForCluster("10.0.12.20", "10.0.12.10"), Batch(), new PlatformBatchScriptOptions { SecretsCluster = "demo" });
+        Assert.Contains("/showcaseops/demo/consul-registrar-token", script.Text, StringComparison.Ordinal);
+        Assert.Contains("/showcaseops/demo/marathon-credentials", script.Text, StringComparison.Ordinal);
+        var plain = PlatformBatchScript.Create(PlatformEndpoints.ForCluster("10.0.12.20", "10.0.12.10"), new[] { new PlatformRequest(PlatformTarget.Kong, "GET", "/status") }, new PlatformBatchScriptOptions { SecretsCluster = "demo" });
+        Assert.DoesNotContain("169.254.169.254", plain.Text, StringComparison.Ordinal);
+        if (!System.IO.File.Exists("/usr/bin/shellcheck"))
+        {
+            return;
+        }
+
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "showcase-lock-" + Guid.NewGuid().ToString("N") + ".sh");
+        await System.IO.File.WriteAllTextAsync(path, script.Text);
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("shellcheck", $"--shell=sh --severity=style {path}") { RedirectStandardOutput = true, UseShellExecute = false })!;
+            var output = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, output);
+        }
+        finally
+        {
+            System.IO.File.Delete(path);
+        }
+    }
+
     private static List<PlatformRequest> Batch() => new()
     {
         new PlatformRequest(PlatformTarget.Consul, "PUT", "/v1/agent/service/register", Register),
