@@ -49,7 +49,7 @@ internal static class GatewayKeyStore
         }
         catch (AmazonSimpleSystemsManagementException ex)
         {
-            throw AwsErrorClassifier.ToShowcase(ex, "ShowcaseGatewayKey", name, "storing the gateway key");
+            throw AwsErrorClassifier.ToShowcase(ex, "Ssm", name, "storing the gateway key");
         }
     }
 
@@ -68,7 +68,7 @@ internal static class GatewayKeyStore
         }
         catch (AmazonSimpleSystemsManagementException ex)
         {
-            throw AwsErrorClassifier.ToShowcase(ex, "ShowcaseGatewayKey", name, "reading the gateway key");
+            throw AwsErrorClassifier.ToShowcase(ex, "Ssm", name, "reading the gateway key");
         }
     }
 
