@@ -23,6 +23,10 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ByObject, ValueFromPipeline = true)]
     public ShowcaseCluster? InputObject { get; set; }
 
+    /// <summary>Keeps the cluster's parameters in Parameter Store (/showcaseops/&lt;name&gt;/*: API key, certificate, Consul tokens, Marathon credentials).</summary>
+    [Parameter]
+    public SwitchParameter KeepSecrets { get; set; }
+
     /// <summary>Skips the confirmation prompt; -WhatIf, given or inherited, still only shows what would be removed.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -38,22 +42,55 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
 
         using var session = new ClusterSession(settings);
         var info = Run((reporter, ct) => ClusterDiscoveryRun(session, name, reporter, ct));
-        if (!info.Exists)
+        if (info.Exists)
         {
-            WriteVerbose($"Cluster '{name}' has no resources left: nothing to remove.");
-            return;
+            var target = $"cluster '{name}' in {info.Region} ({info.Resources.Count} tagged resources, {info.Instances.Count} instances)";
+            if (!ShouldChange(target, "Remove every resource tagged with the cluster", Force))
+            {
+                // Declined: the secrets stay with the hosts. Under -WhatIf, also show what would happen to them.
+                if (IsWhatIf)
+                {
+                    RemoveSecrets(session, name);
+                }
+
+                return;
+            }
+
+            var result = Run((reporter, ct) => session.RemoveAsync(info, reporter, ct));
+            ForgetForCompletion(CompletionKind.Cluster, name);
+            WriteVerbose($"Removed cluster '{name}': {result.Deleted.Count} resources deleted.");
+        }
+        else
+        {
+            WriteVerbose($"Cluster '{name}' has no resources left.");
         }
 
-        var target = $"cluster '{name}' in {info.Region} ({info.Resources.Count} tagged resources, {info.Instances.Count} instances)";
-        if (!ShouldChange(target, "Remove every resource tagged with the cluster", Force))
-        {
-            return;
-        }
-
-        var result = Run((reporter, ct) => session.RemoveAsync(info, reporter, ct));
-        ForgetForCompletion(CompletionKind.Cluster, name);
-        WriteVerbose($"Removed cluster '{name}': {result.Deleted.Count} resources deleted.");
+        RemoveSecrets(session, name);
     }
+
+    // After the hosts are gone (they read these at bootstrap): everything under the cluster's prefix, unless -KeepSecrets.
+    private void RemoveSecrets(ClusterSession session, string name)
+    {
+        if (KeepSecrets)
+        {
+            WriteVerbose($"-KeepSecrets: the parameters of cluster '{name}' stay in Parameter Store.");
+            return;
+        }
+
+        var names = Run((reporter, ct) => Core.Services.ClusterSecretsCleanup.ListAsync(session, name, reporter, ct));
+        WriteVerbose($"Parameters of cluster '{name}' in Parameter Store: {(names.Count == 0 ? "none" : string.Join(", ", names))}.");
+        if (names.Count == 0 || !ShouldChange($"{names.Count} parameter(s) of cluster '{name}': {string.Join(", ", names)}", "Delete from Parameter Store", Force))
+        {
+            return;
+        }
+
+        var deleted = Run((reporter, ct) => Core.Services.ClusterSecretsCleanup.DeleteAllAsync(session, name, reporter, ct));
+        WriteVerbose($"Deleted {deleted.Count} parameter(s) of cluster '{name}' from Parameter Store.");
+    }
+
+    private bool IsWhatIf =>
+        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given) && LanguagePrimitives.IsTrue(given))
+        || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference", false));
 
     private static async System.Threading.Tasks.Task<ClusterInfo> ClusterDiscoveryRun(ClusterSession session, string name, Core.Execution.IOperationReporter reporter, System.Threading.CancellationToken ct) =>
         await session.FindAsync(name, reporter, ct).ConfigureAwait(false) ?? new ClusterInfo(name, string.Empty);
