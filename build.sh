@@ -166,7 +166,8 @@ demo() {
 package() {
   build
   log "Packaging $MODULE_DIR"
-  pwsh_run -File "$ROOT/module/build/Build-Package.ps1" -ModulePath "$MODULE_DIR" -OutputDirectory "$ROOT/out/package"
+  # PSResourceGet keeps its repository list under XDG_DATA_HOME: a scratch one, so the user's own list is never read or written.
+  XDG_DATA_HOME="$ROOT/out/psresourceget" pwsh_run -File "$ROOT/module/build/Build-Package.ps1" -ModulePath "$MODULE_DIR" -OutputDirectory "$ROOT/out/package"
 }
 
 bench() {
