@@ -82,7 +82,7 @@ run_xunit() {
 run_pester() {
   log "Pester $PESTER_VERSION (child pwsh, module autoloading off, importing $MODULE_DIR)${1:+: $*}"
   local paths=()
-  [ "$#" -gt 0 ] && paths=(-Path "$@")
+  [ "$#" -gt 0 ] && paths=(-Path "$(IFS=,; printf '%s' "$*")")
   rm -f "$ROOT/out/pester-result.txt"
   set +e
   SHOWCASE_MODULE_PATH="$MODULE_DIR" SHOWCASE_REPO_ROOT="$ROOT" pwsh_run -File "$ROOT/pester/Invoke-ShowcaseTests.ps1" -ResultFile "$ROOT/out/pester-result.txt" "${paths[@]}"
