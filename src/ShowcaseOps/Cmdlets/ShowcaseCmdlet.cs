@@ -38,10 +38,51 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
         },
         null);
 
-    /// <summary>Says, before any work, where the command's calls will go (AWS cmdlets: account, region, credential source).</summary>
-    private protected virtual void AnnounceScope()
+    /// <summary>
+    /// Says, before any work, where the command's calls will go (<see cref="Model.ShowcaseContext"/>): with -Verbose as
+    /// one "Context:" line, with -WhatIf as the first "What if:" line, so a dry run shows which account it would touch.
+    /// </summary>
+    private void AnnounceScope()
     {
+        // Preference variables set in a script scope can hold strings ('Continue'), so they are converted as PowerShell does.
+        var verbose = MyInvocation.BoundParameters.TryGetValue("Verbose", out var boundVerbose)
+            ? IsSet(boundVerbose)
+            : LanguagePrimitives.TryConvertTo<ActionPreference>(GetVariableValue("VerbosePreference"), out var preference) && preference == ActionPreference.Continue;
+        var whatIf = SupportsShouldProcess && (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)
+            ? IsSet(bound)
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));
+        if (!verbose && !whatIf)
+        {
+            return;
+        }
+
+        var context = ReadContext();
+        if (verbose)
+        {
+            WriteVerbose("Context: " + context.Describe("AWS: ") + ".");
+        }
+
+        if (whatIf && Host?.UI is { } ui)
+        {
+            ui.WriteLine("What if: context: " + context.Describe("AWS calls would use ") + ".");
+        }
     }
+
+    private bool SupportsShouldProcess =>
+        GetType().GetCustomAttributes(typeof(CmdletAttribute), true) is { Length: > 0 } attributes && ((CmdletAttribute)attributes[0]).SupportsShouldProcess;
+
+    /// <summary>The settings the context is read with: the session's (AWS cmdlets add their own parameters).</summary>
+    private protected virtual Core.Aws.AwsConnectionSettings ContextSettings => new()
+    {
+        Defaults = Session.Aws,
+        StoredCredentials = UnwrapValue(GetVariableValue("StoredAWSCredentials")),
+        StoredRegion = UnwrapValue(GetVariableValue("StoredAWSRegion"))?.ToString(),
+    };
+
+    /// <summary>Where this command's calls go: current cluster, channel, sandbox or AWS, region, account, credential source.</summary>
+    internal Model.ShowcaseContext ReadContext() => ShowcaseContextReader.Read(RunspaceState, ContextSettings);
+
+    private static object? UnwrapValue(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 
     /// <summary>Runs once the command-line parameters are bound, before <see cref="BeginProcessingCore"/>.</summary>
     private protected virtual void BeforeBeginProcessing()

@@ -132,7 +132,7 @@ public sealed class NewShowcaseClusterCommand : AwsCmdlet
             Bootstrap(session, result.Cluster, null);
         }
 
-        Session.CurrentCluster = cluster.Name;
+        Session.UseCluster(cluster.Name, "New-ShowcaseCluster");
         WriteOutput(cluster);
     }
 
