@@ -145,6 +145,7 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
 
             // Let the work finish its own cleanup (SSM CancelCommand, …) before the caller disposes the clients it uses.
             ((IAsyncResult)task).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(20));
+            WriteStopHint();
             throw;
         }
         finally
@@ -164,6 +165,30 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>
+    /// What to tell the user when Ctrl+C stops the work now running: what may be left and how to finish or clean up
+    /// (set by a cmdlet before a long change; null: nothing to say).
+    /// </summary>
+    private protected string? StopHint { get; set; }
+
+    // The pipeline is stopping, so Write* would throw: the hint goes to the host directly.
+    private void WriteStopHint()
+    {
+        if (StopHint is null || Host?.UI is not { } ui)
+        {
+            return;
+        }
+
+        try
+        {
+            ui.WriteWarningLine("Stopped. " + StopHint);
+        }
+        catch (Exception ex) when (ex is PipelineStoppedException or InvalidOperationException or NotImplementedException)
+        {
+            // A host without a console (a remote or hosted runspace): nothing more can be said.
         }
     }
 

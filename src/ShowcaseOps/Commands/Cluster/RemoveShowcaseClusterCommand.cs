@@ -63,6 +63,7 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
             return;
         }
 
+        StopHint = $"Cluster '{name}' may be removed in part (what is left stays tagged and may cost money): run Remove-ShowcaseCluster -Name {name} again to finish.";
         var watch = Stopwatch.StartNew();
         var result = Run((reporter, ct) => session.RemoveAsync(info, reporter, ct));
         ForgetForCompletion(CompletionKind.Cluster, name);

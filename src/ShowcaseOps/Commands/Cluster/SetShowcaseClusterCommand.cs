@@ -67,6 +67,7 @@ public sealed class SetShowcaseClusterCommand : AwsCmdlet
             return;
         }
 
+        StopHint = $"Cluster '{name}' may be scaled in part: run Set-ShowcaseCluster -Name {name} -AgentCount {AgentCount} again to finish (Get-ShowcaseCluster {name} shows its agents).";
         var result = Run((reporter, ct) => session.ScaleAsync(info, AgentCount, reporter, ct));
         if (result.Report is not null)
         {
