@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Management.Automation;
 using ShowcaseOps.Cmdlets;
@@ -51,11 +53,17 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
 
         using var session = new ClusterSession(settings);
         var info = Run((reporter, ct) => ClusterDiscoveryRun(session, name, reporter, ct));
+        var secrets = ListSecrets(session, name);
         if (!info.Exists)
         {
             // The hosts may be gone while their parameters remain (a removal stopped half-way): those are the cluster now.
-            if (RemoveSecrets(session, name) > 0)
+            if (secrets.Count > 0)
             {
+                if (ShouldChange(DescribeSecrets(name, secrets), "Delete from Parameter Store", Force))
+                {
+                    DeleteSecrets(session, name);
+                }
+
                 return;
             }
 
@@ -68,14 +76,10 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
             throw ClusterScaler.NotFound(name);
         }
 
-        if (!ShouldChange(ClusterPlanText.DescribeRemoval(info), $"Remove every resource tagged with cluster '{name}'", Force))
+        // One confirmation for the resources and the parameters: -WhatIf lists both.
+        var target = ClusterPlanText.DescribeRemoval(info) + (secrets.Count > 0 ? "\n" + DescribeSecrets(name, secrets) : string.Empty);
+        if (!ShouldChange(target, $"Remove every resource tagged with cluster '{name}'", Force))
         {
-            // Declined: the secrets stay with the hosts. Under -WhatIf, also show what would happen to them.
-            if (IsWhatIf)
-            {
-                RemoveSecrets(session, name);
-            }
-
             return;
         }
 
@@ -88,35 +92,37 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
             Session.CurrentCluster = null;
         }
 
-        RemoveSecrets(session, name);
+        // After the hosts are gone (they read these at bootstrap).
+        if (secrets.Count > 0)
+        {
+            DeleteSecrets(session, name);
+        }
+
         WriteOutput(new ShowcaseClusterRemoval(info.Region, result, watch.Elapsed));
     }
 
-    // After the hosts are gone (they read these at bootstrap): everything under the cluster's prefix, unless -KeepSecrets.
-    // Answers how many parameters the cluster had (0 under -KeepSecrets).
-    private int RemoveSecrets(ClusterSession session, string name)
+    // Everything under the cluster's prefix, unless -KeepSecrets (then nothing).
+    private IReadOnlyList<string> ListSecrets(ClusterSession session, string name)
     {
         if (KeepSecrets)
         {
             WriteVerbose($"-KeepSecrets: the parameters of cluster '{name}' stay in Parameter Store.");
-            return 0;
+            return Array.Empty<string>();
         }
 
         var names = Run((reporter, ct) => Core.Services.ClusterSecretsCleanup.ListAsync(session, name, reporter, ct));
         WriteVerbose($"Parameters of cluster '{name}' in Parameter Store: {(names.Count == 0 ? "none" : string.Join(", ", names))}.");
-        if (names.Count == 0 || !ShouldChange($"{names.Count} parameter(s) of cluster '{name}': {string.Join(", ", names)}", "Delete from Parameter Store", Force))
-        {
-            return names.Count;
-        }
-
-        var deleted = Run((reporter, ct) => Core.Services.ClusterSecretsCleanup.DeleteAllAsync(session, name, reporter, ct));
-        WriteVerbose($"Deleted {deleted.Count} parameter(s) of cluster '{name}' from Parameter Store.");
-        return names.Count;
+        return names;
     }
 
-    private bool IsWhatIf =>
-        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given) && LanguagePrimitives.IsTrue(given))
-        || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference", false));
+    private static string DescribeSecrets(string name, IReadOnlyList<string> names) =>
+        $"{names.Count} parameter(s) of cluster '{name}' in Parameter Store (-KeepSecrets keeps them): {string.Join(", ", names)}";
+
+    private void DeleteSecrets(ClusterSession session, string name)
+    {
+        var deleted = Run((reporter, ct) => Core.Services.ClusterSecretsCleanup.DeleteAllAsync(session, name, reporter, ct));
+        WriteVerbose($"Deleted {deleted.Count} parameter(s) of cluster '{name}' from Parameter Store.");
+    }
 
     private static async System.Threading.Tasks.Task<ClusterInfo> ClusterDiscoveryRun(ClusterSession session, string name, Core.Execution.IOperationReporter reporter, System.Threading.CancellationToken ct) =>
         await session.FindAsync(name, reporter, ct).ConfigureAwait(false) ?? new ClusterInfo(name, string.Empty);
