@@ -70,6 +70,7 @@ public sealed class ClusterPlan
             sb.AppendLine();
         }
 
+        sb.AppendLine(ClusterPlanText.Counts(Steps));
         sb.AppendFormat(CultureInfo.InvariantCulture, "Estimated cost while it runs: about ${0:0.00} per hour (${1:0} per 30 days); approximate eu-west-1 on-demand prices, data transfer extra.", EstimatedHourlyCost, EstimatedHourlyCost * 720m);
         return sb.ToString();
     }

@@ -60,7 +60,7 @@ public static class ClusterDiscovery
 
     public static bool HasWildcards(string? text) => text is not null && text.IndexOfAny(WildcardCharacters) >= 0;
 
-    /// <summary>PowerShell-style wildcards, case-insensitive.</summary>
+    /// <summary>PowerShell-style wildcards, case-sensitive like the showcase:cluster tag they match (De* does not find demo).</summary>
     public static Regex WildcardToRegex(string pattern)
     {
         var sb = new System.Text.StringBuilder("^");
@@ -92,7 +92,7 @@ public static class ClusterDiscovery
             }
         }
 
-        return new Regex(sb.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        return new Regex(sb.Append('$').ToString(), RegexOptions.CultureInvariant);
     }
 
     // known: when set (the check after a build, which knows every host, route table and group it found or made), those

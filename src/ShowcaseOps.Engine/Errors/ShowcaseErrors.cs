@@ -126,6 +126,10 @@ public static partial class ShowcaseErrors
 
     public static readonly ShowcaseError ShowcaseClusterRemoveIncomplete = new("ShowcaseClusterRemoveIncomplete", ShowcaseErrorCategory.InvalidResult, "The cluster was not removed completely: the final discovery still found resources (the message lists them).", "Run Remove-ShowcaseCluster again: it removes what is left; check the listed resources in the AWS console if it persists.");
 
+    public static readonly ShowcaseError ShowcaseClusterSecretInvalid = new("ShowcaseClusterSecretInvalid", ShowcaseErrorCategory.InvalidData, "A cluster secret in Parameter Store (/showcaseops/<cluster>/consul-registrar-token or marathon-credentials) does not hold a usable value, so it is not sent.", "Delete the bad parameter and run Invoke-ShowcaseBootstrap -Force: it creates a new one and gives it to the hosts.");
+
+    public static readonly ShowcaseError ShowcaseClusterSecretsNotRemoved = new("ShowcaseClusterSecretsNotRemoved", ShowcaseErrorCategory.ResourceBusy, "Remove-ShowcaseCluster deleted the cluster's parameters (/showcaseops/<cluster>/*) but some are still listed.", "Run Remove-ShowcaseCluster again, or delete them with Remove-SSMParameter.");
+
     public static readonly ShowcaseError ShowcaseClusterSubnetOutsideVpc = new("ShowcaseClusterSubnetOutsideVpc", ShowcaseErrorCategory.InvalidArgument, "The … subnet … does not lie inside the VPC ….", "Choose subnet CIDRs inside the VPC CIDR.");
 
     public static readonly ShowcaseError ShowcaseClusterSubnetsOverlap = new("ShowcaseClusterSubnetsOverlap", ShowcaseErrorCategory.InvalidArgument, "The private subnet … overlaps the public subnet ….", "Choose a public and a private subnet CIDR that do not overlap.");
