@@ -19,6 +19,7 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
     private object? _channel;
     private const string ByName = "ByName";
     private const string ByObject = "ByObject";
+    private const string ChannelOnly = "ChannelOnly";
 
     /// <summary>The cluster to make current.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByName)]
@@ -30,8 +31,10 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByObject)]
     public ShowcaseCluster? InputObject { get; set; }
 
-    /// <summary>The session's platform channel: Ssm (default) or Http.</summary>
-    [Parameter]
+    /// <summary>The session's platform channel: Ssm (default) or Http. Without -Name, only the channel changes (no cluster needed).</summary>
+    [Parameter(ParameterSetName = ByName)]
+    [Parameter(ParameterSetName = ByObject)]
+    [Parameter(Mandatory = true, ParameterSetName = ChannelOnly)]
     public PlatformChannelKind? Channel { get => (PlatformChannelKind?)_channel; set => _channel = value; }
 
     /// <summary>Base URLs for the HTTP channel, e.g. @{ Consul = 'http://10.0.5.10:8500'; Vulcand = 'http://10.0.12.10:8182'; Kong = 'http://10.0.5.10:8001'; Marathon = 'http://10.0.12.10:8080' }.</summary>
@@ -45,6 +48,17 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
 
     protected override void ProcessRecordCore()
     {
+        if (ParameterSetName == ChannelOnly)
+        {
+            if (ShouldChange("platform channel " + Channel, "Make it the session's platform channel"))
+            {
+                SetChannel();
+                WriteVerbose($"Platform channel: {Session.Channel}; current cluster: {Session.CurrentCluster ?? "(none)"}.");
+            }
+
+            return;
+        }
+
         var name = InputObject?.Name ?? Name;
         if (!ShouldChange(name, "Make it the session's current ShowcaseOps cluster"))
         {
@@ -52,6 +66,17 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
         }
 
         Session.CurrentCluster = name;
+        SetChannel();
+        WriteVerbose($"Current cluster: {name}; platform channel: {Session.Channel}.");
+        if (PassThru)
+        {
+            var cluster = InputObject ?? Run((reporter, ct) => FindAsync(name, reporter, ct));
+            WriteOutput(cluster);
+        }
+    }
+
+    private void SetChannel()
+    {
         if (Channel is not null || PlatformEndpoint is not null)
         {
             var endpoints = new Dictionary<PlatformTarget, Uri>();
@@ -68,13 +93,6 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
             }
 
             Session.SetChannel(Channel, PlatformEndpoint is null ? null : endpoints);
-        }
-
-        WriteVerbose($"Current cluster: {name}; platform channel: {Session.Channel}.");
-        if (PassThru)
-        {
-            var cluster = InputObject ?? Run((reporter, ct) => FindAsync(name, reporter, ct));
-            WriteOutput(cluster);
         }
     }
 
