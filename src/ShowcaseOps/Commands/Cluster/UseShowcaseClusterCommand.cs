@@ -19,10 +19,9 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
     private object? _channel;
     private const string ByName = "ByName";
     private const string ByObject = "ByObject";
-    private const string ChannelOnly = "ChannelOnly";
 
-    /// <summary>The cluster to make current.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByName)]
+    /// <summary>The cluster to make current; may be left out when -Channel or -PlatformEndpoint is given (then only the channel changes).</summary>
+    [Parameter(Position = 0, ParameterSetName = ByName)]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     [ValidateClusterName]
     public string Name { get; set; } = string.Empty;
@@ -32,9 +31,7 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
     public ShowcaseCluster? InputObject { get; set; }
 
     /// <summary>The session's platform channel: Ssm (default) or Http. Without -Name, only the channel changes (no cluster needed).</summary>
-    [Parameter(ParameterSetName = ByName)]
-    [Parameter(ParameterSetName = ByObject)]
-    [Parameter(Mandatory = true, ParameterSetName = ChannelOnly)]
+    [Parameter]
     public PlatformChannelKind? Channel { get => (PlatformChannelKind?)_channel; set => _channel = value; }
 
     /// <summary>Base URLs for the HTTP channel, e.g. @{ Consul = 'http://10.0.5.10:8500'; Vulcand = 'http://10.0.12.10:8182'; Kong = 'http://10.0.5.10:8001'; Marathon = 'http://10.0.12.10:8080' }.</summary>
@@ -48,8 +45,13 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
 
     protected override void ProcessRecordCore()
     {
-        if (ParameterSetName == ChannelOnly)
+        if (InputObject is null && string.IsNullOrEmpty(Name))
         {
+            if (Channel is null && PlatformEndpoint is null)
+            {
+                throw new Core.ShowcaseException(Core.ShowcaseErrors.ShowcaseClusterNotSpecified, null, "Give -Name (or a cluster from the pipeline) to choose a cluster, or -Channel / -PlatformEndpoint to choose only the channel.") { Terminating = true };
+            }
+
             if (ShouldChange("platform channel " + Channel, "Make it the session's platform channel"))
             {
                 SetChannel();
