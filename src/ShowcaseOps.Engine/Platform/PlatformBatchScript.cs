@@ -23,6 +23,13 @@ public sealed class PlatformBatchScriptOptions
     /// instead of a body whose sha256 matches, and the parser answers with the known body.
     /// </summary>
     public IReadOnlyList<string?> KnownBodies { get; init; } = Array.Empty<string?>();
+
+    /// <summary>
+    /// The cluster whose Consul token and Marathon credentials the script reads on the host with its instance role
+    /// (see <see cref="Services.HostParameterScript.AppendPlatformCredentials"/>) and sends with the Consul and Marathon
+    /// requests; null sends none. The secrets are never part of the script.
+    /// </summary>
+    public string? SecretsCluster { get; init; }
 }
 
 /// <summary>
@@ -101,7 +108,7 @@ public sealed class PlatformBatchScript
 
         var payload = Convert.ToBase64String(TarArchive.CreateGzip(files));
         var s = new StringBuilder();
-        AppendPrologue(s, batchId, requests.Length, payload);
+        AppendPrologue(s, batchId, requests, payload, options);
         if (requests.Length > 0)
         {
             // A transfer curl cannot make writes status 000 and curl goes on with the next one.
@@ -183,6 +190,7 @@ public sealed class PlatformBatchScript
         config.Append("write-out = \"\\n").Append(StatusMarker).Append(' ').Append(batchId).Append(' ').Append(n).Append(" %{http_code} %{size_download}\\n\"\n");
         config.Append("connect-timeout = ").Append(Seconds(options.ConnectTimeout)).Append('\n');
         config.Append("max-time = ").Append(Seconds(options.RequestTimeout)).Append('\n');
+        config.Append(Services.HostParameterScript.AuthConfigLine(options.SecretsCluster, request.Target));
         if (request.JsonBody is null)
         {
             if (request.Method is "PUT" or "POST" or "PATCH")
@@ -198,8 +206,9 @@ public sealed class PlatformBatchScript
         }
     }
 
-    private static void AppendPrologue(StringBuilder s, string batchId, int count, string payload)
+    private static void AppendPrologue(StringBuilder s, string batchId, PlatformRequest[] requests, string payload, PlatformBatchScriptOptions options)
     {
+        var count = requests.Length;
         s.Append("#!/bin/sh\n");
         s.Append("# ShowcaseOps platform batch ").Append(batchId).Append(": ").Append(Invariant(count)).Append(" request(s).\n");
         s.Append("# Generated. The requests (a curl config and the bodies) are one base64 archive unpacked at run time:\n");
@@ -208,6 +217,7 @@ public sealed class PlatformBatchScript
         s.Append("umask 077\n");
         s.Append("tmp=$(mktemp -d)\n");
         s.Append("trap 'rm -rf \"$tmp\"' EXIT\n");
+        Services.HostParameterScript.AppendPlatformCredentials(s, options.SecretsCluster, requests.Select(r => r.Target));
         s.Append("printf '%s' '").Append(payload).Append("' | base64 -d | gzip -dc | tar -xf - -C \"$tmp\"\n");
         s.Append("cd \"$tmp\"\n");
         s.Append("printf '%s\\n' '").Append(BatchMarker).Append(' ').Append(batchId).Append(' ').Append(Invariant(count)).Append("'\n");

@@ -23,14 +23,18 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
     private readonly PlatformEndpoints _endpoints;
     private readonly PlatformBodyCache? _bodies;
 
+    private readonly string? _secretsCluster;
+
     // bodies: the bodies of earlier reads (the session's, per cluster and gateway), sent as digests so the host prints only
     // the bodies that changed. Null: every read prints its body.
-    public SsmPlatformChannel(IAmazonSimpleSystemsManagement ssm, SsmTarget gateway, PlatformEndpoints endpoints, PlatformBodyCache? bodies = null)
+    // secretsCluster: the cluster whose Consul token and Marathon credentials the gateway reads for each batch (null: none).
+    public SsmPlatformChannel(IAmazonSimpleSystemsManagement ssm, SsmTarget gateway, PlatformEndpoints endpoints, PlatformBodyCache? bodies = null, string? secretsCluster = null)
     {
         _ssm = ssm;
         _gateway = gateway;
         _endpoints = endpoints;
         _bodies = bodies;
+        _secretsCluster = secretsCluster;
     }
 
     public string Name => "ssm";
@@ -123,7 +127,7 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
         while (true)
         {
             var part = requests.Take(count).ToArray();
-            var script = PlatformBatchScript.Create(_endpoints, part, new PlatformBatchScriptOptions { KnownBodies = KnownBodies(part) });
+            var script = PlatformBatchScript.Create(_endpoints, part, new PlatformBatchScriptOptions { KnownBodies = KnownBodies(part), SecretsCluster = _secretsCluster });
             var encoded = SsmCommandEncoder.Encode(script.Text, SsmCommandEncoder.DefaultMaxLineLength, int.MaxValue).Sum(line => line.Length + 1);
             if (encoded <= budget || count == 1)
             {

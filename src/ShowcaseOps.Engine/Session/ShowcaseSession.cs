@@ -25,6 +25,7 @@ public sealed class ShowcaseSession
 {
     private readonly object _gate = new();
     private string? _currentCluster;
+    private string _currentClusterSetBy = "session";
     private PlatformChannelKind? _channel;
     private IReadOnlyDictionary<PlatformTarget, Uri> _httpEndpoints = new Dictionary<PlatformTarget, Uri>();
     private IReadOnlyDictionary<PlatformTarget, Uri> _sandboxEndpoints = new Dictionary<PlatformTarget, Uri>();
@@ -68,7 +69,49 @@ public sealed class ShowcaseSession
             lock (_gate)
             {
                 _currentCluster = value;
+                _currentClusterSetBy = "session";
             }
+        }
+    }
+
+    /// <summary>Where <see cref="CurrentCluster"/> comes from: the command that chose it, $env:SHOWCASE_CLUSTER, or none.</summary>
+    public string CurrentClusterSource
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _currentCluster is not null ? _currentClusterSetBy
+                    : NullIfEmpty(Environment.GetEnvironmentVariable("SHOWCASE_CLUSTER")) is not null ? "$env:SHOWCASE_CLUSTER"
+                    : "none";
+            }
+        }
+    }
+
+    /// <summary>Makes <paramref name="name"/> the current cluster, remembering which command chose it (Get-ShowcaseContext shows it).</summary>
+    public void UseCluster(string name, string chosenBy)
+    {
+        lock (_gate)
+        {
+            _currentCluster = name;
+            _currentClusterSetBy = chosenBy;
+        }
+    }
+
+    /// <summary>Where <see cref="Channel"/> comes from: Use-ShowcaseCluster -Channel, $env:SHOWCASE_CHANNEL, or the default.</summary>
+    public string ChannelSource
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_channel is not null)
+                {
+                    return "Use-ShowcaseCluster -Channel";
+                }
+            }
+
+            return Enum.TryParse<PlatformChannelKind>(Environment.GetEnvironmentVariable("SHOWCASE_CHANNEL"), true, out _) ? "$env:SHOWCASE_CHANNEL" : "default";
         }
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.IO.Compression;
+using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Threading;
@@ -91,15 +92,15 @@ public sealed class BatchScriptTests : SandboxTestBase
         var bodies = first + second;
         var output = new StringBuilder()
             .Append("Welcome to the gateway\r\n")
-            .Append($"@@SHOWCASE-BATCH {id} 3\r\n")
-            .Append($"@@SHOWCASE-STATUS someotherbatch 1 500 3\n")
-            .Append($"@@SHOWCASE-STATUS {id} 1 200 {Encoding.UTF8.GetByteCount(first)}\r\n")
+            .Append(CultureInfo.InvariantCulture, $"@@SHOWCASE-BATCH {id} 3\r\n")
+            .Append(CultureInfo.InvariantCulture, $"@@SHOWCASE-STATUS someotherbatch 1 500 3\n")
+            .Append(CultureInfo.InvariantCulture, $"@@SHOWCASE-STATUS {id} 1 200 {Encoding.UTF8.GetByteCount(first)}\r\n")
             .Append("stray line\n")
-            .Append($"@@SHOWCASE-STATUS {id} 2 409 {Encoding.UTF8.GetByteCount(second)}\n")
-            .Append($"@@SHOWCASE-STATUS {id} 3 000 0\n")
-            .Append($"@@SHOWCASE-BODIES {id} gzip\r\n{Gzip(bodies)}\r\n")
-            .Append($"@@SHOWCASE-ERRORS {id}\n{Gzip("curl: (7) Failed to connect")}\n")
-            .Append($"@@SHOWCASE-DONE {id}\n")
+            .Append(CultureInfo.InvariantCulture, $"@@SHOWCASE-STATUS {id} 2 409 {Encoding.UTF8.GetByteCount(second)}\n")
+            .Append(CultureInfo.InvariantCulture, $"@@SHOWCASE-STATUS {id} 3 000 0\n")
+            .Append(CultureInfo.InvariantCulture, $"@@SHOWCASE-BODIES {id} gzip\r\n{Gzip(bodies)}\r\n")
+            .Append(CultureInfo.InvariantCulture, $"@@SHOWCASE-ERRORS {id}\n{Gzip("curl: (7) Failed to connect")}\n")
+            .Append(CultureInfo.InvariantCulture, $"@@SHOWCASE-DONE {id}\n")
             .ToString();
         var responses = script.ParseOutput(output);
         Assert.Equal(new[] { 200, 409, 0 }, responses.Select(r => r.Status));

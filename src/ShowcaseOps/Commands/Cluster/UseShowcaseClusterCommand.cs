@@ -20,17 +20,20 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
     private const string ByName = "ByName";
     private const string ByObject = "ByObject";
 
-    /// <summary>The cluster to make current; may be left out when -Channel or -PlatformEndpoint is given (then only the channel changes).</summary>
+    /// <summary>
+    /// The cluster to make current (it must exist: its tags are read). Left out with -Channel or -PlatformEndpoint: the
+    /// current cluster, or, when the session has none, only the channel changes (no cluster, no AWS call).
+    /// </summary>
     [Parameter(Position = 0, ParameterSetName = ByName)]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     [ValidateClusterName]
-    public string Name { get; set; } = string.Empty;
+    public string? Name { get; set; }
 
     /// <summary>A cluster from Get-ShowcaseCluster or New-ShowcaseCluster.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByObject)]
     public ShowcaseCluster? InputObject { get; set; }
 
-    /// <summary>The session's platform channel: Ssm (default) or Http. Without -Name, only the channel changes (no cluster needed).</summary>
+    /// <summary>The session's platform channel: Ssm (default) or Http.</summary>
     [Parameter]
     public PlatformChannelKind? Channel { get => (PlatformChannelKind?)_channel; set => _channel = value; }
 
@@ -45,34 +48,37 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
 
     protected override void ProcessRecordCore()
     {
-        if (InputObject is null && string.IsNullOrEmpty(Name))
+        if (InputObject is null && Name is null && Session.CurrentCluster is null && (Channel is not null || PlatformEndpoint is not null))
         {
-            if (Channel is null && PlatformEndpoint is null)
-            {
-                throw new Core.ShowcaseException(Core.ShowcaseErrors.ShowcaseClusterNotSpecified, null, "Give -Name (or a cluster from the pipeline) to choose a cluster, or -Channel / -PlatformEndpoint to choose only the channel.") { Terminating = true };
-            }
-
-            if (ShouldChange("platform channel " + Channel, "Make it the session's platform channel"))
+            if (ShouldChange("platform channel " + (Channel?.ToString() ?? "Http"), "Make it the session's platform channel"))
             {
                 SetChannel();
-                WriteVerbose($"Platform channel: {Session.Channel}; current cluster: {Session.CurrentCluster ?? "(none)"}.");
+                WriteVerbose($"Platform channel: {Session.Channel}; no current cluster.");
             }
 
             return;
         }
 
-        var name = InputObject?.Name ?? Name;
+        var name = InputObject?.Name ?? Name
+            ?? (Channel is not null || PlatformEndpoint is not null ? Session.CurrentCluster : null)
+            ?? throw new Core.ShowcaseException(Core.ShowcaseErrors.ShowcaseClusterNotSpecified, null, "Use-ShowcaseCluster needs the cluster to make current, and none was given.")
+            {
+                Terminating = true,
+                RecommendedAction = "Run Use-ShowcaseCluster -Name <cluster> (Get-ShowcaseCluster lists them; Get-ShowcaseContext shows the current one).",
+            };
+
+        // A cluster given by name must exist (its tags are read), so a typo does not become the session's cluster.
+        var cluster = InputObject ?? Run((reporter, ct) => FindAsync(name, reporter, ct));
         if (!ShouldChange(name, "Make it the session's current ShowcaseOps cluster"))
         {
             return;
         }
 
-        Session.CurrentCluster = name;
+        Session.UseCluster(name, "Use-ShowcaseCluster");
         SetChannel();
         WriteVerbose($"Current cluster: {name}; platform channel: {Session.Channel}.");
         if (PassThru)
         {
-            var cluster = InputObject ?? Run((reporter, ct) => FindAsync(name, reporter, ct));
             WriteOutput(cluster);
         }
     }
