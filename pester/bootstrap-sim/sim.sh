@@ -105,7 +105,7 @@ end_state() {
     (
         cd "$WORK/root" && find . -path ./var/log -prune -o -type f -print | LC_ALL=C sort |
             while read -r f; do printf '%s %s %s\n' "$f" "$(stat -c %a:%u:%g "$f")" "$(sha256sum <"$f" | cut -c1-16)"; done
-        cd "$WORK/state" && find . -path ./counters -prune -o -path ./calls.log -prune -o -type f -print | LC_ALL=C sort |
+        cd "$WORK/state" && find . -path ./counters -prune -o -path ./calls.log -prune -o -path ./ssm-requests -prune -o -type f -print | LC_ALL=C sort |
             while read -r f; do printf 'state %s %s\n' "$f" "$(sha256sum <"$f" | cut -c1-16)"; done
     )
 }
@@ -159,6 +159,13 @@ check "apt-get update only once the locks were free" test "$(grep -c '	fuser ' "
 check "secrets read with the instance role (IMDSv2 token first, then a signed GetParameter)" \
     before "$F/calls" 'curl .*-X PUT .*latest/api/token' 'aws-sigv4 aws:amz:eu-west-1:ssm'
 check "no secret in argv, stdout, stderr or the host log" no_secret_in "$F"
+case $ROLE in
+    master) WANT="consul-gossip-key consul-agent-token consul-registrar-token consul-management-token marathon-credentials" ;;
+    gateway) WANT="consul-gossip-key consul-agent-token consul-registrar-token" ;;
+    agent) WANT="consul-gossip-key consul-agent-token" ;;
+esac
+check "reads exactly the parameters it needs: $WANT" \
+    test "$(sed 's|^/showcaseops/demo/||' "$WORK/state/ssm-requests" | tr '\n' ' ' | sed 's/ $//')" = "$WANT"
 case $ROLE in
     master)
         check "Mesos readiness waits for an elected leader (/master/state polled past the leaderless answers)" \
