@@ -183,6 +183,10 @@ case $ROLE in
     agent)
         check "firewall rules for the bridge and the pool, INPUT and DOCKER-USER (8 rules)" \
             test "$(wc -l <"$WORK/state/iptables")" -eq 8
+        check "the rules drop every admin port, to this host and to the VPC" \
+            test "$(grep -c -e '-p tcp -m multiport --dports 8500,8300:8302,8080,5050,5051,2181,2379,2380,8182,8001 -j DROP' "$WORK/state/iptables")" -eq 4 -a \
+            "$(grep -c -e '^DOCKER-USER -s 172.1[78].0.0/16 -d 10.0.0.0/16 ' "$WORK/state/iptables")" -eq 4 -a \
+            "$(grep -c -e '^INPUT -s 172.1[78].0.0/16 -p ' "$WORK/state/iptables")" -eq 4
         check "firewall before the Mesos agent starts" before "$F/calls" 'iptables .* -I ' 'docker run .*showcase-mesos-agent'
         ;;
     gateway)
