@@ -7,9 +7,10 @@
 #   sim.sh ROLE SCRIPT      exit 0 when every check held; one "ok"/"FAIL" line per check.
 #
 # Checks: (1) a fresh run ends with SHOWCASE-BOOTSTRAP-OK, its steps in the expected order, with the ordering rules
-# below; (2) a second run makes no change at all; (3) for every step that changes something, a run in which that
-# step's first change fails (the stub exits 1 each time in that run) fails at that step, and a re-run completes
-# with the same end state as the clean run (pending restarts included); (4) no secret in any argv, stdout, stderr
+# below; (2) a second run makes no change at all; (3) for every step that changes something (or reads over the
+# network or from Docker), a run in which that step's first such call fails (the stub exits 1 each time it is made
+# in that run, so retries cannot hide it) fails at that step, and a re-run completes with the same end state as
+# the clean run (pending restarts included); (4) no secret in any argv, stdout, stderr
 # or the host log; (5) the SSM agent snap is held during each run and released after it.
 set -euo pipefail
 ROLE=$1
@@ -210,8 +211,13 @@ check "snap held and released in the second run too" snap_released "$WORK/runs/s
 # --- 3. a failure at each step, repaired by the next run -------------------------------------------------------
 injected=0
 for step in $EXPECTED; do
-    # The step's first change whose command line no earlier step ran (so the failure hits this step).
+    # The step's first change whose command line no earlier step ran (so the failure hits this step); in a step that
+    # changes nothing, its first docker or curl call (a read the step cannot do without: the Parameter Store secrets,
+    # Docker's apt key, the Consul leader, ...).
     target=$(changes "$F/calls" | awk -F '\t' -v s="$step" '$1 == s && !($2 in seen) { print $2; exit } { seen[$2] = 1 }')
+    if [ -z "$target" ]; then
+        target=$(awk -F '\t' -v s="$step" '$1 == s && !($2 in seen) && $2 ~ /^(docker|curl) / { print $2; exit } { seen[$2] = 1 }' "$F/calls")
+    fi
     [ -n "$target" ] || continue
     # SIM_ONLY_STEP=<step>: inject at that step only (debugging).
     [ -z "${SIM_ONLY_STEP:-}" ] || [ "$SIM_ONLY_STEP" = "$step" ] || continue
@@ -235,5 +241,5 @@ for step in $EXPECTED; do
         FAILED=1
     fi
 done
-[ -n "${SIM_ONLY_STEP:-}" ] || check "failures injected at $injected steps (every step that changes something)" test "$injected" -ge 8
+[ -n "${SIM_ONLY_STEP:-}" ] || check "failures injected at $injected steps (every step that changes or reads something)" test "$injected" -ge 8
 exit "$FAILED"
