@@ -208,6 +208,28 @@ changes "$WORK/runs/second/calls" | head -n 5 | sed 's/^/    change: /'
 check "second run leaves the same end state" test "$(end_state)" = "$STATE0"
 check "snap held and released in the second run too" snap_released "$WORK/runs/second"
 
+# --- 2b. a rotated secret is picked up by the next run ----------------------------------------------------------
+if [ "$ROLE" != agent ]; then
+    uuid >"$WORK/secrets/consul-registrar-token.new"
+    printf '%s' "$(tr -d '\n' <"$WORK/secrets/consul-registrar-token.new")" >"$WORK/secrets/consul-registrar-token"
+    rm -f "$WORK/secrets/consul-registrar-token.new"
+    run rotated
+    check "after the registrar token was rotated in Parameter Store, the next run completes" ok_marker "$WORK/runs/rotated"
+    check "and uses the new token (registrar.curl rewritten)" \
+        grep -qF "$(cat "$WORK/secrets/consul-registrar-token")" "$WORK/root/etc/showcaseops/secrets/registrar.curl"
+    if [ "$ROLE" = master ]; then
+        check "the master replaced the Consul token (deleted, created with the new SecretID)" \
+            grep -qF "\"SecretID\": \"$(cat "$WORK/secrets/consul-registrar-token")\"" \
+            "$WORK/state/consul/acl/tokens/3f6d2a10-0c1e-4b7a-9a3e-5c0000000002"
+        check "with a DELETE of the outdated token first" grep -q -- '-X DELETE .*/v1/acl/token/3f6d2a10-0c1e-4b7a-9a3e-5c0000000002' "$WORK/runs/rotated/calls"
+    fi
+    check "no secret in argv, stdout, stderr or the host log of that run either" no_secret_in "$WORK/runs/rotated"
+    # The end state of later (failure-injection) runs is compared with a clean run under the new value.
+    fresh_root
+    run fresh-rotated
+    STATE0=$(end_state)
+fi
+
 # --- 3. a failure at each step, repaired by the next run -------------------------------------------------------
 injected=0
 for step in $EXPECTED; do
