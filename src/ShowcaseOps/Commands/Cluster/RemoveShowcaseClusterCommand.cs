@@ -45,20 +45,13 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
         if (info.Exists)
         {
             var target = $"cluster '{name}' in {info.Region} ({info.Resources.Count} tagged resources, {info.Instances.Count} instances)";
-            if (!ShouldChange(target, "Remove every resource tagged with the cluster", Force))
+            // The parameters are a target of their own (asked below, and shown by -WhatIf), whatever is answered here.
+            if (ShouldChange(target, "Remove every resource tagged with the cluster", Force))
             {
-                // Declined: the secrets stay with the hosts. Under -WhatIf, also show what would happen to them.
-                if (IsWhatIf)
-                {
-                    RemoveSecrets(session, name);
-                }
-
-                return;
+                var result = Run((reporter, ct) => session.RemoveAsync(info, reporter, ct));
+                ForgetForCompletion(CompletionKind.Cluster, name);
+                WriteVerbose($"Removed cluster '{name}': {result.Deleted.Count} resources deleted.");
             }
-
-            var result = Run((reporter, ct) => session.RemoveAsync(info, reporter, ct));
-            ForgetForCompletion(CompletionKind.Cluster, name);
-            WriteVerbose($"Removed cluster '{name}': {result.Deleted.Count} resources deleted.");
         }
         else
         {
@@ -68,7 +61,7 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
         RemoveSecrets(session, name);
     }
 
-    // After the hosts are gone (they read these at bootstrap): everything under the cluster's prefix, unless -KeepSecrets.
+    // Everything under the cluster's prefix, after the hosts (which read them at bootstrap), unless -KeepSecrets.
     private void RemoveSecrets(ClusterSession session, string name)
     {
         if (KeepSecrets)
@@ -87,10 +80,6 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
         var deleted = Run((reporter, ct) => Core.Services.ClusterSecretsCleanup.DeleteAllAsync(session, name, reporter, ct));
         WriteVerbose($"Deleted {deleted.Count} parameter(s) of cluster '{name}' from Parameter Store.");
     }
-
-    private bool IsWhatIf =>
-        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given) && LanguagePrimitives.IsTrue(given))
-        || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference", false));
 
     private static async System.Threading.Tasks.Task<ClusterInfo> ClusterDiscoveryRun(ClusterSession session, string name, Core.Execution.IOperationReporter reporter, System.Threading.CancellationToken ct) =>
         await session.FindAsync(name, reporter, ct).ConfigureAwait(false) ?? new ClusterInfo(name, string.Empty);
