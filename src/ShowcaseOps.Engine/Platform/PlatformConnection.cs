@@ -131,7 +131,7 @@ public sealed class PlatformConnection : IDisposable
         var gateway = new SsmTarget(resolved.Gateway.InstanceId, "gateway", resolved.Gateway.Name);
         var platform = PlatformEndpoints.ForCluster(resolved.Master.PrivateIpAddress, resolved.Gateway.PrivateIpAddress);
         reporter.Verbose($"Platform channel: SSM Run Command on {gateway} ({platform}).");
-        return new PlatformConnection(resolved, resolved.Domain ?? ClusterSpec.DefaultDomain, new SsmPlatformChannel(ssm, gateway, platform, resolved.Name), ssm)
+        return new PlatformConnection(resolved, resolved.Domain ?? ClusterSpec.DefaultDomain, new SsmPlatformChannel(ssm, gateway, platform, session.PlatformBodies(resolved.Name, gateway.InstanceId), resolved.Name), ssm)
         {
             MarathonDirect = DirectEndpoint(session, endpoints, resolved, PlatformTarget.Marathon),
             _loadCredentials = (r, ct) => CredentialsAsync(settings, resolved, r, ct),

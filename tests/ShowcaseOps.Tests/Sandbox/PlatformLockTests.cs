@@ -179,7 +179,7 @@ public sealed class PlatformLockTests : IDisposable
         var gateway = _sandbox.AddHosts(1, "gateway").Single();
         var endpoints = PlatformEndpoints.ForCluster("10.0.12.20", "10.0.12.10");
         var bare = new SsmPlatformChannel(_sandbox.Ssm, gateway, endpoints);
-        var channel = new SsmPlatformChannel(_sandbox.Ssm, gateway, endpoints, "demo");
+        var channel = new SsmPlatformChannel(_sandbox.Ssm, gateway, endpoints, secretsCluster: "demo");
 
         var refused = await bare.SendAsync(Batch(), NullReporter.Instance, CancellationToken.None);
         var accepted = await channel.SendAsync(Batch(), NullReporter.Instance, CancellationToken.None);
@@ -195,7 +195,7 @@ public sealed class PlatformLockTests : IDisposable
     public async Task Over_ssm_a_cluster_without_secrets_still_registers_and_a_host_without_a_role_fails_clearly()
     {
         var gateway = _sandbox.AddHosts(1, "gateway").Single();
-        var channel = new SsmPlatformChannel(_sandbox.Ssm, gateway, PlatformEndpoints.ForCluster("10.0.12.20", "10.0.12.10"), "old");
+        var channel = new SsmPlatformChannel(_sandbox.Ssm, gateway, PlatformEndpoints.ForCluster("10.0.12.20", "10.0.12.10"), secretsCluster: "old");
 
         var responses = await channel.SendAsync(Batch(), NullReporter.Instance, CancellationToken.None);
 

@@ -92,7 +92,9 @@ public sealed partial class SsmStandIn
             }
             else
             {
-                invocation.Complete(SsmStatus.Success, SsmStatus.Success, 0, string.Empty, string.Empty, false);
+                // Not run (the sandbox runs only platform scripts for real): StatusDetails says so, and
+                // Invoke-ShowcaseCommand reports the host as Simulated rather than a Success the script never earned.
+                invocation.Complete(SsmStatus.Success, "Simulated", 0, string.Empty, string.Empty, false);
             }
         }
         catch (OperationCanceledException)
