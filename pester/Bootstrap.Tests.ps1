@@ -95,6 +95,18 @@ Describe 'Invoke-ShowcaseBootstrap' {
         $h.Log.Count('ssm', 'SendCommand') - $before | Should -Be 1
     }
 
+    It 'in the sandbox, a script it only syntax-checked is Simulated (not Success) with a warning; a scripted answer is Success' {
+        $agent = $cluster.Agents[0]
+        $null = $h.Ssm.Behaviors.Add([Management.Automation.LanguagePrimitives]::ConvertTo(@{ InstanceId = $agent.InstanceId; ExitCode = 0; StandardOutput = "scripted`n" }, ([ShowcaseOps.InternalHooks]::SandboxType('ShowcaseOps.Sandbox.StandIns.Ssm.SsmBehavior'))))
+        $results = Invoke-ShowcaseCommand -Name demo -Role agent -Script 'echo hi' -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue
+        ($results | Where-Object InstanceId -EQ $agent.InstanceId).Status | Should -Be 'Success'
+        $simulated = @($results | Where-Object InstanceId -NE $agent.InstanceId)
+        $simulated.Status | Sort-Object -Unique | Should -Be 'Simulated'
+        $simulated[0].Succeeded | Should -BeFalse
+        $simulated[0].Message | Should -BeLike '*did not run the script*'
+        "$warnings" | Should -BeLike "*did not run the script on $($simulated.Count) host(s)*"
+    }
+
     It '-WhatIf sends nothing' {
         $before = $h.Log.Count('ssm', 'SendCommand')
         Invoke-ShowcaseBootstrap -Name demo -WhatIf
@@ -164,7 +176,7 @@ Describe 'Invoke-ShowcaseCommand' {
         $null = $h.Ssm.Behaviors.FailOn($bad.InstanceId, 3, "no such file`n")
         $results = Invoke-ShowcaseCommand -Name demo -InstanceId ($cluster.Agents.InstanceId) -Script 'cat /nope' -Confirm:$false -ErrorVariable errors -ErrorAction SilentlyContinue
         $results.Count | Should -Be 3
-        @($results | Where-Object Status -EQ 'Success').Count | Should -Be 2
+        @($results | Where-Object Status -EQ 'Simulated').Count | Should -Be 2 -Because 'the sandbox does not run the script on the other two (no scripted answer): it does not claim Success'
         $errors.Count | Should -Be 1
         $errors[0].FullyQualifiedErrorId | Should -Be 'SsmCommandFailed,ShowcaseOps.Commands.Bootstrap.InvokeShowcaseCommandCommand'
         $errors[0].TargetObject | Should -Be $bad.InstanceId

@@ -1,6 +1,7 @@
 # New-/Get-/Set-/Remove-ShowcaseCluster against the sandbox, as users run them.
 BeforeAll {
     Import-Module $env:SHOWCASE_MODULE_PATH -Force
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:sandbox = Start-ShowcaseSandbox -Force -InstanceBootSeconds 0.03
     $fast = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Execution.RetryPolicy'))::new([TimeSpan]::FromMilliseconds(10), [TimeSpan]::FromMilliseconds(100), [TimeSpan]::FromSeconds(3))
     $script:options = [Management.Automation.LanguagePrimitives]::ConvertTo(@{
@@ -140,10 +141,56 @@ Describe 'Get-ShowcaseCluster, Set-ShowcaseCluster, Remove-ShowcaseCluster' {
         @($sandbox.Host.Log.Writes('ec2') | Where-Object Time -GE $start).Count | Should -Be 0
     }
 
-    It 'removes from the pipeline, leaves zero tagged resources, and a second remove is no error' {
-        Get-ShowcaseCluster alpha | Remove-ShowcaseCluster -Force
+    It 'Remove- and Set- -WhatIf list each resource with its id, in removal order, and end with the counts' {
+        # "What if:" lines go to the host, not to a stream: a child pwsh prints them on its stdout.
+        $lines = Invoke-ChildPwsh -Command @"
+Import-Module '$($env:SHOWCASE_MODULE_PATH)'
+`$null = Start-ShowcaseSandbox -InstanceBootSeconds 0.03
+`$c = New-ShowcaseCluster -Name wi -InstanceProfileName showcase-ssm -ImageId ami-0123456789abcdef0 -SkipBootstrap -AgentCount 2 -Confirm:`$false
+(Get-ShowcaseSandbox).Host.Ec2.GetResources() | Where-Object { `$_.Tags['showcase:cluster'] -eq 'wi' -and `$_.ResourceType -ne 'volume' } | ForEach-Object { 'ID ' + `$_.Id }
+'AGENT ' + `$c.Agents[1].InstanceId
+'GATEWAY ' + `$c.Gateway.InstanceId
+'VPC ' + `$c.VpcId
+Remove-ShowcaseCluster wi -WhatIf
+'---'
+Set-ShowcaseCluster wi -AgentCount 1 -WhatIf
+Stop-ShowcaseSandbox
+"@
+        $ids = @($lines | Where-Object { $_ -like 'ID *' } | ForEach-Object { $_.Substring(3) })
+        $value = { param($key) ($lines | Where-Object { $_ -like "$key *" } | Select-Object -First 1).Substring($key.Length + 1) }
+        $split = [array]::IndexOf($lines, '---')
+        $remove = ($lines[0..$split] | Where-Object { $_ -notlike 'ID *' }) -join "`n"
+        $set = $lines[$split..($lines.Count - 1)] -join "`n"
+        $ids.Count | Should -BeGreaterThan 10
+        foreach ($id in $ids) { $remove | Should -Match ("destroy\s+\S+\s+" + [regex]::Escape($id)) }
+        $remove | Should -Match "Plan: 0 to create, $($ids.Count) to destroy \(4 instances\)"
+        $remove | Should -Not -Match 'tagged resources, \d+ instances'
+        $remove.LastIndexOf((& $value 'GATEWAY')) | Should -BeLessThan $remove.LastIndexOf((& $value 'VPC')) -Because 'instances are listed (and deleted) before the VPC'
+        $set | Should -Match ("destroy\s+instance\s+" + [regex]::Escape((& $value 'AGENT')))
+        $set | Should -Match 'Plan: 0 to create, 1 to destroy, 1 to keep'
+    }
+
+    It 'an unknown name is ShowcaseClusterNotFound ($? false) unless -IgnoreMissing; names are case-sensitive' {
+        { Remove-ShowcaseCluster alhpa -Force -ErrorAction Stop } | Should -Throw -ErrorId 'ShowcaseClusterNotFound,ShowcaseOps.Commands.Cluster.RemoveShowcaseClusterCommand'
+        Remove-ShowcaseCluster alhpa -Force -ErrorAction SilentlyContinue
+        $? | Should -BeFalse
+        @(Remove-ShowcaseCluster alhpa -Force -IgnoreMissing -ErrorAction Stop).Count | Should -Be 0
+        @(Get-ShowcaseCluster -Name 'AL*').Count | Should -Be 0 -Because 'the showcase:cluster tag is case-sensitive'
+        @(Get-ShowcaseCluster -Name 'al*').Name | Should -Be 'alpha'
+        { Remove-ShowcaseCluster Alpha -Force -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ShowcaseOps.Commands.Cluster.RemoveShowcaseClusterCommand'
+        { Use-ShowcaseCluster Alpha -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ShowcaseOps.Commands.Cluster.UseShowcaseClusterCommand'
+        (Get-ShowcaseCluster alpha).State | Should -Be 'Complete'
+    }
+
+    It 'removes from the pipeline, outputs what it deleted, leaves zero tagged resources; a second remove is NotFound' {
+        $ids = @(Get-TaggedResource alpha | Where-Object ResourceType -NE 'volume' | ForEach-Object { $_.Id })
+        $removal = Get-ShowcaseCluster alpha | Remove-ShowcaseCluster -Force
+        $removal.Cluster | Should -Be 'alpha'
+        $removal.Destroyed | Should -Be $ids.Count
+        foreach ($id in $ids) { ($removal.Resources -join ' ') | Should -Match ([regex]::Escape($id)) }
         (Get-TaggedResource alpha).Count | Should -Be 0
-        { Remove-ShowcaseCluster alpha -Force -ErrorAction Stop } | Should -Not -Throw
+        { Remove-ShowcaseCluster alpha -Force -ErrorAction Stop } | Should -Throw -ErrorId 'ShowcaseClusterNotFound,ShowcaseOps.Commands.Cluster.RemoveShowcaseClusterCommand'
+        { Remove-ShowcaseCluster alpha -Force -IgnoreMissing -ErrorAction Stop } | Should -Not -Throw
         (Get-ShowcaseCluster).Name | Should -Be 'beta'
         Remove-ShowcaseCluster -Name beta -Confirm:$false
         @($sandbox.Host.Ec2.GetResources() | Where-Object { -not $_.AwsManaged }).Count | Should -Be 0

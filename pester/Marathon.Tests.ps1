@@ -167,11 +167,13 @@ Describe 'Get-MarathonApp and Get-MarathonTask' {
         (Get-FormatData ShowcaseOps.Model.MarathonApp) | Should -Not -BeNullOrEmpty
         (Get-FormatData ShowcaseOps.Model.MarathonTask) | Should -Not -BeNullOrEmpty
         $apps = Get-MarathonApp web | Format-Table | Out-String -Width 200
-        $apps | Should -Match 'Running/Healthy'
-        $apps | Should -Match '/web\s+3\s+3/3\s+10000\s+0\s+nginxdemos/hello'
+        $apps | Should -Match 'Id\s+Instances\s+TasksRunning\s+TasksHealthy\s+ServicePort\s+Image'
+        $apps | Should -Match '/web\s+3\s+3\s+3\s+10000\s+nginxdemos/hello'
         $tasks = Get-MarathonTask -AppId web | Format-Table | Out-String -Width 200
-        $tasks | Should -Match 'AppId\s+Id\s+Endpoint\s+State\s+Healthy\s+Serving\s+StartedAt'
-        $tasks | Should -Match '/web\s+[0-9a-f]{8}\s+10\.0\.\d+\.\d+:\d+\s+RUNNING\s+yes'
+        $tasks | Should -Match 'State\s+Healthy\s+Id'
+        $tasks | Should -Match 'TASK_RUNNING\s+True\s+web\.\S+'
+        $list = Get-MarathonTask -AppId web | Select-Object -First 1 | Format-List | Out-String -Width 200
+        $list | Should -Match 'HostAddress\s+: 10\.0\.\d+\.\d+'
     }
 
     It 'completes app ids from Marathon' {

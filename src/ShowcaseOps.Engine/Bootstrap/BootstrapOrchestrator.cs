@@ -255,9 +255,12 @@ public sealed class BootstrapOrchestrator
             };
         }
 
-        var progress = new BootstrapProgress(reporter, cluster.Name, toRun);
+        using var progress = new BootstrapProgress(reporter, cluster.Name, toRun);
         try
         {
+            // The hosts read the cluster's secrets (Consul ACL tokens, gossip key, Marathon credentials) at bootstrap.
+            progress.All("Creating the cluster's secrets in Parameter Store");
+            await Services.ClusterSecrets.EnsureAsync(_ssm, cluster.Name, _options.RetryPolicy, reporter, cancellationToken).ConfigureAwait(false);
             progress.All("Waiting for the hosts to be Online in SSM");
             await SsmReadiness.WaitOnlineAsync(_ssm, toRun.Select(h => h.InstanceId).ToList(), request.OnlineTimeout, reporter, cancellationToken, _options.OnlinePollInterval).ConfigureAwait(false);
 
@@ -273,6 +276,7 @@ public sealed class BootstrapOrchestrator
             var masterOk = true;
             if (master.Count > 0)
             {
+                progress.Phase("running the master's bootstrap (the other hosts wait for it)");
                 var outcome = await context.RunAsync(ClusterRoles.Master, master, cancellationToken).ConfigureAwait(false);
                 masterOk = outcome.All(r => r.Status == HostRunStatus.Success);
                 if (!masterOk && others.Count > 0)
@@ -281,6 +285,9 @@ public sealed class BootstrapOrchestrator
                 }
             }
 
+            var gateways = others.Count(h => h.Role == ClusterRoles.Gateway);
+            var agents = others.Count(h => h.Role == ClusterRoles.Agent);
+            progress.Phase($"running the bootstrap of {gateways} gateway(s) and {agents} agent(s)");
             await Task.WhenAll(
                 context.RunAsync(ClusterRoles.Gateway, others.Where(h => h.Role == ClusterRoles.Gateway).ToList(), cancellationToken),
                 context.RunAsync(ClusterRoles.Agent, others.Where(h => h.Role == ClusterRoles.Agent).ToList(), cancellationToken)).ConfigureAwait(false);
@@ -522,26 +529,41 @@ public sealed class BootstrapOrchestrator
     }
 
     /// <summary>A parent progress activity for the bootstrap and a child per host; always completed.</summary>
-    private sealed class BootstrapProgress
+    private sealed class BootstrapProgress : IDisposable
     {
         private readonly IOperationReporter _reporter;
-        private readonly string _activity;
         private readonly Dictionary<string, (int Id, ClusterHostInfo Host)> _hosts = new(StringComparer.Ordinal);
         private readonly HashSet<string> _finished = new(StringComparer.Ordinal);
         private readonly object _gate = new();
+        private readonly ProgressTicker _parent;
+        private string _phase = "starting";
 
         public BootstrapProgress(IOperationReporter reporter, string cluster, IReadOnlyList<ClusterHostInfo> hosts)
         {
             _reporter = reporter;
-            _activity = $"Bootstrapping cluster '{cluster}'";
+            _parent = new ProgressTicker(reporter, ParentActivity, $"Bootstrapping cluster '{cluster}'");
             for (var i = 0; i < hosts.Count; i++)
             {
                 _hosts[hosts[i].InstanceId] = (HostActivityBase + i, hosts[i]);
             }
         }
 
+        /// <summary>What the bootstrap does now (the parent's status line, which keeps moving while hosts run).</summary>
+        public void Phase(string phase)
+        {
+            int finished;
+            lock (_gate)
+            {
+                _phase = phase;
+                finished = _finished.Count;
+            }
+
+            Parent($"{phase} ({finished} of {_hosts.Count} hosts done)", _hosts.Count == 0 ? 100 : finished * 100 / _hosts.Count);
+        }
+
         public void All(string status)
         {
+            _phase = status;
             Parent(status);
             foreach (var host in _hosts.Values)
             {
@@ -565,15 +587,17 @@ public sealed class BootstrapOrchestrator
             }
 
             int finished;
+            string phase;
             lock (_gate)
             {
                 _finished.Add(result.InstanceId);
                 finished = _finished.Count;
+                phase = _phase;
             }
 
             var status = result.Status == HostRunStatus.Success ? "ok" : $"{result.Status}{(result.FailedStep is null ? string.Empty : " at step " + result.FailedStep)} (exit code {result.ExitCode})";
             _reporter.Progress(new ProgressUpdate(entry.Id, $"{result.Name} ({result.Role})", status) { ParentActivityId = ParentActivity, PercentComplete = 100, Completed = true });
-            Parent($"{finished} of {_hosts.Count} hosts done", finished * 100 / _hosts.Count);
+            Parent($"{phase} ({finished} of {_hosts.Count} hosts done)", finished * 100 / _hosts.Count);
         }
 
         public void Complete()
@@ -583,10 +607,11 @@ public sealed class BootstrapOrchestrator
                 _reporter.Progress(new ProgressUpdate(entry.Id, $"{entry.Host.Name} ({entry.Host.Role})", "Done") { ParentActivityId = ParentActivity, PercentComplete = 100, Completed = true });
             }
 
-            _reporter.Progress(new ProgressUpdate(ParentActivity, _activity, "Done") { PercentComplete = 100, Completed = true });
+            _parent.Complete("Done");
         }
 
-        private void Parent(string status, int percent = 0) =>
-            _reporter.Progress(new ProgressUpdate(ParentActivity, _activity, status) { PercentComplete = percent });
+        public void Dispose() => _parent.Dispose();
+
+        private void Parent(string status, int percent = 0) => _parent.Update(status, percent);
     }
 }

@@ -27,6 +27,9 @@ public sealed class ClusterCommand
 
     public TimeSpan OnlinePollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The StatusDetails the sandbox's SSM stand-in gives a script it checked but did not run.</summary>
+    public const string SimulatedDetail = "Simulated";
+
     /// <summary>A runner on this SSM client (a factory: no SDK type in a public constructor).</summary>
     public static ClusterCommand Create(IAmazonSimpleSystemsManagement ssm) => new(ssm);
 
@@ -72,7 +75,14 @@ public sealed class ClusterCommand
             var ssmResults = await SsmRunner.Create(_ssm).RunAsync(script, targets, options, reporter, cancellationToken).ConfigureAwait(false);
             foreach (var ssm in ssmResults)
             {
-                results[ssm.InstanceId] = ClusterHostSelection.FromSsm(cluster, ssm);
+                var result = ClusterHostSelection.FromSsm(cluster, ssm);
+                if (ssm.Status == SsmCommandStatus.Success && ssm.StatusDetails == SimulatedDetail)
+                {
+                    result.Status = HostRunStatus.Simulated;
+                    result.Message = "The sandbox did not run the script: it checked its syntax (sh -n) and answered exit code 0. Script the answer with (Get-ShowcaseSandbox).Host.Ssm.Behaviors to test what a host prints.";
+                }
+
+                results[ssm.InstanceId] = result;
                 if (ssm.ToException() is { } failure)
                 {
                     reporter.Failure(failure);

@@ -22,6 +22,12 @@ public enum HostRunStatus
 
     /// <summary>Nothing to do: the bootstrap already succeeded on this host with the current scripts (use -Force to re-run).</summary>
     Skipped,
+
+    /// <summary>
+    /// The sandbox's SSM stand-in answered without running the script (it only checks its syntax with <c>sh -n</c>): the
+    /// exit code 0 is not the script's. Invoke-ShowcaseCommand reports it so; a real SSM agent never answers this.
+    /// </summary>
+    Simulated,
 }
 
 /// <summary>The outcome of a script on one host of a cluster.</summary>

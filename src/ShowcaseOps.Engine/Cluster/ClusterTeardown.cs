@@ -85,14 +85,14 @@ internal sealed class ClusterTeardown
         }
 
         var found = info.Resources;
-        var activity = $"Removing cluster {info.Name}";
+        using var progress = new ProgressTicker(Reporter, 4200, $"Removing cluster {info.Name}");
         try
         {
             // A second pass takes what the first could not see (a resource whose tags were not yet matched by filters).
             for (var pass = 1; ; pass++)
             {
-                await RemoveOnceAsync(info, activity, cancellationToken).ConfigureAwait(false);
-                Reporter.Progress(new ProgressUpdate(4200, activity, "checking that nothing is left") { PercentComplete = 95 });
+                await RemoveOnceAsync(info, progress, cancellationToken).ConfigureAwait(false);
+                progress.Update("checking that nothing is left", 95);
                 var left = await DiscoverLeftoversAsync(info.Name, cancellationToken).ConfigureAwait(false);
                 if (!left.Exists)
                 {
@@ -110,29 +110,29 @@ internal sealed class ClusterTeardown
         }
         finally
         {
-            Reporter.Progress(new ProgressUpdate(4200, activity, "done") { Completed = true });
+            progress.Complete();
         }
 
         return new ClusterRemoveResult(info.Name, found, _deleted.Distinct().ToList());
     }
 
-    private async Task RemoveOnceAsync(ClusterInfo info, string activity, CancellationToken cancellationToken)
+    private async Task RemoveOnceAsync(ClusterInfo info, ProgressTicker progress, CancellationToken cancellationToken)
     {
         const int phases = 10;
         var phase = 0;
         void Phase(string what)
         {
-            Reporter.Progress(new ProgressUpdate(4200, activity, what) { PercentComplete = phase++ * 90 / phases });
+            progress.Update(what, phase++ * 90 / phases);
         }
 
-        Phase("terminating instances");
+        Phase($"terminating {Count(info.Instances.Count(i => i.IsLive), "instance")} and waiting until they are gone");
         await TerminateInstancesAsync(info, cancellationToken).ConfigureAwait(false);
 
         Phase("releasing Elastic IPs");
         var natAllocations = new HashSet<string>(info.NatGateways.Where(n => n.AllocationId is not null).Select(n => n.AllocationId!), StringComparer.Ordinal);
         await ReleaseAddressesAsync(info.Addresses.Where(a => !natAllocations.Contains(a.AllocationId)), cancellationToken).ConfigureAwait(false);
 
-        Phase("deleting NAT gateways");
+        Phase($"deleting {Count(info.NatGateways.Count, "NAT gateway")} (AWS takes about a minute)");
         await DeleteNatGatewaysAsync(info, cancellationToken).ConfigureAwait(false);
         await ReleaseAddressesAsync(info.Addresses.Where(a => natAllocations.Contains(a.AllocationId)), cancellationToken).ConfigureAwait(false);
 
@@ -257,10 +257,13 @@ internal sealed class ClusterTeardown
         Reporter.Verbose($"Waiting for {what} to terminate.");
         var remaining = new HashSet<string>(instanceIds, StringComparer.Ordinal);
         var polls = 0;
+        using var progress = new ProgressTicker(Reporter, 4210, $"Terminating {what}");
+        progress.Update($"waiting for {Count(instanceIds.Count, "instance")} to terminate", 0);
         await _calls.WaitAsync(what + " to terminate", async ct =>
         {
             var seen = await DescribeInstancesByFilterAsync(remaining, ct).ConfigureAwait(false);
             remaining.IntersectWith(seen.Where(i => i.State?.Name?.Value != "terminated").Select(i => i.InstanceId));
+            progress.Update($"waiting for {remaining.Count} of {instanceIds.Count} to terminate", (instanceIds.Count - remaining.Count) * 100 / instanceIds.Count);
 
             // Still live a while after TerminateInstances: that answer was not true (or not yet visible): ask again.
             var live = seen.Where(i => remaining.Contains(i.InstanceId) && Array.IndexOf(EndedStates, i.State?.Name?.Value) < 0).Select(i => i.InstanceId).ToList();

@@ -192,7 +192,7 @@ public static class PlanExecutor
         }
         finally
         {
-            reporter.Progress(new ProgressUpdate(Run.ActivityId, activity, "done") { Completed = true });
+            run.Progress.Complete();
         }
 
         return new PlanRunReport(run.Timings.OrderBy(t => t.Start).ToList(), run.Elapsed, maxConcurrency);
@@ -208,18 +208,18 @@ public static class PlanExecutor
         private readonly object _timingGate = new();
         private readonly List<string> _running = new();
         private readonly int _total;
-        private readonly IOperationReporter _reporter;
-        private readonly string _activity;
         private int _done;
 
         public Run(int total, int maxConcurrency, IOperationReporter reporter, string activity, CancellationToken cancellationToken)
         {
             _total = total;
-            _reporter = reporter;
-            _activity = activity;
             _failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             _gate = new SemaphoreSlim(Math.Max(1, maxConcurrency));
+            Progress = new ProgressTicker(reporter, ActivityId, activity);
         }
+
+        /// <summary>The activity: its status names the steps running now, and keeps moving while they wait on AWS.</summary>
+        public ProgressTicker Progress { get; }
 
         public Dictionary<string, Task> Tasks { get; } = new(StringComparer.Ordinal);
 
@@ -268,6 +268,7 @@ public static class PlanExecutor
 
         public void Dispose()
         {
+            Progress.Dispose();
             _failed.Dispose();
             _gate.Dispose();
         }
@@ -300,15 +301,11 @@ public static class PlanExecutor
             string current;
             lock (_timingGate)
             {
-                current = _running.Count == 0 ? status : string.Join(", ", _running);
+                current = _running.Count == 0 ? status : _running.Count <= 2 ? string.Join(", ", _running) : $"{_running[0]}, {_running[1]} (+{_running.Count - 2} more)";
             }
 
             var done = Volatile.Read(ref _done);
-            _reporter.Progress(new ProgressUpdate(ActivityId, _activity, string.Format(CultureInfo.InvariantCulture, "{0} of {1} steps done", done, _total))
-            {
-                CurrentOperation = current,
-                PercentComplete = _total == 0 ? 100 : done * 100 / _total,
-            });
+            Progress.Update(string.Format(CultureInfo.InvariantCulture, "{0} ({1} of {2} steps done)", current, done, _total), _total == 0 ? 100 : done * 100 / _total);
         }
     }
 

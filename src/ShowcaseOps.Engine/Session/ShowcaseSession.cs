@@ -25,6 +25,7 @@ public sealed class ShowcaseSession
 {
     private readonly object _gate = new();
     private string? _currentCluster;
+    private string _currentClusterSetBy = "session";
     private PlatformChannelKind? _channel;
     private IReadOnlyDictionary<PlatformTarget, Uri> _httpEndpoints = new Dictionary<PlatformTarget, Uri>();
     private IReadOnlyDictionary<PlatformTarget, Uri> _sandboxEndpoints = new Dictionary<PlatformTarget, Uri>();
@@ -34,6 +35,12 @@ public sealed class ShowcaseSession
     /// <summary>What Sync-ShowcaseService learnt about one cluster, channel and domain (which backends to read first), for the session.</summary>
     public Sync.SyncReadHints SyncHints(string cluster, string channel, string domain) =>
         _syncHints.GetOrAdd(cluster + "|" + channel + "|" + domain, _ => new Sync.SyncReadHints());
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Platform.PlatformBodyCache> _platformBodies = new(StringComparer.Ordinal);
+
+    /// <summary>The platform read bodies this session received over SSM from one cluster's gateway (conditional reads, docs/ssm.md).</summary>
+    public Platform.PlatformBodyCache PlatformBodies(string cluster, string gatewayInstanceId) =>
+        _platformBodies.GetOrAdd(cluster + "|" + gatewayInstanceId, _ => new Platform.PlatformBodyCache());
 
     /// <summary>Endpoints, region and credentials set for this session (by Start-ShowcaseSandbox); explicit parameters win.</summary>
     public AwsSessionDefaults Aws
@@ -62,7 +69,49 @@ public sealed class ShowcaseSession
             lock (_gate)
             {
                 _currentCluster = value;
+                _currentClusterSetBy = "session";
             }
+        }
+    }
+
+    /// <summary>Where <see cref="CurrentCluster"/> comes from: the command that chose it, $env:SHOWCASE_CLUSTER, or none.</summary>
+    public string CurrentClusterSource
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _currentCluster is not null ? _currentClusterSetBy
+                    : NullIfEmpty(Environment.GetEnvironmentVariable("SHOWCASE_CLUSTER")) is not null ? "$env:SHOWCASE_CLUSTER"
+                    : "none";
+            }
+        }
+    }
+
+    /// <summary>Makes <paramref name="name"/> the current cluster, remembering which command chose it (Get-ShowcaseContext shows it).</summary>
+    public void UseCluster(string name, string chosenBy)
+    {
+        lock (_gate)
+        {
+            _currentCluster = name;
+            _currentClusterSetBy = chosenBy;
+        }
+    }
+
+    /// <summary>Where <see cref="Channel"/> comes from: Use-ShowcaseCluster -Channel, $env:SHOWCASE_CHANNEL, or the default.</summary>
+    public string ChannelSource
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_channel is not null)
+                {
+                    return "Use-ShowcaseCluster -Channel";
+                }
+            }
+
+            return Enum.TryParse<PlatformChannelKind>(Environment.GetEnvironmentVariable("SHOWCASE_CHANNEL"), true, out _) ? "$env:SHOWCASE_CHANNEL" : "default";
         }
     }
 

@@ -99,44 +99,8 @@ public abstract class AwsCmdlet : ShowcaseCmdlet
         return settings;
     }
 
-    /// <summary>
-    /// With -Verbose, names the account (when known), region and credential source before any call; with -WhatIf,
-    /// says the same as a "What if" line, so a dry run shows which account it would have touched.
-    /// </summary>
-    private protected override void AnnounceScope()
-    {
-        // Preference variables set in a script scope can hold strings ('Continue'), so they are converted as PowerShell does.
-        var verbose = MyInvocation.BoundParameters.TryGetValue("Verbose", out var boundVerbose)
-            ? boundVerbose is SwitchParameter { IsPresent: true }
-            : LanguagePrimitives.TryConvertTo<ActionPreference>(GetVariableValue("VerbosePreference"), out var preference) && preference == ActionPreference.Continue;
-        var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)
-            ? bound is SwitchParameter { IsPresent: true }
-            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-        if (!verbose && !whatIf)
-        {
-            return;
-        }
-
-        string scope;
-        try
-        {
-            scope = AwsClientFactory.Describe(ConnectionSettings);
-        }
-        catch (Core.ShowcaseException)
-        {
-            return; // the command itself reports what is missing, when it needs AWS at all
-        }
-
-        if (verbose)
-        {
-            WriteVerbose("AWS: " + scope + ".");
-        }
-
-        if (whatIf && Host?.UI is { } ui)
-        {
-            ui.WriteLine("What if: AWS calls would use " + scope + ".");
-        }
-    }
+    /// <summary>The context of this invocation: its own -Region, -ProfileName, -EndpointUrl… over the session's.</summary>
+    private protected override AwsConnectionSettings ContextSettings => ConnectionSettings;
 
     private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 }

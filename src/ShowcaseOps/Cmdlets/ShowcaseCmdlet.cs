@@ -38,10 +38,51 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
         },
         null);
 
-    /// <summary>Says, before any work, where the command's calls will go (AWS cmdlets: account, region, credential source).</summary>
-    private protected virtual void AnnounceScope()
+    /// <summary>
+    /// Says, before any work, where the command's calls will go (<see cref="Model.ShowcaseContext"/>): with -Verbose as
+    /// one "Context:" line, with -WhatIf as the first "What if:" line, so a dry run shows which account it would touch.
+    /// </summary>
+    private void AnnounceScope()
     {
+        // Preference variables set in a script scope can hold strings ('Continue'), so they are converted as PowerShell does.
+        var verbose = MyInvocation.BoundParameters.TryGetValue("Verbose", out var boundVerbose)
+            ? IsSet(boundVerbose)
+            : LanguagePrimitives.TryConvertTo<ActionPreference>(GetVariableValue("VerbosePreference"), out var preference) && preference == ActionPreference.Continue;
+        var whatIf = SupportsShouldProcess && (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)
+            ? IsSet(bound)
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));
+        if (!verbose && !whatIf)
+        {
+            return;
+        }
+
+        var context = ReadContext();
+        if (verbose)
+        {
+            WriteVerbose("Context: " + context.Describe("AWS: ") + ".");
+        }
+
+        if (whatIf && Host?.UI is { } ui)
+        {
+            ui.WriteLine("What if: context: " + context.Describe("AWS calls would use ") + ".");
+        }
     }
+
+    private bool SupportsShouldProcess =>
+        GetType().GetCustomAttributes(typeof(CmdletAttribute), true) is { Length: > 0 } attributes && ((CmdletAttribute)attributes[0]).SupportsShouldProcess;
+
+    /// <summary>The settings the context is read with: the session's (AWS cmdlets add their own parameters).</summary>
+    private protected virtual Core.Aws.AwsConnectionSettings ContextSettings => new()
+    {
+        Defaults = Session.Aws,
+        StoredCredentials = UnwrapValue(GetVariableValue("StoredAWSCredentials")),
+        StoredRegion = UnwrapValue(GetVariableValue("StoredAWSRegion"))?.ToString(),
+    };
+
+    /// <summary>Where this command's calls go: current cluster, channel, sandbox or AWS, region, account, credential source.</summary>
+    internal Model.ShowcaseContext ReadContext() => ShowcaseContextReader.Read(RunspaceState, ContextSettings);
+
+    private static object? UnwrapValue(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 
     /// <summary>Runs once the command-line parameters are bound, before <see cref="BeginProcessingCore"/>.</summary>
     private protected virtual void BeforeBeginProcessing()
@@ -104,6 +145,7 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
 
             // Let the work finish its own cleanup (SSM CancelCommand, …) before the caller disposes the clients it uses.
             ((IAsyncResult)task).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(20));
+            WriteStopHint();
             throw;
         }
         finally
@@ -123,6 +165,30 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>
+    /// What to tell the user when Ctrl+C stops the work now running: what may be left and how to finish or clean up
+    /// (set by a cmdlet before a long change; null: nothing to say).
+    /// </summary>
+    private protected string? StopHint { get; set; }
+
+    // The pipeline is stopping, so Write* would throw: the hint goes to the host directly.
+    private void WriteStopHint()
+    {
+        if (StopHint is null || Host?.UI is not { } ui)
+        {
+            return;
+        }
+
+        try
+        {
+            ui.WriteWarningLine("Stopped. " + StopHint);
+        }
+        catch (Exception ex) when (ex is PipelineStoppedException or InvalidOperationException or NotImplementedException)
+        {
+            // A host without a console (a remote or hosted runspace): nothing more can be said.
         }
     }
 

@@ -23,6 +23,9 @@ public enum ShowcaseHostStatus
 
     /// <summary>Nothing to do: the bootstrap already succeeded on this host with the current scripts (use -Force to re-run).</summary>
     Skipped = (int)HostRunStatus.Skipped,
+
+    /// <summary>The sandbox checked the script's syntax but did not run it: ExitCode 0 is not the script's.</summary>
+    Simulated = (int)HostRunStatus.Simulated,
 }
 
 /// <summary>The outcome of a script on one host of a cluster.</summary>

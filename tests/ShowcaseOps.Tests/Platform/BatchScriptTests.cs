@@ -144,6 +144,36 @@ public sealed class BatchScriptTests : SandboxTestBase
         Assert.Contains("日本語 🚀", responses[1].Body);
     }
 
+    [Fact]
+    public async Task A_body_the_caller_already_has_comes_back_as_same_and_a_changed_one_in_full()
+    {
+        var register = new PlatformRequest(PlatformTarget.Consul, "PUT", "/v1/agent/service/register", "{\"ID\":\"web\",\"Name\":\"web\",\"Port\":80}");
+        var read = new PlatformRequest(PlatformTarget.Consul, "GET", "/v1/agent/services");
+        var first = (await new ShellScriptChannel(Endpoints).SendAsync(new[] { register, read }, NullReporter.Instance, CancellationToken.None))[1];
+        Assert.Contains("\"web\"", first.Body, StringComparison.Ordinal);
+
+        var same = new ShellScriptChannel(Endpoints, new PlatformBatchScriptOptions { KnownBodies = new[] { first.Body } });
+        var again = (await same.SendAsync(new[] { read }, NullReporter.Instance, CancellationToken.None))[0];
+        Assert.Equal(first.Body, again.Body);
+        Assert.Equal(200, again.Status);
+        Assert.Contains(PlatformBatchScript.SameMarker + " ", same.LastOutput, StringComparison.Ordinal);
+
+        var stale = new ShellScriptChannel(Endpoints, new PlatformBatchScriptOptions { KnownBodies = new[] { first.Body.Replace("web", "old", StringComparison.Ordinal) } });
+        var changed = (await stale.SendAsync(new[] { read }, NullReporter.Instance, CancellationToken.None))[0];
+        Assert.Equal(first.Body, changed.Body);
+        Assert.DoesNotContain(PlatformBatchScript.SameMarker + " ", stale.LastOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_same_frame_for_a_body_that_was_not_sent_is_malformed()
+    {
+        var batch = new[] { new PlatformRequest(PlatformTarget.Consul, "GET", "/v1/agent/services") };
+        var id = "0123456789abcdef0123456789abcdef";
+        var output = $"@@SHOWCASE-BATCH {id} 1\n@@SHOWCASE-STATUS {id} 1 200 2\n@@SHOWCASE-SAME {id} 1\n@@SHOWCASE-BODIES {id} plain\n\n@@SHOWCASE-ERRORS {id}\n\n@@SHOWCASE-DONE {id}\n";
+        Assert.Equal("PlatformResponseMalformed", Assert.Throws<ShowcaseException>(() => PlatformBatchParser.Parse(output, batch, id)).ErrorId);
+        Assert.Equal("{}", PlatformBatchParser.Parse(output, batch, id, null, new[] { "{}" })[0].Body);
+    }
+
     private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
     private static string Gzip(string text)

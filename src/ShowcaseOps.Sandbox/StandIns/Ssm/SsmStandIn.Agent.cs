@@ -51,6 +51,7 @@ public sealed partial class SsmStandIn
                 using (var groups = SsmSecurityGroupView.Create(Host, invocation.InstanceId))
                 {
                     var environment = PlatformEnvironment().Concat(groups.Environment).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+                    environment["SHOWCASEOPS_INSTANCE_ID"] = invocation.InstanceId;
                     result = await ShellRunner.RunAsync(command.Script, environment, timeout, token).ConfigureAwait(false);
                     foreach (var denied in groups.DeniedRequests())
                     {
@@ -91,7 +92,9 @@ public sealed partial class SsmStandIn
             }
             else
             {
-                invocation.Complete(SsmStatus.Success, SsmStatus.Success, 0, string.Empty, string.Empty, false);
+                // Not run (the sandbox runs only platform scripts for real): StatusDetails says so, and
+                // Invoke-ShowcaseCommand reports the host as Simulated rather than a Success the script never earned.
+                invocation.Complete(SsmStatus.Success, "Simulated", 0, string.Empty, string.Empty, false);
             }
         }
         catch (OperationCanceledException)

@@ -94,6 +94,12 @@ public sealed class InvokeShowcaseCommandCommand : ClusterHostCmdlet
         var runner = session.CreateClusterCommand();
         runner.OnlinePollInterval = Core.TestHooks.EffectiveBootstrapOptions.OnlinePollInterval;
         var results = Run((reporter, ct) => runner.RunAsync(cluster.Name, hosts, _script!, options, reporter, ct));
+        var simulated = results.Count(r => r.Status == Core.Bootstrap.HostRunStatus.Simulated);
+        if (simulated > 0)
+        {
+            WriteWarning($"The sandbox did not run the script on {simulated} host(s): it checked its syntax (sh -n) and answered exit code 0, so their Status is Simulated. Script answers with (Get-ShowcaseSandbox).Host.Ssm.Behaviors; a real cluster runs it.");
+        }
+
         WriteOutput(results);
     }
 }

@@ -124,7 +124,23 @@ public sealed class NewShowcaseClusterCommand : AwsCmdlet
             return;
         }
 
-        var result = Run((reporter, ct) => session.ApplyAsync(plan, reporter, ct));
+        var leftover = $"Cluster '{spec.Name}' may now exist in part (what was created stays tagged; a NAT gateway, Elastic IPs and instances cost money while they exist): run New-ShowcaseCluster -Name {spec.Name} again to complete it, or Remove-ShowcaseCluster -Name {spec.Name} to delete what was created. Get-ShowcaseCluster {spec.Name} shows what exists.";
+        StopHint = leftover;
+        ClusterBuildResult result;
+        try
+        {
+            result = Run((reporter, ct) => session.ApplyAsync(plan, reporter, ct));
+        }
+        catch (ShowcaseException ex) when (ex.Terminating && !plan.ChangesNothing)
+        {
+            throw new ShowcaseException(ex.Error, ex.Category, ex.Target, ex.Message + " " + leftover.Replace(" may now exist", " now exists", StringComparison.Ordinal), ex.InnerException ?? ex)
+            {
+                Terminating = true,
+                RecommendedAction = (ex.RecommendedAction is null ? string.Empty : ex.RecommendedAction + " ") + $"Or delete what was created: Remove-ShowcaseCluster -Name {spec.Name}.",
+            };
+        }
+
+        StopHint = $"Cluster '{spec.Name}' exists; the bootstrap of some hosts may not have finished: run Invoke-ShowcaseBootstrap -Name {spec.Name} to finish it, or Remove-ShowcaseCluster -Name {spec.Name} to delete the cluster.";
         var cluster = new ShowcaseCluster(result.Cluster);
         if (!SkipBootstrap)
         {
@@ -132,7 +148,7 @@ public sealed class NewShowcaseClusterCommand : AwsCmdlet
             Bootstrap(session, result.Cluster, null);
         }
 
-        Session.CurrentCluster = cluster.Name;
+        Session.UseCluster(cluster.Name, "New-ShowcaseCluster");
         WriteOutput(cluster);
     }
 

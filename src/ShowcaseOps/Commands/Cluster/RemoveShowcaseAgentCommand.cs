@@ -18,15 +18,15 @@ public sealed class RemoveShowcaseAgentCommand : AwsCmdlet
 {
     private readonly List<ShowcaseClusterHost> _hosts = new();
 
-    /// <summary>The cluster the agents belong to.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The cluster the agents belong to. Default: the session's current cluster (Use-ShowcaseCluster).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("ClusterName")]
     [ValidateClusterName]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
-    public string Cluster { get; set; } = string.Empty;
+    public string? Cluster { get; set; }
 
     /// <summary>The agents' instance ids (a ShowcaseClusterHost from the pipeline binds by property name).</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateEc2InstanceId]
     [ArgumentCompleter(typeof(AgentInstanceIdCompleter))]
     public string[] InstanceId { get; set; } = System.Array.Empty<string>();
@@ -41,8 +41,13 @@ public sealed class RemoveShowcaseAgentCommand : AwsCmdlet
 
     protected override void ProcessRecordCore()
     {
+        var cluster = Cluster ?? Session.CurrentCluster ?? throw new ShowcaseException(ShowcaseErrors.ShowcaseClusterNotSpecified, null, "No cluster was given and the session has no current cluster.")
+        {
+            Terminating = true,
+            RecommendedAction = "Pass -Cluster <name>, pipe agents in ((Get-ShowcaseCluster demo).Agents), or choose a cluster with Use-ShowcaseCluster.",
+        };
         using var session = new ClusterSession(ConnectionSettings);
-        var info = Run((reporter, ct) => session.FindAsync(Cluster, reporter, ct)) ?? throw ClusterScaler.NotFound(Cluster);
+        var info = Run((reporter, ct) => session.FindAsync(cluster, reporter, ct)) ?? throw ClusterScaler.NotFound(cluster);
         foreach (var id in InstanceId)
         {
             var agent = info.Agents.FirstOrDefault(a => a.InstanceId == id);
@@ -52,14 +57,14 @@ public sealed class RemoveShowcaseAgentCommand : AwsCmdlet
                 WriteShowcaseError(new ShowcaseException(
                     other is null ? ShowcaseErrors.ShowcaseAgentNotFound : ShowcaseErrors.ShowcaseAgentRoleInvalid,
                     id,
-                    other is null ? $"Cluster '{Cluster}' has no agent {id}." : $"{id} is the cluster's {other.Role}, not an agent: only agents can be removed this way.")
+                    other is null ? $"Cluster '{cluster}' has no agent {id}." : $"{id} is the cluster's {other.Role}, not an agent: only agents can be removed this way.")
                 {
-                    RecommendedAction = "List the agents with (Get-ShowcaseCluster " + Cluster + ").Agents.",
+                    RecommendedAction = "List the agents with (Get-ShowcaseCluster " + cluster + ").Agents.",
                 });
                 continue;
             }
 
-            var host = new ShowcaseClusterHost(Cluster, agent);
+            var host = new ShowcaseClusterHost(cluster, agent);
             if (ShouldChange($"{agent.Name} ({id})", "Terminate the agent (Set-ShowcaseCluster relaunches its index)", Force))
             {
                 _hosts.Add(host);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Management.Automation;
 using ShowcaseOps.Cmdlets;
 using ShowcaseOps.Core.Cluster;
@@ -5,16 +6,20 @@ using ShowcaseOps.Model;
 
 namespace ShowcaseOps.Commands.Cluster;
 
-/// <summary>Deletes every EC2 resource tagged with a cluster, in the order AWS requires.</summary>
+/// <summary>
+/// Deletes every EC2 resource tagged with a cluster, in the order AWS requires. -WhatIf lists each resource with its id;
+/// a run outputs what it deleted. An unknown name is an error (ShowcaseClusterNotFound) unless -IgnoreMissing.
+/// </summary>
 [Cmdlet(VerbsCommon.Remove, "ShowcaseCluster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByName)]
-[OutputType(typeof(void))]
+[OutputType(typeof(ShowcaseClusterRemoval))]
 public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
 {
     private const string ByName = "Name";
     private const string ByObject = "InputObject";
 
-    /// <summary>The cluster's name.</summary>
+    /// <summary>The cluster's name (case-sensitive, like the showcase:cluster tag it matches; also -Cluster).</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByName, ValueFromPipelineByPropertyName = true)]
+    [Alias("Cluster", "ClusterName")]
     [ValidateClusterName]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public string Name { get; set; } = string.Empty;
@@ -23,9 +28,17 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ByObject, ValueFromPipeline = true)]
     public ShowcaseCluster? InputObject { get; set; }
 
+    /// <summary>Keeps the cluster's parameters in Parameter Store (/showcaseops/&lt;name&gt;/*: API key, certificate, Consul tokens, Marathon credentials).</summary>
+    [Parameter]
+    public SwitchParameter KeepSecrets { get; set; }
+
     /// <summary>Skips the confirmation prompt; -WhatIf, given or inherited, still only shows what would be removed.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
+
+    /// <summary>A cluster with no resource left is not an error (for clean-up scripts that may run twice).</summary>
+    [Parameter]
+    public SwitchParameter IgnoreMissing { get; set; }
 
     protected override void ProcessRecordCore()
     {
@@ -40,20 +53,70 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
         var info = Run((reporter, ct) => ClusterDiscoveryRun(session, name, reporter, ct));
         if (!info.Exists)
         {
-            WriteVerbose($"Cluster '{name}' has no resources left: nothing to remove.");
-            return;
+            // The hosts may be gone while their parameters remain (a removal stopped half-way): those are the cluster now.
+            if (RemoveSecrets(session, name) > 0)
+            {
+                return;
+            }
+
+            if (IgnoreMissing)
+            {
+                WriteVerbose($"Cluster '{name}' has no resources left: nothing to remove (-IgnoreMissing).");
+                return;
+            }
+
+            throw ClusterScaler.NotFound(name);
         }
 
-        var target = $"cluster '{name}' in {info.Region} ({info.Resources.Count} tagged resources, {info.Instances.Count} instances)";
-        if (!ShouldChange(target, "Remove every resource tagged with the cluster", Force))
+        if (!ShouldChange(ClusterPlanText.DescribeRemoval(info), $"Remove every resource tagged with cluster '{name}'", Force))
         {
+            // Declined: the secrets stay with the hosts. Under -WhatIf, also show what would happen to them.
+            if (IsWhatIf)
+            {
+                RemoveSecrets(session, name);
+            }
+
             return;
         }
 
+        StopHint = $"Cluster '{name}' may be removed in part (what is left stays tagged and may cost money): run Remove-ShowcaseCluster -Name {name} again to finish.";
+        var watch = Stopwatch.StartNew();
         var result = Run((reporter, ct) => session.RemoveAsync(info, reporter, ct));
         ForgetForCompletion(CompletionKind.Cluster, name);
-        WriteVerbose($"Removed cluster '{name}': {result.Deleted.Count} resources deleted.");
+        if (Session.CurrentCluster == name)
+        {
+            Session.CurrentCluster = null;
+        }
+
+        RemoveSecrets(session, name);
+        WriteOutput(new ShowcaseClusterRemoval(info.Region, result, watch.Elapsed));
     }
+
+    // After the hosts are gone (they read these at bootstrap): everything under the cluster's prefix, unless -KeepSecrets.
+    // Answers how many parameters the cluster had (0 under -KeepSecrets).
+    private int RemoveSecrets(ClusterSession session, string name)
+    {
+        if (KeepSecrets)
+        {
+            WriteVerbose($"-KeepSecrets: the parameters of cluster '{name}' stay in Parameter Store.");
+            return 0;
+        }
+
+        var names = Run((reporter, ct) => Core.Services.ClusterSecretsCleanup.ListAsync(session, name, reporter, ct));
+        WriteVerbose($"Parameters of cluster '{name}' in Parameter Store: {(names.Count == 0 ? "none" : string.Join(", ", names))}.");
+        if (names.Count == 0 || !ShouldChange($"{names.Count} parameter(s) of cluster '{name}': {string.Join(", ", names)}", "Delete from Parameter Store", Force))
+        {
+            return names.Count;
+        }
+
+        var deleted = Run((reporter, ct) => Core.Services.ClusterSecretsCleanup.DeleteAllAsync(session, name, reporter, ct));
+        WriteVerbose($"Deleted {deleted.Count} parameter(s) of cluster '{name}' from Parameter Store.");
+        return names.Count;
+    }
+
+    private bool IsWhatIf =>
+        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given) && LanguagePrimitives.IsTrue(given))
+        || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference", false));
 
     private static async System.Threading.Tasks.Task<ClusterInfo> ClusterDiscoveryRun(ClusterSession session, string name, Core.Execution.IOperationReporter reporter, System.Threading.CancellationToken ct) =>
         await session.FindAsync(name, reporter, ct).ConfigureAwait(false) ?? new ClusterInfo(name, string.Empty);

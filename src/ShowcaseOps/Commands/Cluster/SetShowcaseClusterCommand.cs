@@ -17,8 +17,9 @@ public sealed class SetShowcaseClusterCommand : AwsCmdlet
     private const string ByName = "Name";
     private const string ByObject = "InputObject";
 
-    /// <summary>The cluster's name.</summary>
+    /// <summary>The cluster's name (case-sensitive, like the showcase:cluster tag it matches; also -Cluster).</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByName, ValueFromPipelineByPropertyName = true)]
+    [Alias("Cluster", "ClusterName")]
     [ValidateClusterName]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public string Name { get; set; } = string.Empty;
@@ -61,11 +62,12 @@ public sealed class SetShowcaseClusterCommand : AwsCmdlet
 
         var scaleDown = info.Agents.Count(a => a.Index > AgentCount);
         var action = scaleDown > 0 ? $"Scale agents to {AgentCount} (terminates {scaleDown} agent(s) and the tasks on them)" : $"Scale agents to {AgentCount}";
-        if (!ShouldChange($"cluster '{name}' ({current} agents)", action, scaleDown > 0 ? ConfirmImpact.High : ConfirmImpact.Medium, Force))
+        if (!ShouldChange(ClusterPlanText.DescribeScale(info, AgentCount), action, scaleDown > 0 ? ConfirmImpact.High : ConfirmImpact.Medium, Force))
         {
             return;
         }
 
+        StopHint = $"Cluster '{name}' may be scaled in part: run Set-ShowcaseCluster -Name {name} -AgentCount {AgentCount} again to finish (Get-ShowcaseCluster {name} shows its agents).";
         var result = Run((reporter, ct) => session.ScaleAsync(info, AgentCount, reporter, ct));
         if (result.Report is not null)
         {

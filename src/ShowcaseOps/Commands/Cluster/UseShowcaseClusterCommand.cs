@@ -20,11 +20,11 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
     private const string ByName = "ByName";
     private const string ByObject = "ByObject";
 
-    /// <summary>The cluster to make current.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByName)]
+    /// <summary>The cluster to make current (it must exist: its tags are read). Left out with -Channel: the current cluster.</summary>
+    [Parameter(Position = 0, ParameterSetName = ByName)]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     [ValidateClusterName]
-    public string Name { get; set; } = string.Empty;
+    public string? Name { get; set; }
 
     /// <summary>A cluster from Get-ShowcaseCluster or New-ShowcaseCluster.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByObject)]
@@ -45,13 +45,22 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
 
     protected override void ProcessRecordCore()
     {
-        var name = InputObject?.Name ?? Name;
+        var name = InputObject?.Name ?? Name
+            ?? (Channel is not null || PlatformEndpoint is not null ? Session.CurrentCluster : null)
+            ?? throw new Core.ShowcaseException(Core.ShowcaseErrors.ShowcaseClusterNotSpecified, null, "Use-ShowcaseCluster needs the cluster to make current, and none was given.")
+            {
+                Terminating = true,
+                RecommendedAction = "Run Use-ShowcaseCluster -Name <cluster> (Get-ShowcaseCluster lists them; Get-ShowcaseContext shows the current one).",
+            };
+
+        // A cluster given by name must exist (its tags are read), so a typo does not become the session's cluster.
+        var cluster = InputObject ?? Run((reporter, ct) => FindAsync(name, reporter, ct));
         if (!ShouldChange(name, "Make it the session's current ShowcaseOps cluster"))
         {
             return;
         }
 
-        Session.CurrentCluster = name;
+        Session.UseCluster(name, "Use-ShowcaseCluster");
         if (Channel is not null || PlatformEndpoint is not null)
         {
             var endpoints = new Dictionary<PlatformTarget, Uri>();
@@ -73,7 +82,6 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
         WriteVerbose($"Current cluster: {name}; platform channel: {Session.Channel}.");
         if (PassThru)
         {
-            var cluster = InputObject ?? Run((reporter, ct) => FindAsync(name, reporter, ct));
             WriteOutput(cluster);
         }
     }

@@ -75,6 +75,6 @@ internal static class AppIdPattern
     public static WildcardPattern Create(string pattern)
     {
         var trimmed = pattern.Trim();
-        return new WildcardPattern(trimmed.StartsWith("/", StringComparison.Ordinal) || trimmed.StartsWith("*", StringComparison.Ordinal) ? trimmed : "/" + trimmed, WildcardOptions.IgnoreCase);
+        return new WildcardPattern(trimmed.StartsWith("/", StringComparison.Ordinal) || trimmed.StartsWith("*", StringComparison.Ordinal) ? trimmed : "/" + trimmed, WildcardOptions.None);
     }
 }

@@ -31,7 +31,7 @@ public sealed class GetShowcaseEndpointCommand : PlatformCmdlet
 
     protected override void ProcessRecordCore()
     {
-        var patterns = (Name ?? All).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
+        var patterns = (Name ?? All).Select(n => new WildcardPattern(n, WildcardOptions.None)).ToArray();
         var endpoints = Run(async (reporter, ct) =>
         {
             var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);

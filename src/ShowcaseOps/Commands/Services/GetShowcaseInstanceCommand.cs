@@ -33,8 +33,8 @@ public sealed class GetShowcaseInstanceCommand : PlatformCmdlet
 
     protected override void ProcessRecordCore()
     {
-        var services = (ServiceName ?? All).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
-        var ids = (InstanceId ?? All).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
+        var services = (ServiceName ?? All).Select(n => new WildcardPattern(n, WildcardOptions.None)).ToArray();
+        var ids = (InstanceId ?? All).Select(n => new WildcardPattern(n, WildcardOptions.None)).ToArray();
         var instances = Run(async (reporter, ct) =>
         {
             var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);

@@ -23,7 +23,7 @@ public sealed class GetShowcaseServiceCommand : PlatformCmdlet
 
     protected override void ProcessRecordCore()
     {
-        var patterns = (Name ?? AllNames).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
+        var patterns = (Name ?? AllNames).Select(n => new WildcardPattern(n, WildcardOptions.None)).ToArray();
         var (cluster, services) = Run(async (reporter, ct) =>
         {
             var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);

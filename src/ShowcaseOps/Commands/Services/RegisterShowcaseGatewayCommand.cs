@@ -93,6 +93,7 @@ public sealed class RegisterShowcaseGatewayCommand : PlatformCmdlet
             return;
         }
 
+        var sandbox = ReadContext().Target == "Sandbox";
         var endpoints = Run(async (reporter, ct) =>
         {
             var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
@@ -117,7 +118,9 @@ public sealed class RegisterShowcaseGatewayCommand : PlatformCmdlet
             reporter.Verbose($"TLS: {installed.Certificate.Subject} (SHA-256 {installed.Certificate.Thumbprint}, until {installed.Certificate.NotAfter:yyyy-MM-dd}){(installed.CertificateStored ? ", stored in " + GatewayCertificate.CertificateParameterName(cluster.Name) : string.Empty)}.");
             if (created)
             {
-                reporter.Warning($"A new API key was stored in {parameter} (SecureString). Read it with: (Get-SSMParameter -Name {parameter} -WithDecryption $true).Value");
+                reporter.Warning(sandbox
+                    ? $"A new API key was stored in {parameter} (SecureString) in the sandbox's Parameter Store. Read it with: (Get-ShowcaseSandbox).Host.Ssm.Parameters.Get('{parameter}').Value"
+                    : $"A new API key was stored in {parameter} (SecureString). Read it with the AWS CLI: aws ssm get-parameter --name {parameter} --with-decryption --query Parameter.Value --output text");
             }
 
             var plugins = new System.Collections.Generic.List<string>();

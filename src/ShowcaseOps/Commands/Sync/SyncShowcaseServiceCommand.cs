@@ -106,7 +106,7 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
 
         var patterns = names
             .Select(n => n.StartsWith("/", StringComparison.Ordinal) ? MarathonNames.ServiceName(n) : n)
-            .Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase))
+            .Select(n => new WildcardPattern(n, WildcardOptions.None))
             .ToArray();
         return name => patterns.Any(p => p.IsMatch(name));
     }
