@@ -138,6 +138,7 @@ test_filtered() {
         pester+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")") ;;
     esac
   done
+  ensure_debian_packages
   build
   local failed=0 passed=0
   if [ "${#xunit[@]}" -gt 0 ]; then
