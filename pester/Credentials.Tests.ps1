@@ -19,7 +19,7 @@ $assignments
 Import-Module '$($env:SHOWCASE_MODULE_PATH)'
 `$null = Start-ShowcaseSandbox -KeepCredentials -Force
 `$records = @(& { `$VerbosePreference = 'Continue'; $Body } 4>&1)
-`$scope = (`$records | Where-Object { `$_ -is [Management.Automation.VerboseRecord] -and `$_.Message -like 'AWS:*' } | Select-Object -First 1).Message
+`$scope = (`$records | Where-Object { `$_ -is [Management.Automation.VerboseRecord] -and `$_.Message -like 'Context: *AWS: *' } | Select-Object -First 1).Message
 `$keys = @(Get-ShowcaseSandboxRequest -Service ec2 | ForEach-Object AccessKeyId | Sort-Object -Unique)
 Stop-ShowcaseSandbox
 @{ Scope = `$scope; Keys = `$keys } | ConvertTo-Json -Compress

@@ -22,6 +22,7 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
 
     /// <summary>The cluster to make current (it must exist: its tags are read). Left out with -Channel: the current cluster.</summary>
     [Parameter(Position = 0, ParameterSetName = ByName)]
+    [Alias("Cluster", "ClusterName")]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     [ValidateClusterName]
     public string? Name { get; set; }
