@@ -21,10 +21,14 @@
     AliasesToExport        = @()
     PrivateData            = @{
         PSData = @{
-            Tags         = @('AWS', 'EC2', 'SSM', 'Mesos', 'Marathon', 'Consul', 'Kong', 'Vulcand', 'Microservices', 'PSEdition_Core', 'Linux', 'MacOS', 'Windows')
-            ProjectUri   = 'https://example.invalid/showcaseops'
-            LicenseUri   = 'https://example.invalid/showcaseops/LICENSE'
-            ReleaseNotes = 'The engine and its AWS SDK load in the module''s own AssemblyLoadContext (coexists with AWS.Tools); every AWS credential source; state per runspace; PowerShell 7.4+ only.'
+            # Platforms: only what the tests run on. CI runs on Linux only, so Windows and MacOS are not claimed.
+            Tags         = @('AWS', 'EC2', 'SSM', 'Mesos', 'Marathon', 'Consul', 'Kong', 'Vulcand', 'Microservices', 'PSEdition_Core', 'Linux')
+            # The project has no public home yet, so no ProjectUri. The licence (MIT) ships as LICENSE in the module folder.
+            LicenseUri   = 'https://opensource.org/license/mit'
+            # From the newest section of CHANGELOG.md, stamped by module/build/Build-Module.ps1.
+            ReleaseNotes = @'
+@@RELEASENOTES@@
+'@
         }
     }
 }

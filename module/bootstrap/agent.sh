@@ -17,6 +17,8 @@ fi
 #   --launcher=posix                      (no cgroups-based launcher)
 #   --isolation=posix/cpu,posix/mem       (no cgroups isolators; Docker itself enforces the task limits)
 #   --no-systemd_enable_support           (do not try to place executors in systemd slices)
+# Mesos 1.7.1's Docker containerizer (read from its source) sets the limits with `docker run`; its later resizes
+# look for cgroup v1 hierarchies, find none and are skipped with a warning; usage statistics are unavailable.
 # Untested on real hosts. If the agent still fails, the documented fallback is booting the agents with
 # cgroup v1 (kernel argument systemd.unified_cgroup_hierarchy=0, still accepted by Ubuntu 24.04); see
 # docs/bootstrap.md, "Known risks".
@@ -41,6 +43,63 @@ agent_docker_cli() {
     mv -f "$_dc_dir/docker.new" "$_dc_dir/docker"
     printf '%s\n' "$DOCKER_CLI_IMAGE" >"$_dc_dir/docker.image"
     showcase_log "    installed $_dc_dir/docker from $DOCKER_CLI_IMAGE"
+}
+
+# Task containers (Docker's bridge and user-defined networks) may not reach any admin port: not this host's own
+# (INPUT: the private address, the bridge gateway, 127.0.0.1 is not routable from a container) and not another
+# host's in the VPC (DOCKER-USER, the chain Docker leaves to the operator in FORWARD). Their traffic would
+# otherwise leave as this agent's address, which the security groups admit. DNS (53) and the task host ports stay
+# open. The rules live in a script run by a oneshot unit after docker.service (a reboot or a Docker restart
+# rebuilds the chains), and the script only adds the rules that are missing (`iptables -C`).
+agent_firewall() {
+    showcase_step firewall
+    _fw_script=/usr/local/sbin/showcaseops-firewall
+    showcase_write_file "$_fw_script" 755 <<EOF
+#!/bin/sh
+# Managed by the ShowcaseOps bootstrap: task containers may not reach the platform's admin ports.
+set -eu
+rule() {
+    iptables -w -C "\$@" 2>/dev/null || iptables -w -I "\$@"
+}
+for src in $SC_DOCKER_BRIDGE_CIDR $SC_DOCKER_POOL_CIDR; do
+    rule INPUT -s "\$src" -p tcp -m multiport --dports $SC_ADMIN_TCP_PORTS -j DROP
+    rule INPUT -s "\$src" -p udp -m multiport --dports $SC_ADMIN_UDP_PORTS -j DROP
+    rule DOCKER-USER -s "\$src" -d $SHOWCASE_VPC_CIDR -p tcp -m multiport --dports $SC_ADMIN_TCP_PORTS -j DROP
+    rule DOCKER-USER -s "\$src" -d $SHOWCASE_VPC_CIDR -p udp -m multiport --dports $SC_ADMIN_UDP_PORTS -j DROP
+done
+EOF
+    showcase_pending_if_changed firewall
+    showcase_write_file /etc/systemd/system/showcaseops-firewall.service 644 <<EOF
+# Managed by the ShowcaseOps bootstrap.
+[Unit]
+Description=ShowcaseOps: task containers may not reach the platform's admin ports
+After=docker.service
+Requires=docker.service
+PartOf=docker.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=$_fw_script
+
+[Install]
+WantedBy=multi-user.target docker.service
+EOF
+    showcase_pending_if_changed firewall-unit
+    if showcase_is_pending firewall-unit; then
+        showcase_run systemctl daemon-reload
+    fi
+    showcase_clear_pending firewall-unit
+    if ! systemctl is-enabled --quiet showcaseops-firewall; then
+        showcase_run systemctl enable showcaseops-firewall
+    fi
+    if ! systemctl is-active --quiet showcaseops-firewall || showcase_is_pending firewall; then
+        showcase_run systemctl restart showcaseops-firewall
+    fi
+    showcase_clear_pending firewall
+    # Also run directly: it adds only the rules that are missing (say, one an operator deleted), else changes nothing.
+    showcase_run "$_fw_script"
+    showcase_log "    admin ports closed to task containers ($SC_ADMIN_TCP_PORTS tcp, $SC_ADMIN_UDP_PORTS udp)"
 }
 
 agent_mesos_agent() {
@@ -87,6 +146,7 @@ agent_mesos_agent() {
 
 showcase_begin agent
 showcase_common_steps
+agent_firewall
 agent_docker_cli
 agent_mesos_agent
 showcase_finish

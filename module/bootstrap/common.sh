@@ -33,6 +33,13 @@ BOOTSTRAP_LOG=$BOOTSTRAP_LOG_DIR/bootstrap.log
 BOOTSTRAP_ETC=/etc/showcaseops
 BOOTSTRAP_LIB=/var/lib/showcaseops
 BOOTSTRAP_LOCK=/run/showcaseops-bootstrap.lock
+# A change that still has to be applied (a restart that failed or never ran): one marker file per change, removed
+# only after the restart succeeded, so the next run retries it even though the config file is already in place.
+BOOTSTRAP_PENDING=$BOOTSTRAP_LIB/pending
+# Secrets read from Parameter Store (mode 600 files in a mode 700 directory; never on stdout, argv or in the log).
+BOOTSTRAP_SECRETS=$BOOTSTRAP_ETC/secrets
+BOOTSTRAP_TMP_DIR=/run/showcaseops-bootstrap.d
+BOOTSTRAP_TMP=
 
 # --- Ports and fixed network settings (the module, the docs and the security groups use the same numbers) ---
 # shellcheck disable=SC2034  # used by the role scripts
@@ -63,6 +70,20 @@ BOOTSTRAP_LOCK=/run/showcaseops-bootstrap.lock
     SC_AWS_TIME_SOURCE=169.254.169.123
     # Label put on every container, network and image the bootstrap creates.
     SC_OWNER_LABEL=org.showcaseops.owner=showcaseops
+    # The SSM agent's snap on Ubuntu's AMIs: held (no refresh, hence no agent restart) while a bootstrap runs.
+    SC_SSM_AGENT_SNAP=amazon-ssm-agent
+    # Admin ports no task container may reach (agents' firewall; see showcase_firewall_script).
+    SC_ADMIN_TCP_PORTS=8500,8300:8302,8080,5050,5051,2181,2379,2380,8182,8001
+    SC_ADMIN_UDP_PORTS=8301:8302
+    # Fixed AccessorIDs of the Consul tokens the master creates (their SecretIDs come from Parameter Store), and
+    # the anonymous token's fixed AccessorID (Consul's own).
+    SC_CONSUL_AGENT_ACCESSOR=3f6d2a10-0c1e-4b7a-9a3e-5c0000000001
+    SC_CONSUL_REGISTRAR_ACCESSOR=3f6d2a10-0c1e-4b7a-9a3e-5c0000000002
+    SC_CONSUL_ANONYMOUS_ACCESSOR=00000000-0000-0000-0000-000000000002
+    # uid:gid of the consul user in the hashicorp/consul image (Alpine: addgroup consul, adduser -S -G consul).
+    SC_CONSUL_UID_GID=100:1000
+    # The Marathon user of the HTTP credentials kept in Parameter Store (showcaseops:<32 letters and digits>).
+    SC_MARATHON_USER=showcaseops
 }
 
 # --- State -----------------------------------------------------------------------------------------------------
@@ -70,6 +91,7 @@ BOOTSTRAP_ROLE=unknown
 BOOTSTRAP_STEP=start
 BOOTSTRAP_FILE_CHANGED=0
 BOOTSTRAP_APT_FRESH=0
+BOOTSTRAP_SNAP_HELD=0
 CONSUL_DOMAIN=consul
 
 # ==============================================================================================================
@@ -110,6 +132,10 @@ showcase_die() {
 # EXIT trap: on failure, one parseable line on stdout (the error and the log tail went to stderr before).
 showcase_on_exit() {
     _oe_rc=$?
+    showcase_release_ssm_agent
+    if [ -n "$BOOTSTRAP_TMP" ]; then
+        rm -rf "$BOOTSTRAP_TMP"
+    fi
     if [ "$_oe_rc" -ne 0 ]; then
         printf 'SHOWCASE-BOOTSTRAP-FAILED %s step=%s exit=%s log=%s\n' \
             "$BOOTSTRAP_ROLE" "$BOOTSTRAP_STEP" "$_oe_rc" "$BOOTSTRAP_LOG"
@@ -421,6 +447,27 @@ showcase_sha256_file() {
     sha256sum "$1" | cut -c1-16
 }
 
+# showcase_mark_pending NAME / showcase_is_pending NAME / showcase_clear_pending NAME: see BOOTSTRAP_PENDING.
+showcase_mark_pending() {
+    mkdir -p "$BOOTSTRAP_PENDING"
+    : >"$BOOTSTRAP_PENDING/$1"
+}
+
+showcase_is_pending() {
+    [ -e "$BOOTSTRAP_PENDING/$1" ]
+}
+
+showcase_clear_pending() {
+    rm -f "$BOOTSTRAP_PENDING/$1"
+}
+
+# showcase_pending_if_changed NAME: after showcase_write_file, remember that NAME's change must be applied.
+showcase_pending_if_changed() {
+    if [ "$BOOTSTRAP_FILE_CHANGED" -eq 1 ]; then
+        showcase_mark_pending "$1"
+    fi
+}
+
 # --- apt -----------------------------------------------------------------------------------------------------
 
 showcase_apt_get() {
@@ -428,12 +475,38 @@ showcase_apt_get() {
         -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
 }
 
+# Wait (up to 15 minutes) while another process holds apt's lists lock or dpkg's locks. DPkg::Lock::Timeout
+# covers only dpkg's lock; `apt-get update` fails at once on /var/lib/apt/lists/lock (held by apt-daily or
+# cloud-init on a fresh instance). apt takes fcntl locks, so `flock` cannot test them: fuser (psmisc) can.
+showcase_wait_apt_locks() {
+    if ! command -v fuser >/dev/null 2>&1; then
+        return 0
+    fi
+    _wal_n=0
+    while fuser /var/lib/apt/lists/lock /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock >/dev/null 2>&1; do
+        if [ "$_wal_n" -eq 0 ]; then
+            showcase_log "    waiting for another apt/dpkg process to release its locks"
+        fi
+        if [ "$_wal_n" -ge 180 ]; then
+            showcase_warn "apt/dpkg locks still held after 15 minutes; trying anyway"
+            return 0
+        fi
+        sleep 5
+        _wal_n=$((_wal_n + 1))
+    done
+}
+
+showcase_apt_update_once() {
+    showcase_wait_apt_locks
+    showcase_apt_get update
+}
+
 # Refresh the package lists at most once per run, and only when something has to be installed.
 showcase_apt_update() {
     if [ "$BOOTSTRAP_APT_FRESH" -eq 1 ]; then
         return 0
     fi
-    showcase_retry 3 15 showcase_apt_get update
+    showcase_retry 6 20 showcase_apt_update_once
     BOOTSTRAP_APT_FRESH=1
 }
 
@@ -459,6 +532,7 @@ showcase_apt_install() {
     fi
     showcase_apt_update
     showcase_log "    installing: $*"
+    showcase_wait_apt_locks
     showcase_retry 3 15 showcase_apt_get install --no-install-recommends --no-upgrade "$@"
 }
 
@@ -513,10 +587,193 @@ showcase_ensure_network() {
     showcase_run docker network create --driver bridge --label "$SC_OWNER_LABEL" "$1"
 }
 
+# --- SSM agent snap --------------------------------------------------------------------------------------------
+
+# Hold the SSM agent's snap for the run: a snapd refresh restarts the agent, which kills this very script.
+# Held with a duration (3 h), so a run that dies without its EXIT trap does not hold it forever; a hold the
+# operator set before is left alone (and not released afterwards).
+showcase_hold_ssm_agent() {
+    if ! command -v snap >/dev/null 2>&1 || ! snap list "$SC_SSM_AGENT_SNAP" </dev/null >/dev/null 2>&1; then
+        return 0
+    fi
+    if snap list "$SC_SSM_AGENT_SNAP" </dev/null 2>/dev/null |
+        awk 'NR > 1 && $NF ~ /held/ { found = 1 } END { exit !found }'; then
+        showcase_log "    snap $SC_SSM_AGENT_SNAP: already held, left as it is"
+        return 0
+    fi
+    if snap refresh --hold=3h "$SC_SSM_AGENT_SNAP" </dev/null >>"$BOOTSTRAP_LOG" 2>&1; then
+        BOOTSTRAP_SNAP_HELD=1
+        showcase_log "    snap $SC_SSM_AGENT_SNAP: refreshes held for this run"
+    else
+        showcase_warn "could not hold snap $SC_SSM_AGENT_SNAP (snapd may restart the SSM agent during the run)"
+    fi
+}
+
+showcase_release_ssm_agent() {
+    if [ "$BOOTSTRAP_SNAP_HELD" -eq 1 ]; then
+        BOOTSTRAP_SNAP_HELD=0
+        snap refresh --unhold "$SC_SSM_AGENT_SNAP" </dev/null >>"$BOOTSTRAP_LOG" 2>&1 ||
+            printf 'WARN: could not release the hold on snap %s\n' "$SC_SSM_AGENT_SNAP" >&2
+    fi
+}
+
+# --- Secrets from Parameter Store ------------------------------------------------------------------------------
+# Read with the instance role only, as the module's channel scripts do (GatewayKeyScript): IMDSv2 token ->
+# role credentials -> GetParameter WithDecryption signed by `curl --aws-sigv4` (no AWS CLI on the host). The
+# IMDS token and the credentials go to private curl config files (-K), never into argv; values are only ever in
+# shell variables (printf is a builtin) and in mode 600 files; nothing is printed.
+
+# showcase_json_field NAME FILE -> the first "NAME": "value" string of a flat JSON answer.
+showcase_json_field() {
+    sed -n "s/.*\"$1\"[[:space:]]*:[[:space:]]*\"\([^\"]*\)\".*/\1/p" "$2" | head -n 1
+}
+
+# A private scratch directory for the run (tmpfs, root only; the bootstrap lock keeps runs apart), emptied first
+# in case a killed run left it behind, removed by the EXIT trap.
+showcase_private_tmp() {
+    if [ -z "$BOOTSTRAP_TMP" ]; then
+        rm -rf "$BOOTSTRAP_TMP_DIR"
+        (
+            umask 077
+            mkdir "$BOOTSTRAP_TMP_DIR"
+        )
+        BOOTSTRAP_TMP=$BOOTSTRAP_TMP_DIR
+    fi
+}
+
+# IMDSv2 -> role credentials and region, once per run.
+showcase_ssm_login() {
+    showcase_private_tmp
+    if [ -s "$BOOTSTRAP_TMP/ssm.conf" ]; then
+        return 0
+    fi
+    _sl_imds=http://169.254.169.254/latest
+    _sl_token=$(curl -sf --connect-timeout 2 --max-time 5 --retry 3 -X PUT \
+        -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "$_sl_imds/api/token" </dev/null) ||
+        showcase_die 1 "the instance metadata service (IMDSv2) did not answer"
+    printf 'header = "X-aws-ec2-metadata-token: %s"\n' "$_sl_token" >"$BOOTSTRAP_TMP/imds.conf"
+    curl -sf --connect-timeout 2 --max-time 5 -K "$BOOTSTRAP_TMP/imds.conf" -o "$BOOTSTRAP_TMP/role" \
+        "$_sl_imds/meta-data/iam/security-credentials/" </dev/null ||
+        showcase_die 1 "this instance has no instance profile (Parameter Store cannot be read)"
+    _sl_role=$(head -n 1 "$BOOTSTRAP_TMP/role")
+    case $_sl_role in
+        '' | *[!A-Za-z0-9+=,.@_-]*) showcase_die 1 "the instance profile's role name is not usable" ;;
+    esac
+    curl -sf --connect-timeout 2 --max-time 5 -K "$BOOTSTRAP_TMP/imds.conf" -o "$BOOTSTRAP_TMP/creds" \
+        "$_sl_imds/meta-data/iam/security-credentials/$_sl_role" </dev/null ||
+        showcase_die 1 "the instance role gave no credentials"
+    BOOTSTRAP_REGION=$(curl -sf --connect-timeout 2 --max-time 5 -K "$BOOTSTRAP_TMP/imds.conf" \
+        "$_sl_imds/meta-data/placement/region" </dev/null) || showcase_die 1 "the region is unknown"
+    case $BOOTSTRAP_REGION in
+        '' | *[!a-z0-9-]*) showcase_die 1 "the region from the instance metadata is not usable" ;;
+    esac
+    _sl_ak=$(showcase_json_field AccessKeyId "$BOOTSTRAP_TMP/creds")
+    _sl_sk=$(showcase_json_field SecretAccessKey "$BOOTSTRAP_TMP/creds")
+    _sl_st=$(showcase_json_field Token "$BOOTSTRAP_TMP/creds")
+    rm -f "$BOOTSTRAP_TMP/creds"
+    if [ -z "$_sl_ak" ] || [ -z "$_sl_sk" ]; then
+        showcase_die 1 "the instance role's credentials are incomplete"
+    fi
+    {
+        printf 'user = "%s:%s"\n' "$_sl_ak" "$_sl_sk"
+        printf 'header = "X-Amz-Security-Token: %s"\n' "$_sl_st"
+    } >"$BOOTSTRAP_TMP/ssm.conf"
+}
+
+# showcase_ssm_parameter NAME -> the decrypted value of SecureString /showcaseops/<cluster>/NAME, in
+# $BOOTSTRAP_TMP/value (mode 600). Fails the run naming the parameter (never its value).
+showcase_ssm_parameter() {
+    showcase_ssm_login
+    _sp_name=/showcaseops/$SHOWCASE_CLUSTER/$1
+    printf '{"Name":"%s","WithDecryption":true}' "$_sp_name" >"$BOOTSTRAP_TMP/get.json"
+    _sp_n=1
+    while :; do
+        _sp_status=$(curl -s --connect-timeout 5 --max-time 20 -K "$BOOTSTRAP_TMP/ssm.conf" \
+            --aws-sigv4 "aws:amz:$BOOTSTRAP_REGION:ssm" -o "$BOOTSTRAP_TMP/param" -w '%{http_code}' \
+            -H 'Content-Type: application/x-amz-json-1.1' -H 'X-Amz-Target: AmazonSSM.GetParameter' \
+            --data-binary "@$BOOTSTRAP_TMP/get.json" "https://ssm.$BOOTSTRAP_REGION.amazonaws.com/" </dev/null) ||
+            _sp_status=000
+        case $_sp_status in
+            200) break ;;
+            000 | 429 | 5??) ;;
+            *) _sp_n=99 ;;
+        esac
+        if [ "$_sp_n" -ge 4 ]; then
+            showcase_die 1 "Parameter Store did not give $_sp_name (HTTP $_sp_status): does it exist, and may the instance role call ssm:GetParameter (and kms:Decrypt) on it?"
+        fi
+        _sp_n=$((_sp_n + 1))
+        sleep 5
+    done
+    _sp_value=$(showcase_json_field Value "$BOOTSTRAP_TMP/param")
+    rm -f "$BOOTSTRAP_TMP/param"
+    printf '%s' "$_sp_value" >"$BOOTSTRAP_TMP/value"
+}
+
+# showcase_secret NAME FORMAT: read parameter NAME, check it (gossip-key | uuid | marathon), keep it in
+# $BOOTSTRAP_SECRETS/NAME (rewritten only when it changed, so a rotation is picked up by the next run).
+showcase_secret() {
+    showcase_ssm_parameter "$1"
+    _sc_value=$(cat "$BOOTSTRAP_TMP/value")
+    _sc_ok=1
+    case $2 in
+        gossip-key)
+            # base64 of 32 bytes: 43 characters of the base64 alphabet and one '='.
+            case $_sc_value in *[!A-Za-z0-9+/=]* | *=?*) _sc_ok=0 ;; esac
+            if [ "${#_sc_value}" -ne 44 ] || [ "${_sc_value%=}" = "$_sc_value" ]; then
+                _sc_ok=0
+            fi
+            ;;
+        uuid)
+            case $_sc_value in
+                [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]-*) ;;
+                *) _sc_ok=0 ;;
+            esac
+            case $_sc_value in *[!0-9a-f-]*) _sc_ok=0 ;; esac
+            if [ "${#_sc_value}" -ne 36 ]; then
+                _sc_ok=0
+            fi
+            ;;
+        marathon)
+            _sc_pass=${_sc_value#"$SC_MARATHON_USER":}
+            case $_sc_pass in '' | *[!A-Za-z0-9]*) _sc_ok=0 ;; esac
+            if [ "$_sc_pass" = "$_sc_value" ] || [ "${#_sc_pass}" -ne 32 ]; then
+                _sc_ok=0
+            fi
+            ;;
+    esac
+    if [ "$_sc_ok" -eq 0 ]; then
+        showcase_die 1 "parameter /showcaseops/$SHOWCASE_CLUSTER/$1 does not have the expected form ($2)"
+    fi
+    showcase_ensure_dir "$BOOTSTRAP_SECRETS" 700
+    printf '%s' "$_sc_value" | showcase_write_file "$BOOTSTRAP_SECRETS/$1" 600
+}
+
+# The secrets each role needs (docs/bootstrap.md, "Secrets"), and the private curl configs made of them.
+showcase_step_secrets() {
+    showcase_step secrets
+    showcase_secret consul-gossip-key gossip-key
+    showcase_secret consul-agent-token uuid
+    if [ "$BOOTSTRAP_ROLE" != agent ]; then
+        showcase_secret consul-registrar-token uuid
+        printf 'header = "X-Consul-Token: %s"\n' "$(cat "$BOOTSTRAP_SECRETS/consul-registrar-token")" |
+            showcase_write_file "$BOOTSTRAP_SECRETS/registrar.curl" 600
+    fi
+    if [ "$BOOTSTRAP_ROLE" = master ]; then
+        showcase_secret consul-management-token uuid
+        printf 'header = "X-Consul-Token: %s"\n' "$(cat "$BOOTSTRAP_SECRETS/consul-management-token")" |
+            showcase_write_file "$BOOTSTRAP_SECRETS/management.curl" 600
+        showcase_secret marathon-credentials marathon
+        printf 'user = "%s"\n' "$(cat "$BOOTSTRAP_SECRETS/marathon-credentials")" |
+            showcase_write_file "$BOOTSTRAP_SECRETS/marathon.curl" 600
+    fi
+    showcase_log "    secrets read from Parameter Store /showcaseops/$SHOWCASE_CLUSTER/ with the instance role"
+}
+
 # --- Consul --------------------------------------------------------------------------------------------------
 
+# The status endpoints are the only ones Consul answers without a token once ACLs are on (default deny).
 showcase_consul_api_ok() {
-    showcase_http_ok "http://127.0.0.1:$SC_CONSUL_HTTP_PORT/v1/agent/self"
+    showcase_http_ok "http://127.0.0.1:$SC_CONSUL_HTTP_PORT/v1/status/leader"
 }
 
 # A leader is known when /v1/status/leader returns a non-empty "ip:port" string.
@@ -563,12 +820,14 @@ showcase_consul_register() {
 }
 EOF
     if [ "$BOOTSTRAP_FILE_CHANGED" -eq 0 ] &&
-        showcase_http_ok "http://127.0.0.1:$SC_CONSUL_HTTP_PORT/v1/agent/service/$_cr_id" </dev/null >/dev/null 2>&1; then
+        curl -fsS -o /dev/null --max-time 5 -K "$BOOTSTRAP_SECRETS/registrar.curl" \
+            "http://127.0.0.1:$SC_CONSUL_HTTP_PORT/v1/agent/service/$_cr_id" </dev/null >/dev/null 2>&1; then
         showcase_log "    consul service $_cr_id: already registered"
         return 0
     fi
-    showcase_retry 5 3 curl -fsS --max-time 10 -X PUT --data-binary "@$_cr_file" \
-        "http://127.0.0.1:$SC_CONSUL_HTTP_PORT/v1/agent/service/register"
+    # The registrar token (service:write) authorises the registration: ACLs deny by default.
+    showcase_retry 10 3 curl -fsS -o /dev/null --max-time 10 -K "$BOOTSTRAP_SECRETS/registrar.curl" -X PUT \
+        --data-binary "@$_cr_file" "http://127.0.0.1:$SC_CONSUL_HTTP_PORT/v1/agent/service/register"
     showcase_log "    consul service $_cr_id: registered ($SHOWCASE_PRIVATE_IP:$_cr_port)"
 }
 
@@ -604,11 +863,14 @@ showcase_begin() {
     if ! flock -w 600 9; then
         showcase_die 4 "another bootstrap still holds $BOOTSTRAP_LOCK after 10 minutes"
     fi
+    showcase_private_tmp
 
     if ! ip -o -4 addr show | awk -v ip="$SHOWCASE_PRIVATE_IP" \
         '{ split($4, a, "/"); if (a[1] == ip) found = 1 } END { exit !found }'; then
         showcase_bad_param SHOWCASE_PRIVATE_IP "$SHOWCASE_PRIVATE_IP is not configured on this host"
     fi
+
+    showcase_hold_ssm_agent
 
     # cloud-init may still be running apt on a fresh instance: wait for it (bounded), continue either way.
     if command -v cloud-init >/dev/null 2>&1; then
@@ -641,7 +903,7 @@ showcase_step_time_sync() {
 # Managed by the ShowcaseOps bootstrap: Amazon Time Sync Service.
 server $SC_AWS_TIME_SOURCE prefer iburst minpoll 4 maxpoll 4
 EOF
-    _ts_changed=$BOOTSTRAP_FILE_CHANGED
+    showcase_pending_if_changed chrony
     if ! grep -q '^sourcedir /etc/chrony/sources.d' /etc/chrony/chrony.conf 2>/dev/null; then
         showcase_warn "/etc/chrony/chrony.conf does not read /etc/chrony/sources.d; using its default sources"
     fi
@@ -650,9 +912,10 @@ EOF
     fi
     if ! systemctl is-active --quiet chrony; then
         showcase_run systemctl start chrony
-    elif [ "$_ts_changed" -eq 1 ]; then
+    elif showcase_is_pending chrony; then
         showcase_run systemctl restart chrony
     fi
+    showcase_clear_pending chrony
 }
 
 showcase_step_sysctl() {
@@ -661,9 +924,11 @@ showcase_step_sysctl() {
 # Managed by the ShowcaseOps bootstrap: containers (Docker bridge, published ports) need IPv4 forwarding.
 net.ipv4.ip_forward = 1
 EOF
-    if [ "$BOOTSTRAP_FILE_CHANGED" -eq 1 ] || [ "$(cat /proc/sys/net/ipv4/ip_forward)" != 1 ]; then
+    showcase_pending_if_changed sysctl
+    if showcase_is_pending sysctl || [ "$(cat /proc/sys/net/ipv4/ip_forward)" != 1 ]; then
         showcase_run sysctl -p /etc/sysctl.d/60-showcaseops.conf
     fi
+    showcase_clear_pending sysctl
 }
 
 # systemd-resolved forwards the Consul domain to the local Consul agent (HashiCorp's documented drop-in).
@@ -679,9 +944,11 @@ DNSSEC=false
 Domains=~$CONSUL_DOMAIN
 DNSStubListenerExtra=$SHOWCASE_PRIVATE_IP
 EOF
-    if [ "$BOOTSTRAP_FILE_CHANGED" -eq 1 ] || ! systemctl is-active --quiet systemd-resolved; then
+    showcase_pending_if_changed systemd-resolved
+    if showcase_is_pending systemd-resolved || ! systemctl is-active --quiet systemd-resolved; then
         showcase_run systemctl restart systemd-resolved
     fi
+    showcase_clear_pending systemd-resolved
 }
 
 # showcase_key_fingerprint FILE -> fingerprint of the first (primary) key in an armored key file.
@@ -741,7 +1008,7 @@ EOF
   "default-address-pools": [{ "base": "$SC_DOCKER_POOL_CIDR", "size": $SC_DOCKER_POOL_SIZE }]
 }
 EOF
-    _dk_config_changed=$BOOTSTRAP_FILE_CHANGED
+    showcase_pending_if_changed docker-daemon
 
     showcase_step docker-install
     _dk_have_ce=$(showcase_pkg_version docker-ce)
@@ -775,11 +1042,12 @@ EOF
     fi
     if ! systemctl is-active --quiet docker; then
         showcase_run systemctl start docker
-    elif [ "$_dk_was_active" -eq 1 ] && [ "$_dk_config_changed" -eq 1 ]; then
+    elif [ "$_dk_was_active" -eq 1 ] && showcase_is_pending docker-daemon; then
         showcase_run dockerd --validate --config-file /etc/docker/daemon.json
         showcase_log "    daemon.json changed: restarting Docker (containers come back: --restart unless-stopped)"
         showcase_run systemctl restart docker
     fi
+    showcase_clear_pending docker-daemon
     if ! showcase_wait_for "docker daemon" 30 2 docker info; then
         showcase_die 1 "the Docker daemon does not answer"
     fi
@@ -806,6 +1074,29 @@ showcase_step_consul() {
     fi
     showcase_ensure_dir "$BOOTSTRAP_ETC/consul" 755
     showcase_ensure_dir "$BOOTSTRAP_LIB/consul" 755
+    # Gossip key and ACL tokens in their own file, readable by the image's consul user only. ACLs deny by
+    # default; the server's initial_management token is the management token from Parameter Store, and every
+    # agent (server included) identifies itself with the agent token. The master creates the tokens' policies.
+    _cs_gossip=$(cat "$BOOTSTRAP_SECRETS/consul-gossip-key")
+    _cs_tokens="\"agent\": \"$(cat "$BOOTSTRAP_SECRETS/consul-agent-token")\""
+    if [ "$1" = server ]; then
+        _cs_tokens="\"initial_management\": \"$(cat "$BOOTSTRAP_SECRETS/consul-management-token")\", $_cs_tokens"
+    fi
+    showcase_write_file "$BOOTSTRAP_ETC/consul/showcaseops-secrets.json" 600 <<EOF
+{
+  "encrypt": "$_cs_gossip",
+  "acl": {
+    "enabled": true,
+    "default_policy": "deny",
+    "down_policy": "extend-cache",
+    "enable_token_persistence": false,
+    "tokens": { $_cs_tokens }
+  }
+}
+EOF
+    if [ "$(stat -c %u:%g "$BOOTSTRAP_ETC/consul/showcaseops-secrets.json")" != "$SC_CONSUL_UID_GID" ]; then
+        chown "$SC_CONSUL_UID_GID" "$BOOTSTRAP_ETC/consul/showcaseops-secrets.json"
+    fi
     showcase_write_file "$BOOTSTRAP_ETC/consul/showcaseops.json" 644 <<EOF
 {
   "datacenter": "$SHOWCASE_CLUSTER",
@@ -822,7 +1113,8 @@ showcase_step_consul() {
   "disable_update_check": true
 }
 EOF
-    _cs_config=$(showcase_sha256_file "$BOOTSTRAP_ETC/consul/showcaseops.json")
+    _cs_config=$(cat "$BOOTSTRAP_ETC/consul/showcaseops.json" "$BOOTSTRAP_ETC/consul/showcaseops-secrets.json" |
+        sha256sum | cut -c1-16)
     showcase_pull "$CONSUL_IMAGE"
     # The image's entrypoint adds -data-dir=/consul/data -config-dir=/consul/config to `agent`.
     showcase_ensure_container showcase-consul \
@@ -851,6 +1143,7 @@ EOF
 # Everything every role needs, in order.
 showcase_common_steps() {
     showcase_step_hostname
+    showcase_step_secrets
     showcase_step_time_sync
     showcase_step_sysctl
     showcase_step_dns_forwarding

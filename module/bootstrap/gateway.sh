@@ -1,7 +1,8 @@
 # shellcheck shell=sh
 # ShowcaseOps host bootstrap -- part 3 of 3, role "gateway" (public subnet, Elastic IP):
 # Consul client (from common.sh), PostgreSQL and Kong 3.9.2 on a private Docker network, the Kong Admin API
-# published on the private address only, and Kong's Consul registration (kong, 8001).
+# published on the host's loopback only (the module reaches it over the SSM channel, on this host), and Kong's
+# Consul registration (kong, 8001).
 # Runs only concatenated after versions.sh and common.sh (the module does that).
 
 if ! command -v showcase_begin >/dev/null 2>&1; then
@@ -66,9 +67,15 @@ gateway_kong_cli() {
 
 # `kong migrations list` exits 0 when the schema is current, 3 when the database needs bootstrapping,
 # 4 when migrations are pending (`finish`), 5 when new migrations exist (`up`, then `finish`).
+# The image whose schema was last found current is recorded, so later runs skip the check (a new Kong pin runs it).
 gateway_kong_migrations() {
     showcase_step kong-migrations
     showcase_pull "$KONG_IMAGE"
+    gw_mig_mark=$BOOTSTRAP_LIB/kong-schema
+    if [ "$(cat "$gw_mig_mark" 2>/dev/null || true)" = "$KONG_IMAGE" ]; then
+        showcase_log "    database schema is current for $KONG_IMAGE"
+        return 0
+    fi
     gw_mig_rc=0
     gateway_kong_cli migrations list </dev/null >>"$BOOTSTRAP_LOG" 2>&1 || gw_mig_rc=$?
     case $gw_mig_rc in
@@ -92,9 +99,13 @@ gateway_kong_migrations() {
             showcase_die 1 "kong migrations list failed with exit code $gw_mig_rc (see $BOOTSTRAP_LOG)"
             ;;
     esac
+    printf '%s\n' "$KONG_IMAGE" | showcase_write_file "$gw_mig_mark" 644
 }
 
-# Kong: proxy on host ports 80/443 (public), Admin API on the private address only.
+# Kong: proxy on host ports 80/443 (public), Admin API on 127.0.0.1:8001 of the host only. Inside its own
+# network namespace Kong's admin_listen is 0.0.0.0:8001 (Docker forwards the published port to the container's
+# address); the host publishes it on loopback alone, so neither the VPC nor a container can reach it (Docker 28
+# also drops packets for loopback-published ports that arrive from other hosts).
 gateway_kong() {
     showcase_step kong
     gw_kong_env=$(showcase_sha256_file "$GW_KONG_ETC/kong.env")
@@ -104,15 +115,16 @@ gateway_kong() {
         --label "org.showcaseops.config=$gw_kong_env" \
         -p "$SC_KONG_PROXY_PORT:8000" \
         -p "$SC_KONG_PROXY_TLS_PORT:8443" \
-        -p "$SHOWCASE_PRIVATE_IP:$SC_KONG_ADMIN_PORT:$SC_KONG_ADMIN_PORT" \
+        -p "127.0.0.1:$SC_KONG_ADMIN_PORT:$SC_KONG_ADMIN_PORT" \
         "$KONG_IMAGE"
-    showcase_wait_http "kong admin API" "http://$SHOWCASE_PRIVATE_IP:$SC_KONG_ADMIN_PORT/status" 40 3 showcase-kong
+    showcase_wait_http "kong admin API" "http://127.0.0.1:$SC_KONG_ADMIN_PORT/status" 40 3 showcase-kong
 }
 
 gateway_registrations() {
     showcase_step consul-registrations
+    # Checked on loopback by this host's own Consul agent (the only place the Admin API answers).
     showcase_consul_register kong "$SC_KONG_ADMIN_PORT" http \
-        "http://$SHOWCASE_PRIVATE_IP:$SC_KONG_ADMIN_PORT/status"
+        "http://127.0.0.1:$SC_KONG_ADMIN_PORT/status"
 }
 
 showcase_begin gateway

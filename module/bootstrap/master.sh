@@ -49,17 +49,42 @@ master_mesos_master() {
         --hostname="$SHOWCASE_PRIVATE_IP" \
         --no-hostname_lookup \
         --port="$SC_MESOS_MASTER_PORT"
-    showcase_wait_http "mesos master" "http://$SHOWCASE_PRIVATE_IP:$SC_MESOS_MASTER_PORT/health" 60 3 \
-        showcase-mesos-master
+    # /health answers before an election: readiness is a /master/state that names a leader.
+    if ! showcase_wait_for "mesos master (leader elected)" 60 3 master_mesos_has_leader; then
+        showcase_container_log_tail showcase-mesos-master
+        showcase_die 1 "the Mesos master elected no leader (http://$SHOWCASE_PRIVATE_IP:$SC_MESOS_MASTER_PORT/master/state)"
+    fi
 }
 
-# Marathon (archived; last build v1.11.24) reads MARATHON_* variables as its command-line flags.
+master_mesos_has_leader() {
+    curl -fsS --max-time 10 -o "$BOOTSTRAP_TMP/mesos-state" \
+        "http://$SHOWCASE_PRIVATE_IP:$SC_MESOS_MASTER_PORT/master/state" &&
+        grep -q '"leader"[[:space:]]*:[[:space:]]*"[^"]' "$BOOTSTRAP_TMP/mesos-state"
+}
+
+# /ping answers without a leader: readiness is /v2/leader answering 200 with a leader (404 while there is none).
+master_marathon_has_leader() {
+    curl -fsS --max-time 10 -K "$BOOTSTRAP_SECRETS/marathon.curl" -o "$BOOTSTRAP_TMP/marathon-leader" \
+        "http://$SHOWCASE_PRIVATE_IP:$SC_MARATHON_PORT/v2/leader" &&
+        grep -q '"leader"[[:space:]]*:[[:space:]]*"[^"]' "$BOOTSTRAP_TMP/marathon-leader"
+}
+
+# Marathon (archived; the 1.7 line matches Mesos 1.7, see versions.sh) turns MARATHON_* variables into flags.
 # Its HTTP event callbacks (2016's http_callback) are gone since 1.5: consumers use GET /v2/events (SSE).
+# HTTP Basic credentials: MESOSPHERE_HTTP_CREDENTIALS is read by Marathon itself as the default of
+# --http_credentials, so, unlike MARATHON_HTTP_CREDENTIALS, it never becomes a command-line argument; it
+# reaches the container from a root-only env file (docker reads it; the container's argv holds only the path).
 master_marathon() {
     showcase_step marathon
+    showcase_ensure_dir "$BOOTSTRAP_ETC/marathon" 700
+    printf 'MESOSPHERE_HTTP_CREDENTIALS=%s\n' "$(cat "$BOOTSTRAP_SECRETS/marathon-credentials")" |
+        showcase_write_file "$BOOTSTRAP_ETC/marathon/marathon.env" 600
+    _mm_env=$(showcase_sha256_file "$BOOTSTRAP_ETC/marathon/marathon.env")
     showcase_pull "$MARATHON_IMAGE"
     showcase_ensure_container showcase-marathon \
         --network host \
+        --env-file "$BOOTSTRAP_ETC/marathon/marathon.env" \
+        --label "org.showcaseops.config=$_mm_env" \
         -e "MARATHON_MASTER=zk://$SHOWCASE_MASTER_IP:$SC_ZOOKEEPER_PORT/mesos" \
         -e "MARATHON_ZK=zk://$SHOWCASE_MASTER_IP:$SC_ZOOKEEPER_PORT/marathon" \
         -e "MARATHON_HOSTNAME=$SHOWCASE_PRIVATE_IP" \
@@ -67,7 +92,10 @@ master_marathon() {
         -e MARATHON_ZK_CONNECTION_TIMEOUT=60000 \
         -e "LIBPROCESS_IP=$SHOWCASE_PRIVATE_IP" \
         "$MARATHON_IMAGE"
-    showcase_wait_http "marathon" "http://$SHOWCASE_PRIVATE_IP:$SC_MARATHON_PORT/ping" 60 5 showcase-marathon
+    if ! showcase_wait_for "marathon (leader elected)" 60 5 master_marathon_has_leader; then
+        showcase_container_log_tail showcase-marathon
+        showcase_die 1 "Marathon has no leader (http://$SHOWCASE_PRIVATE_IP:$SC_MARATHON_PORT/v2/leader)"
+    fi
 }
 
 # etcd 3.6, single member, client and peer URLs on loopback only (Vulcand on this host is its only client).
@@ -141,12 +169,126 @@ master_vulcand() {
         showcase-vulcand
 }
 
+# --- Consul ACLs: policies and tokens, created idempotently with the management token --------------------------
+
+# master_consul_api METHOD PATH [BODY_FILE] -> HTTP status on stdout; the answer in $BOOTSTRAP_TMP/consul.out.
+master_consul_api() {
+    if [ -n "${3:-}" ]; then
+        curl -s --max-time 10 -K "$BOOTSTRAP_SECRETS/management.curl" -o "$BOOTSTRAP_TMP/consul.out" \
+            -w '%{http_code}' -X "$1" --data-binary "@$3" "http://127.0.0.1:$SC_CONSUL_HTTP_PORT$2" </dev/null ||
+            printf '000'
+    else
+        curl -s --max-time 10 -K "$BOOTSTRAP_SECRETS/management.curl" -o "$BOOTSTRAP_TMP/consul.out" \
+            -w '%{http_code}' -X "$1" "http://127.0.0.1:$SC_CONSUL_HTTP_PORT$2" </dev/null || printf '000'
+    fi
+}
+
+# master_consul_expect WHAT STATUS: fail unless the last call answered 200.
+master_consul_expect() {
+    if [ "$2" != 200 ]; then
+        showcase_die 1 "Consul refused to $1 (HTTP $2)"
+    fi
+}
+
+master_consul_acl_ready() {
+    [ "$(master_consul_api GET /v1/acl/token/self)" = 200 ]
+}
+
+# master_consul_policy NAME RULES: the policy, created when absent, updated when its definition changed.
+master_consul_policy() {
+    _mp_file=$BOOTSTRAP_ETC/consul-acl/policy-$1.json
+    showcase_write_file "$_mp_file" 644 <<EOF
+{ "Name": "$1", "Description": "ShowcaseOps bootstrap", "Rules": "$2" }
+EOF
+    showcase_pending_if_changed "consul-policy-$1"
+    _mp_status=$(master_consul_api GET "/v1/acl/policy/name/$1")
+    case $_mp_status in
+        200)
+            if showcase_is_pending "consul-policy-$1"; then
+                _mp_id=$(showcase_json_field ID "$BOOTSTRAP_TMP/consul.out")
+                master_consul_expect "update policy $1" "$(master_consul_api PUT "/v1/acl/policy/$_mp_id" "$_mp_file")"
+                showcase_log "    consul policy $1: updated"
+            fi
+            ;;
+        403 | 404)
+            master_consul_expect "create policy $1" "$(master_consul_api PUT /v1/acl/policy "$_mp_file")"
+            showcase_log "    consul policy $1: created"
+            ;;
+        *) master_consul_expect "read policy $1" "$_mp_status" ;;
+    esac
+    showcase_clear_pending "consul-policy-$1"
+}
+
+# master_consul_token NAME ACCESSOR POLICY: token NAME with the fixed AccessorID and the SecretID from Parameter
+# Store. A token whose SecretID differs (the parameter was rotated) is deleted and created again.
+master_consul_token() {
+    _mt_file=$BOOTSTRAP_SECRETS/consul-token-$1.json
+    _mt_secret=$(cat "$BOOTSTRAP_SECRETS/consul-$1-token")
+    showcase_write_file "$_mt_file" 600 <<EOF
+{ "AccessorID": "$2", "SecretID": "$_mt_secret", "Description": "ShowcaseOps $1", "Policies": [{ "Name": "$3" }] }
+EOF
+    showcase_pending_if_changed "consul-token-$1"
+    _mt_status=$(master_consul_api GET "/v1/acl/token/$2")
+    if [ "$_mt_status" = 200 ] && [ "$(showcase_json_field SecretID "$BOOTSTRAP_TMP/consul.out")" != "$_mt_secret" ]; then
+        master_consul_expect "delete the outdated $1 token" "$(master_consul_api DELETE "/v1/acl/token/$2")"
+        _mt_status=404
+    fi
+    case $_mt_status in
+        200)
+            if showcase_is_pending "consul-token-$1"; then
+                master_consul_expect "update the $1 token" "$(master_consul_api PUT "/v1/acl/token/$2" "$_mt_file")"
+                showcase_log "    consul token $1: updated"
+            fi
+            ;;
+        403 | 404)
+            master_consul_expect "create the $1 token" "$(master_consul_api PUT /v1/acl/token "$_mt_file")"
+            showcase_log "    consul token $1: created"
+            ;;
+        *) master_consul_expect "read the $1 token" "$_mt_status" ;;
+    esac
+    showcase_clear_pending "consul-token-$1"
+}
+
+# Policies: agent (its node, read services: what the agent token needs), registrar (register services: the
+# bootstrap's own registrations and the module's), dns (read-only, given to the anonymous token so Consul DNS
+# keeps answering with default deny).
+master_consul_acl() {
+    showcase_step consul-acl
+    showcase_ensure_dir "$BOOTSTRAP_ETC/consul-acl" 755
+    if ! showcase_wait_for "consul ACL system" 60 2 master_consul_acl_ready; then
+        showcase_container_log_tail showcase-consul
+        showcase_die 1 "the Consul server does not accept the management token (ACL system not ready)"
+    fi
+    master_consul_policy showcaseops-agent \
+        'node_prefix \"\" { policy = \"write\" } service_prefix \"\" { policy = \"read\" }'
+    master_consul_policy showcaseops-registrar \
+        'service_prefix \"\" { policy = \"write\" } node_prefix \"\" { policy = \"read\" } agent_prefix \"\" { policy = \"read\" }'
+    master_consul_policy showcaseops-dns \
+        'node_prefix \"\" { policy = \"read\" } service_prefix \"\" { policy = \"read\" } query_prefix \"\" { policy = \"read\" }'
+    master_consul_token agent "$SC_CONSUL_AGENT_ACCESSOR" showcaseops-agent
+    master_consul_token registrar "$SC_CONSUL_REGISTRAR_ACCESSOR" showcaseops-registrar
+    _ma_file=$BOOTSTRAP_ETC/consul-acl/token-anonymous.json
+    showcase_write_file "$_ma_file" 644 <<EOF
+{ "Description": "Anonymous Token (ShowcaseOps: DNS reads only)", "Policies": [{ "Name": "showcaseops-dns" }] }
+EOF
+    showcase_pending_if_changed consul-token-anonymous
+    master_consul_expect "read the anonymous token" \
+        "$(master_consul_api GET "/v1/acl/token/$SC_CONSUL_ANONYMOUS_ACCESSOR")"
+    if showcase_is_pending consul-token-anonymous || ! grep -q '"showcaseops-dns"' "$BOOTSTRAP_TMP/consul.out"; then
+        master_consul_expect "give the anonymous token the DNS policy" \
+            "$(master_consul_api PUT "/v1/acl/token/$SC_CONSUL_ANONYMOUS_ACCESSOR" "$_ma_file")"
+        showcase_log "    consul anonymous token: DNS reads only"
+    fi
+    showcase_clear_pending consul-token-anonymous
+}
+
 master_registrations() {
     showcase_step consul-registrations
     showcase_consul_register mesos "$SC_MESOS_MASTER_PORT" http \
         "http://$SHOWCASE_PRIVATE_IP:$SC_MESOS_MASTER_PORT/health"
-    showcase_consul_register marathon "$SC_MARATHON_PORT" http \
-        "http://$SHOWCASE_PRIVATE_IP:$SC_MARATHON_PORT/ping"
+    # TCP: every Marathon endpoint, /ping included, needs the HTTP credentials, which a check would expose.
+    showcase_consul_register marathon "$SC_MARATHON_PORT" tcp \
+        "$SHOWCASE_PRIVATE_IP:$SC_MARATHON_PORT"
     showcase_consul_register mesos-zookeeper "$SC_ZOOKEEPER_PORT" tcp \
         "$SHOWCASE_PRIVATE_IP:$SC_ZOOKEEPER_PORT"
     showcase_consul_register vulcand "$SC_VULCAND_API_PORT" http \
@@ -155,6 +297,7 @@ master_registrations() {
 
 showcase_begin master
 showcase_common_steps
+master_consul_acl
 master_zookeeper
 master_mesos_master
 master_marathon

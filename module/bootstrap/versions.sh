@@ -34,14 +34,20 @@ DOCKER_CLI_IMAGE=docker:28.5.2-cli
 # hashicorp/consul (the Docker "library" consul image stopped at 1.16). BUSL-1.1 licence since 1.17.
 CONSUL_IMAGE=hashicorp/consul:1.22.7
 
-# --- Mesos / Marathon (master and agents) ------------------------------------------------------------------
-# Official image, minor line pinned (the tag follows the latest 3.9 patch; pulled only when absent on the host).
-ZOOKEEPER_IMAGE=zookeeper:3.9
-# Apache Mesos is retired (last release 1.11.0); 1.7.1 is the newest mesosphere/* image tag in use in the wild.
+# --- ZooKeeper / Mesos / Marathon (master and agents) -------------------------------------------------------
+# Every tag below is exact (no floating minor lines). Why these three work together: docs/bootstrap.md, "Pins".
+# ZooKeeper 3.9.3 exactly (>= 3.9.3): 3.9.0-3.9.2 broke the ZooKeeper 3.4 C client that Mesos bundles
+# (ZOOKEEPER-4492, fixed by ZOOKEEPER-4814 in 3.9.3).
+ZOOKEEPER_IMAGE=zookeeper:3.9.3
+# Apache Mesos is retired (last release 1.11.0). mesosphere/mesos-{master,slave} 1.7.1 are the newest images of
+# the form this bootstrap runs (entrypoint = the daemon); no maintained 1.9-1.11 image with a fixed release tag
+# is known (mesos/mesos-centos only has floating <branch> and dated snapshot tags, and no entrypoint).
 MESOS_MASTER_IMAGE=mesosphere/mesos-master:1.7.1
 MESOS_AGENT_IMAGE=mesosphere/mesos-slave:1.7.1
-# Marathon is archived; v1.11.24 is its last build.
-MARATHON_IMAGE=mesosphere/marathon:v1.11.24
+# Marathon is archived. The 1.7 line matches Mesos 1.7: v1.7.236 (last 1.7 tag, 2020-02) is built against the
+# Mesos 1.7.1 libraries and needs Mesos >= 1.5.0. NOT v1.11.24: Marathon 1.9+ supports Mesos N-2 (1.9-1.11)
+# only and sends UPDATE_FRAMEWORK (Mesos 1.9+), which a 1.7 master drops.
+MARATHON_IMAGE=mesosphere/marathon:v1.7.236
 
 # --- etcd + Vulcand (master) -------------------------------------------------------------------------------
 # etcd 3.6 (v3 API only; the v2 API was removed in 3.6). Client and peer URLs are bound to 127.0.0.1.
@@ -54,11 +60,12 @@ ETCD_IMAGE=quay.io/coreos/etcd:v3.6.14
 # --enable-v2) and, pushed in 2015, most likely has a schema-1 manifest that Docker 28.2+ no longer pulls.
 VULCAND_VERSION=v0.9.2
 VULCAND_IMAGE=localhost/showcaseops-vulcand:v0.9.2
-GOLANG_BUILD_IMAGE=golang:1.25-bookworm
+# Exact patch release of the Go toolchain image that builds Vulcand (only used when the image is absent).
+GOLANG_BUILD_IMAGE=golang:1.25.3-bookworm
 
 # --- Kong + PostgreSQL (gateway) ---------------------------------------------------------------------------
 # Last open-source Kong image line is 3.9.x (3.10+ are enterprise images). DB-less mode refuses Admin API
 # writes, so Kong runs with PostgreSQL (Cassandra support was removed in 3.4).
 KONG_IMAGE=kong:3.9.2
-# Major version pinned (on-disk format); the patch follows the official image's 16 tag when first pulled.
-POSTGRES_IMAGE=postgres:16
+# Exact minor release of PostgreSQL 16 (the on-disk format is per major version; Kong 3.9 supports 16).
+POSTGRES_IMAGE=postgres:16.10

@@ -1,42 +1,13 @@
 <#
 .SYNOPSIS
-    Builds MAML (ShowcaseOps.dll-Help.xml) from docs/help/<Cmdlet>.md and the cmdlets' own metadata (platyPS is not
-    available here). The markdown is platyPS-like: '## SYNOPSIS', '## DESCRIPTION', '## EXAMPLES' with '### Title'
-    and a ```powershell block followed by remarks, '## PARAMETERS' with '### -Name' and a description, '## NOTES',
-    '## RELATED LINKS' with '- Name' lines. Syntax, types, positions and pipeline input come from the cmdlet itself.
+    Builds MAML (ShowcaseOps.dll-Help.xml) from docs/help/<Cmdlet>.md and the cmdlets' own metadata (PlatyPS is not
+    served here, so this does what its Export-MamlCommandHelp does). The markdown is in PlatyPS v2 form
+    (module/build/Convert-HelpMarkdown.ps1 writes and refreshes it; the older plain form still reads). Texts come from
+    the markdown; syntax, types, positions, pipeline input and defaults from the cmdlet itself (HelpModel.ps1), so help
+    cannot drift from the code. -WhatIf and -Confirm are in SYNTAX and PARAMETERS of every ShouldProcess cmdlet.
 #>
 Set-StrictMode -Version Latest
-
-function Read-HelpMarkdown {
-    param([Parameter(Mandatory)] [string] $Path)
-    $doc = @{ Synopsis = ''; Description = ''; Notes = ''; Examples = [System.Collections.Generic.List[object]]::new(); Parameters = @{}; Links = @() }
-    $section = $null; $sub = $null; $buffer = [System.Text.StringBuilder]::new()
-    $flush = {
-        $text = $buffer.ToString().Trim(); $null = $buffer.Clear()
-        switch ($section) {
-            'SYNOPSIS' { $doc.Synopsis = $text }
-            'DESCRIPTION' { $doc.Description = $text }
-            'NOTES' { $doc.Notes = $text }
-            'RELATED LINKS' { $doc.Links = @($text -split "`n" | ForEach-Object { $_.Trim().TrimStart('-', '*').Trim() } | Where-Object { $_ }) }
-            'PARAMETERS' { if ($sub) { $doc.Parameters[$sub.TrimStart('-')] = $text } }
-            'EXAMPLES' {
-                if ($sub) {
-                    $code = ''; $remarks = $text
-                    if ($text -match '(?s)```(?:powershell|ps1)?\s*\n(.*?)```(.*)') { $code = $Matches[1].TrimEnd(); $remarks = $Matches[2].Trim() }
-                    $doc.Examples.Add([pscustomobject]@{ Title = $sub; Code = $code; Remarks = $remarks })
-                }
-            }
-        }
-    }
-    foreach ($line in (Get-Content -Path $Path)) {
-        if ($line -match '^## (.+)$') { & $flush; $section = $Matches[1].Trim().ToUpperInvariant(); $sub = $null; continue }
-        if ($line -match '^### (.+)$') { & $flush; $sub = $Matches[1].Trim(); continue }
-        if ($line -match '^# ') { continue }
-        $null = $buffer.AppendLine($line)
-    }
-    & $flush
-    $doc
-}
+. (Join-Path $PSScriptRoot 'HelpModel.ps1')
 
 function Write-MamlHelp {
     param(
@@ -47,8 +18,7 @@ function Write-MamlHelp {
     $maml = 'http://schemas.microsoft.com/maml/2004/10'
     $cmd = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
     $dev = 'http://schemas.microsoft.com/maml/dev/2004/10'
-    $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
-    # Parameters shared by many cmdlets (the AWS connection ones, -Cluster, …) are described once, in _Shared.md.
+    # Parameters shared by many cmdlets (the AWS connection ones, -Cluster, …) have a default text in _Shared.md.
     $sharedPath = Join-Path $SourceDirectory '_Shared.md'
     $shared = if (Test-Path $sharedPath) { (Read-HelpMarkdown -Path $sharedPath).Parameters } else { @{} }
 
@@ -60,9 +30,11 @@ function Write-MamlHelp {
             $w.WriteElementString('para', $maml, $p)
         }
     }
-    $typeName = { param([type] $t) if ($t -eq [System.Management.Automation.SwitchParameter]) { 'SwitchParameter' } else { $t.Name } }
+    $writeType = { param([string] $element, [string] $name, [string] $description)
+        $w.WriteStartElement('command', $element, $cmd); $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('name', $maml, $name); $w.WriteEndElement()
+        $w.WriteStartElement('maml', 'description', $maml); & $paras $description; $w.WriteEndElement(); $w.WriteEndElement() }
     $writeParameter = {
-        param($p, $meta, $setMeta, $doc, [bool] $withDefault)
+        param($command, $p, $meta, $setMeta, $doc, [bool] $full)
         $pipeline = @(if ($setMeta.ValueFromPipeline) { 'ByValue' }; if ($setMeta.ValueFromPipelineByPropertyName) { 'ByPropertyName' })
         $w.WriteStartElement('command', 'parameter', $cmd)
         $w.WriteAttributeString('required', ([string]$setMeta.IsMandatory).ToLowerInvariant())
@@ -73,8 +45,8 @@ function Write-MamlHelp {
         $w.WriteElementString('name', $maml, $p)
         $w.WriteStartElement('maml', 'description', $maml); & $paras $doc.Parameters[$p]; $w.WriteEndElement()
         $isSwitch = $meta.ParameterType -eq [System.Management.Automation.SwitchParameter]
-        if (-not ($isSwitch -and -not $withDefault)) {
-            $w.WriteStartElement('command', 'parameterValue', $cmd); $w.WriteAttributeString('required', ([string](-not $isSwitch)).ToLowerInvariant()); $w.WriteString((& $typeName $meta.ParameterType)); $w.WriteEndElement()
+        if (-not ($isSwitch -and -not $full)) {
+            $w.WriteStartElement('command', 'parameterValue', $cmd); $w.WriteAttributeString('required', ([string](-not $isSwitch)).ToLowerInvariant()); $w.WriteString((Get-HelpTypeName -Type $meta.ParameterType)); $w.WriteEndElement()
         }
         $validSet = $meta.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | Select-Object -First 1
         if ($validSet) {
@@ -82,8 +54,8 @@ function Write-MamlHelp {
             foreach ($v in $validSet.ValidValues) { $w.WriteStartElement('command', 'parameterValue', $cmd); $w.WriteAttributeString('required', 'false'); $w.WriteString($v); $w.WriteEndElement() }
             $w.WriteEndElement()
         }
-        $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('name', $maml, $meta.ParameterType.FullName); $w.WriteEndElement()
-        if ($withDefault) { $w.WriteElementString('defaultValue', $dev, 'None') }
+        $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('name', $maml, (Get-HelpFullTypeName -Type $meta.ParameterType)); $w.WriteEndElement()
+        if ($full) { $w.WriteElementString('defaultValue', $dev, (Get-HelpDefaultText -Doc $doc -Command $command -Name $p)) }
         $w.WriteEndElement()
     }
 
@@ -92,12 +64,11 @@ function Write-MamlHelp {
     foreach ($command in $Commands) {
         $source = Join-Path $SourceDirectory "$($command.Name).md"
         if (-not (Test-Path $source)) { throw "No help source for $($command.Name): expected $source" }
-        $doc = Read-HelpMarkdown -Path $source
-        foreach ($name in $shared.Keys) { if (-not $doc.Parameters[$name]) { $doc.Parameters[$name] = $shared[$name] } }
-        $own = @($command.Parameters.Keys | Where-Object { $_ -notin $common })
+        $doc = Complete-HelpModel -Doc (Read-HelpMarkdown -Path $source) -Shared $shared -Command $command
+        $own = @(Get-HelpParameterName -Command $command)
         $undocumented = @($own | Where-Object { -not $doc.Parameters[$_] })
         if ($undocumented) { throw "$source documents no description for: $($undocumented -join ', ')" }
-        if (-not $doc.Synopsis -or $doc.Examples.Count -eq 0) { throw "$source needs a SYNOPSIS and at least one example." }
+        if (-not $doc.Synopsis -or -not $doc.Description -or $doc.Examples.Count -eq 0) { throw "$source needs a SYNOPSIS, a DESCRIPTION and at least one example." }
 
         $w.WriteStartElement('command', 'command', $cmd)
         $w.WriteAttributeString('xmlns', 'maml', $null, $maml); $w.WriteAttributeString('xmlns', 'command', $null, $cmd); $w.WriteAttributeString('xmlns', 'dev', $null, $dev)
@@ -112,9 +83,9 @@ function Write-MamlHelp {
         foreach ($set in $command.ParameterSets) {
             $w.WriteStartElement('command', 'syntaxItem', $cmd)
             $w.WriteElementString('name', $maml, $command.Name)
-            foreach ($sp in $set.Parameters | Where-Object { $_.Name -notin $common }) {
-                & $writeParameter $sp.Name $command.Parameters[$sp.Name] $sp $doc $false
-            }
+            $ordered = @($set.Parameters | Where-Object { $_.Name -in $own } |
+                    Sort-Object { if ($_.Position -ge 0) { $_.Position } else { [int]::MaxValue } }, { -[int]$_.IsMandatory }, { $_.Name -in 'WhatIf', 'Confirm' })
+            foreach ($sp in $ordered) { & $writeParameter $command $sp.Name $command.Parameters[$sp.Name] $sp $doc $false }
             $w.WriteEndElement()
         }
         $w.WriteEndElement()
@@ -123,23 +94,20 @@ function Write-MamlHelp {
         foreach ($p in $own) {
             $meta = $command.Parameters[$p]
             $setMeta = $meta.ParameterSets.Values | Sort-Object { -[int]$_.IsMandatory } | Select-Object -First 1
-            & $writeParameter $p $meta $setMeta $doc $true
+            & $writeParameter $command $p $meta $setMeta $doc $true
         }
         $w.WriteEndElement()
 
-        $inputs = @($command.Parameters.Values | Where-Object { $_.Name -notin $common -and ($_.ParameterSets.Values | Where-Object { $_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName }) } | ForEach-Object { $_.ParameterType.FullName } | Select-Object -Unique)
         $w.WriteStartElement('command', 'inputTypes', $cmd)
-        foreach ($t in $(if ($inputs) { $inputs } else { 'None' })) { $w.WriteStartElement('command', 'inputType', $cmd); $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('name', $maml, $t); $w.WriteEndElement(); $w.WriteEndElement() }
+        foreach ($t in (Get-HelpInputType -Command $command)) { & $writeType 'inputType' $t $(if ($doc.Inputs.Contains($t)) { $doc.Inputs[$t] } else { '' }) }
         $w.WriteEndElement()
         $w.WriteStartElement('command', 'returnValues', $cmd)
-        foreach ($t in @($command.OutputType | ForEach-Object Name)) { $w.WriteStartElement('command', 'returnValue', $cmd); $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('name', $maml, $t); $w.WriteEndElement(); $w.WriteEndElement() }
+        foreach ($t in (Get-HelpOutputType -Command $command)) { & $writeType 'returnValue' $t $(if ($doc.Outputs.Contains($t)) { $doc.Outputs[$t] } else { '' }) }
         $w.WriteEndElement()
         if ($doc.Notes) { $w.WriteStartElement('maml', 'alertSet', $maml); $w.WriteStartElement('maml', 'alert', $maml); & $paras $doc.Notes; $w.WriteEndElement(); $w.WriteEndElement() }
 
         $w.WriteStartElement('command', 'examples', $cmd)
-        $i = 0
         foreach ($example in $doc.Examples) {
-            $i++
             $w.WriteStartElement('command', 'example', $cmd)
             $w.WriteElementString('title', $maml, "-------------------------- $($example.Title) --------------------------")
             $w.WriteElementString('code', $dev, $example.Code)
@@ -148,7 +116,12 @@ function Write-MamlHelp {
         }
         $w.WriteEndElement()
         $w.WriteStartElement('command', 'relatedLinks', $cmd)
-        foreach ($link in $doc.Links) { $w.WriteStartElement('maml', 'navigationLink', $maml); $w.WriteElementString('linkText', $maml, $link); $w.WriteEndElement() }
+        foreach ($link in $doc.Links) {
+            $w.WriteStartElement('maml', 'navigationLink', $maml); $w.WriteElementString('linkText', $maml, $link.Text)
+            # Only absolute links are URIs a user can open; a file name next to the markdown is not one once installed.
+            if ($link.Uri -match '^https?://') { $w.WriteElementString('uri', $maml, $link.Uri) }
+            $w.WriteEndElement()
+        }
         $w.WriteEndElement()
         $w.WriteEndElement()
     }

@@ -30,6 +30,7 @@ $listed = Get-Content (Join-Path $moduleSource 'files.txt') | Where-Object { $_ 
 foreach ($file in $listed) {
     $fromBin = Join-Path $binDir $file
     $fromModule = Join-Path $moduleSource $file
+    $fromRoot = Join-Path $RepoRoot $file   # LICENSE
     $target = Join-Path $outDir $file
     $null = New-Item -ItemType Directory -Force -Path (Split-Path $target)
     if ($file -in 'ShowcaseOps.psd1', 'ShowcaseOps.dll-Help.xml') { continue }   # generated below
@@ -41,7 +42,8 @@ foreach ($file in $listed) {
     }
     elseif (Test-Path $fromBin) { Copy-Item $fromBin $target }
     elseif (Test-Path $fromModule) { Copy-Item $fromModule $target }
-    else { throw "Module file '$file' (module/files.txt) is in neither $binDir nor $moduleSource." }
+    elseif (Test-Path $fromRoot) { Copy-Item $fromRoot $target }
+    else { throw "Module file '$file' (module/files.txt) is in none of $binDir, $moduleSource, $RepoRoot." }
 }
 
 $formats = @(Get-ChildItem (Join-Path $moduleSource 'formats') -Filter '*.Format.ps1xml' | Sort-Object Name)
@@ -51,9 +53,18 @@ foreach ($format in $formats) { Copy-Item $format.FullName (Join-Path $outDir $f
 $cmdlets = @(& (Join-Path $PSScriptRoot 'Get-CmdletName.ps1') -Path (Join-Path $outDir 'ShowcaseOps.dll') | Sort-Object)
 if ($cmdlets.Count -eq 0) { throw 'The assembly defines no cmdlets.' }
 
+# ReleaseNotes: the newest version's section of CHANGELOG.md (its first '## [' heading up to the next one).
+$changelog = Get-Content -Raw (Join-Path $RepoRoot 'CHANGELOG.md')
+if ($changelog -notmatch "(?ms)^## \[$([regex]::Escape($version))\][^\n]*\n(.*?)(?=^## \[|\z)") {
+    throw "CHANGELOG.md has no '## [$version]' section for the ReleaseNotes."
+}
+$releaseNotes = "$version`n" + $Matches[1].Trim()
+if ($releaseNotes -match "(?m)^'@") { throw "CHANGELOG.md: a line of the $version section starts with '@, which ends the manifest's here-string." }
+
 $manifest = Get-Content -Raw (Join-Path $moduleSource 'ShowcaseOps.psd1')
 $manifest = $manifest.Replace('@@VERSION@@', $version).
     Replace('@@CMDLETS@@', (($cmdlets | ForEach-Object { "'$_'" }) -join ', ')).
+    Replace('@@RELEASENOTES@@', $releaseNotes).
     Replace('@@FORMATS@@', (($formats | ForEach-Object { "'$($_.Name)'" }) -join ', '))
 Set-Content -Path (Join-Path $outDir 'ShowcaseOps.psd1') -Value $manifest -Encoding utf8
 $tested = Test-ModuleManifest -Path (Join-Path $outDir 'ShowcaseOps.psd1')

@@ -28,6 +28,7 @@ public sealed class SandboxHost : IDisposable
         Vulcand = new VulcandStandIn();
         Kong = new KongStandIn();
         Marathon = new MarathonStandIn();
+        Imds = new ImdsStandIn { Host = this };
         TaskNetwork = new DataPlane.TaskNetworkStandIn();
         _dataPlane = new StandIn[] { TaskNetwork, new DataPlane.GatewayProxyStandIn("http"), new DataPlane.GatewayProxyStandIn("https") };
         foreach (var standIn in _dataPlane)
@@ -71,6 +72,12 @@ public sealed class SandboxHost : IDisposable
     public KongStandIn Kong { get; }
 
     public MarathonStandIn Marathon { get; }
+
+    /// <summary>The instance metadata service (IMDSv2) of every instance, for the scripts the SSM stand-in runs (see <see cref="ImdsStandIn"/>).</summary>
+    public ImdsStandIn Imds { get; }
+
+    /// <summary>The metadata service's loopback URL (stands for <c>http://169.254.169.254/</c>; the first path segment names the instance).</summary>
+    public Uri ImdsEndpoint { get; private set; } = new("http://127.0.0.1:9/");
 
     /// <summary>The data plane's task network: one loopback listener where every task answers (see <see cref="DataPlane.TaskNetworkStandIn"/>).</summary>
     public DataPlane.TaskNetworkStandIn TaskNetwork { get; }
@@ -126,6 +133,8 @@ public sealed class SandboxHost : IDisposable
             standIn.Reset();
         }
 
+        Imds.Reset();
+
         Log.Clear();
         Faults.Clear();
         Latency.Clear();
@@ -161,6 +170,9 @@ public sealed class SandboxHost : IDisposable
         }
 
         Endpoints = endpoints;
+        var imds = new StandInListener(Imds, this);
+        _listeners.Add(imds);
+        ImdsEndpoint = imds.Endpoint;
         var tasks = new StandInListener(_dataPlane[0], this);
         var http = new StandInListener(_dataPlane[1], this);
         var https = new StandInListener(_dataPlane[2], this, Kong.ServerCertificate);

@@ -33,6 +33,14 @@ public sealed class SandboxOptions
     /// </summary>
     public bool EnforceSecurityGroups { get; set; } = true;
 
+    /// <summary>
+    /// When true (the default), the Consul stand-in enforces ACLs (default deny) and the Marathon stand-in HTTP basic
+    /// credentials once a cluster's secrets exist in the SSM stand-in's Parameter Store (<c>/showcaseops/&lt;cluster&gt;/consul-management-token</c>,
+    /// <c>…/marathon-credentials</c>, created by the bootstrap), as the hosts that read them at bootstrap would. Without
+    /// those parameters nothing is enforced, so tests of the stand-ins that do not care about auth need no token.
+    /// </summary>
+    public bool EnforcePlatformCredentials { get; set; } = true;
+
     // ---- Paging and EC2 lifecycle fidelity (issue 11) ----
 
     /// <summary>

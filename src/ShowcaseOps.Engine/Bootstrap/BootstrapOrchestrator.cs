@@ -258,6 +258,9 @@ public sealed class BootstrapOrchestrator
         using var progress = new BootstrapProgress(reporter, cluster.Name, toRun);
         try
         {
+            // The hosts read the cluster's secrets (Consul ACL tokens, gossip key, Marathon credentials) at bootstrap.
+            progress.All("Creating the cluster's secrets in Parameter Store");
+            await Services.ClusterSecrets.EnsureAsync(_ssm, cluster.Name, _options.RetryPolicy, reporter, cancellationToken).ConfigureAwait(false);
             progress.All("Waiting for the hosts to be Online in SSM");
             await SsmReadiness.WaitOnlineAsync(_ssm, toRun.Select(h => h.InstanceId).ToList(), request.OnlineTimeout, reporter, cancellationToken, _options.OnlinePollInterval).ConfigureAwait(false);
 

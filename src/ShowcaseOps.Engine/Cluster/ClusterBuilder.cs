@@ -248,7 +248,12 @@ internal sealed partial class ClusterBuilder
             var known = new KnownIds(
                 plan.Existing.Instances.Select(i => i.InstanceId).Concat(ctx.AddedInstanceIds).Distinct(StringComparer.Ordinal).ToList(),
                 plan.Existing.RouteTables.Select(t => t.Id).Concat(new[] { ctx.PublicRouteTableId, ctx.PrivateRouteTableId }.OfType<string>()).Distinct(StringComparer.Ordinal).ToList(),
-                plan.Existing.SecurityGroups.Select(g => g.Id).Concat(ctx.SecurityGroupIds.Values).Distinct(StringComparer.Ordinal).ToList());
+                plan.Existing.SecurityGroups.Select(g => g.Id).Concat(ctx.SecurityGroupIds.Values).Distinct(StringComparer.Ordinal).ToList())
+            {
+                Vpcs = plan.Existing.VpcIds.Concat(new[] { ctx.VpcId }.OfType<string>()).Distinct(StringComparer.Ordinal).ToList(),
+                Subnets = plan.Existing.Subnets.Select(s => s.Id).Concat(new[] { ctx.PublicSubnetId, ctx.PrivateSubnetId }.OfType<string>()).Distinct(StringComparer.Ordinal).ToList(),
+                NatGateways = plan.Existing.NatGateways.Select(n => n.Id).Concat(new[] { ctx.NatGatewayId }.OfType<string>()).Distinct(StringComparer.Ordinal).ToList(),
+            };
             cluster = plan.ChangesNothing ? plan.Existing : await VerifyCompleteAsync(plan.Spec.Name, cancellationToken, known).ConfigureAwait(false);
         }
         finally

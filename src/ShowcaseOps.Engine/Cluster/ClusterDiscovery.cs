@@ -120,8 +120,18 @@ public static class ClusterDiscovery
 
         // DescribeKeyPairs is not paginated: one answer holds everything.
         var keys = calls.Ec2Async("DescribeKeyPairs", what, ct => ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { Filters = Tagged() }, ct), cancellationToken);
+        // The check after a build knows its VPC: what lives in it is read while DescribeVpcs runs, and used only when
+        // the cluster's VPCs are exactly the ones known (a VPC more or less: read again by the VPCs found).
+        var speculative = known?.Vpcs is { Count: > 0 } knownVpcs ? ReadInVpcsAsync(ec2, calls, name, knownVpcs.ToList(), known, cancellationToken) : null;
         var vpcIds = (await vpcs.ConfigureAwait(false)).Select(v => v.VpcId).ToList();
-        var scoped = vpcIds.Count == 0 ? InVpc.None : await ReadInVpcsAsync(ec2, calls, name, vpcIds, known, cancellationToken).ConfigureAwait(false);
+        var scoped = vpcIds.Count == 0 ? InVpc.None
+            : speculative is not null && SameIds(vpcIds, known!.Vpcs!) ? await speculative.ConfigureAwait(false)
+            : await ReadInVpcsAsync(ec2, calls, name, vpcIds, known, cancellationToken).ConfigureAwait(false);
+        if (speculative is not null && !speculative.IsCompleted)
+        {
+            _ = speculative.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+
         await Task.WhenAll(gateways, addresses, keys).ConfigureAwait(false);
         var found = new Found(
             vpcs.Result,
@@ -141,6 +151,9 @@ public static class ClusterDiscovery
         info.Resources = resources;
         return info;
     }
+
+    private static bool SameIds(IReadOnlyCollection<string> a, IReadOnlyCollection<string> b) =>
+        new HashSet<string>(a, StringComparer.Ordinal).SetEquals(b);
 
     /// <summary>A paged read by <paramref name="ids"/> (one answer), or by filter when there are none or EC2 does not know one of them.</summary>
     private static async Task<List<TItem>> ByIdsOrFilterAsync<TResponse, TItem>(Ec2Calls calls, string operation, string what, IReadOnlyCollection<string>? ids, Func<List<string>?, string?, CancellationToken, Task<TResponse>> request, Func<TResponse, IEnumerable<TItem>?> items, Func<TResponse, string?> nextToken, CancellationToken cancellationToken)
@@ -164,10 +177,10 @@ public static class ClusterDiscovery
     {
         List<Filter> InVpcs() => new() { new Filter("vpc-id", vpcIds.ToList()) };
         var what = "vpc-id=" + string.Join(",", vpcIds);
-        var subnets = calls.Ec2PagesAsync("DescribeSubnets", what, (token, ct) => ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = InVpcs(), NextToken = token }, ct), r => r.Subnets, r => r.NextToken, cancellationToken);
+        var subnets = ByIdsOrFilterAsync(calls, "DescribeSubnets", what, known?.Subnets, (ids, token, ct) => ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { SubnetIds = ids, Filters = ids is null ? InVpcs() : null, NextToken = token }, ct), r => r.Subnets, r => r.NextToken, cancellationToken);
         var tables = ByIdsOrFilterAsync(calls, "DescribeRouteTables", what, known?.RouteTables, (ids, token, ct) => ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { RouteTableIds = ids, Filters = ids is null ? InVpcs() : null, NextToken = token }, ct), r => r.RouteTables, r => r.NextToken, cancellationToken);
         var groups = ByIdsOrFilterAsync(calls, "DescribeSecurityGroups", what, known?.SecurityGroups, (ids, token, ct) => ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = ids, Filters = ids is null ? InVpcs() : null, NextToken = token }, ct), r => r.SecurityGroups, r => r.NextToken, cancellationToken);
-        var nats = calls.Ec2PagesAsync("DescribeNatGateways", what, (token, ct) => ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { Filter = InVpcs(), NextToken = token }, ct), r => r.NatGateways, r => r.NextToken, cancellationToken);
+        var nats = ByIdsOrFilterAsync(calls, "DescribeNatGateways", what, known?.NatGateways, (ids, token, ct) => ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { NatGatewayIds = ids, Filter = ids is null ? InVpcs() : null, NextToken = token }, ct), r => r.NatGateways, r => r.NextToken, cancellationToken);
         var instances = known?.Instances is { Count: > 0 } ids ? KnownInstancesAsync(ec2, calls, ids, InVpcs(), what, cancellationToken) : InVpcOrTaggedInstancesAsync(ec2, calls, InVpcs(), what, cluster, cancellationToken);
         await Task.WhenAll(subnets, tables, groups, nats, instances).ConfigureAwait(false);
         return new InVpc(subnets.Result, tables.Result, groups.Result, nats.Result, instances.Result);
@@ -459,5 +472,15 @@ public static class ClusterDiscovery
     }
 }
 
-/// <summary>Ids a caller already knows (the check after a build): read by id instead of by tag.</summary>
-internal sealed record KnownIds(IReadOnlyCollection<string> Instances, IReadOnlyCollection<string> RouteTables, IReadOnlyCollection<string> SecurityGroups);
+/// <summary>
+/// Ids a caller already knows (the check after a build): read by id instead of by tag. <see cref="Vpcs"/>: the VPCs the
+/// build used, whose contents are read while the region's VPCs are listed.
+/// </summary>
+internal sealed record KnownIds(IReadOnlyCollection<string> Instances, IReadOnlyCollection<string> RouteTables, IReadOnlyCollection<string> SecurityGroups)
+{
+    public IReadOnlyCollection<string>? Vpcs { get; init; }
+
+    public IReadOnlyCollection<string>? Subnets { get; init; }
+
+    public IReadOnlyCollection<string>? NatGateways { get; init; }
+}

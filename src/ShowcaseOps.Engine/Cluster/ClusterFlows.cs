@@ -9,6 +9,9 @@ namespace ShowcaseOps.Core.Cluster;
 public static class FlowEndpoints
 {
     public const string Internet = "internet";
+
+    /// <summary>Any other address of the cluster's VPC (a host in no cluster group): a source only, reached by no group reference.</summary>
+    public const string Vpc = "vpc";
     public const string Gateway = ClusterRoles.Gateway;
     public const string Master = ClusterRoles.Master;
     public const string Agent = ClusterRoles.Agent;
@@ -98,6 +101,14 @@ public static class ClusterFlows
     public static IReadOnlyList<ClusterFlow> InternetDenied { get; } = BuildInternetDenied();
 
     /// <summary>
+    /// Admin ports inside the VPC that only the roles of <see cref="Required"/> may reach, denied from every other role
+    /// (an agent from the other agents too: a task reaches what its agent reaches) and from any other address of the VPC: Kong's Admin API from nobody (it is used on the gateway itself), the
+    /// Vulcand API and Marathon from the gateway only, the Mesos master and ZooKeeper from the roles that register, the
+    /// Mesos agent API from the master only, the Consul HTTP API and DNS and etcd from nobody (host-local).
+    /// </summary>
+    public static IReadOnlyList<ClusterFlow> ClusterDenied { get; } = BuildClusterDenied();
+
+    /// <summary>
     /// The ingress rules <paramref name="securityGroupRole"/> needs: one per required flow into that role, its source the
     /// source role's group (from <paramref name="groupIds"/>, security group role → id) or 0.0.0.0/0 for the internet.
     /// Flows with the same ports and source become one rule.
@@ -185,6 +196,43 @@ public static class ClusterFlows
 
         return flows;
     }
+
+    private static List<ClusterFlow> BuildClusterDenied()
+    {
+        var ports = new (string Destination, string Protocol, int From, int To, string Purpose)[]
+        {
+            (Gateway, "tcp", 8001, 8001, "Kong Admin API (loopback only)"),
+            (Gateway, "tcp", 8444, 8444, "Kong Admin API TLS (loopback only)"),
+            (Master, "tcp", 8182, 8182, "Vulcand API (gateway only)"),
+            (Master, "tcp", 8181, 8181, "Vulcand proxy port (host only)"),
+            (Master, "tcp", 8080, 8080, "Marathon API (gateway only)"),
+            (Master, "tcp", 5050, 5050, "Mesos master (gateway and agents only)"),
+            (Master, "tcp", 2181, 2181, "ZooKeeper (agents only)"),
+            (Master, "tcp", 2379, 2380, "etcd (host only)"),
+            (Agent, "tcp", 5051, 5051, "Mesos agent API (master only)"),
+        };
+        var flows = new List<ClusterFlow>();
+        foreach (var (destination, protocol, from, to, purpose) in ports)
+        {
+            flows.AddRange(FlowEndpoints.HostRoles.Append(FlowEndpoints.Vpc).Where(source => (source != destination || destination == Agent) && !RequiredOverlaps(source, destination, protocol, from, to))
+                .Select(source => new ClusterFlow(source, destination, protocol, from, to, purpose)));
+        }
+
+        // The Consul HTTP API and DNS answer on every host, for that host alone.
+        foreach (var destination in FlowEndpoints.HostRoles)
+        {
+            foreach (var source in FlowEndpoints.HostRoles.Append(FlowEndpoints.Vpc).Where(s => s != destination || destination == Agent))
+            {
+                flows.Add(new ClusterFlow(source, destination, "tcp", 8500, 8500, "Consul HTTP API (host only)"));
+                flows.Add(new ClusterFlow(source, destination, "tcp", 8600, 8600, "Consul DNS (host only)"));
+            }
+        }
+
+        return flows;
+    }
+
+    private static bool RequiredOverlaps(string source, string destination, string protocol, int from, int to) =>
+        Required.Any(f => f.Source == source && f.Destination == destination && f.Protocol == protocol && f.FromPort <= to && from <= f.ToPort);
 
     private static List<ClusterFlow> BuildInternetDenied()
     {

@@ -37,8 +37,10 @@ public sealed class FlowCheck
 
 /// <summary>
 /// A reachability analyzer for one cluster, from its Describe answers alone: for every flow of
-/// <see cref="ClusterFlows.Required"/> and <see cref="ClusterFlows.InternetDenied"/>, whether the security groups of the
-/// source hosts (egress) and of the destination hosts (ingress) admit it. Security groups are stateful, so only the
+/// <see cref="ClusterFlows.Required"/>, <see cref="ClusterFlows.InternetDenied"/> and <see cref="ClusterFlows.ClusterDenied"/>,
+/// whether the security groups of the source hosts (egress) and of the destination hosts (ingress) admit it. A required
+/// flow is allowed when every port of it gets through for every pair of hosts; a denied one is allowed (and fails) when
+/// any port of it gets through for any pair. Security groups are stateful, so only the
 /// opening direction is checked. Network ACLs are not evaluated (the module leaves the VPC's default ACL, which admits
 /// everything); routes only as far as the internet needs a public address on the destination.
 /// </summary>
@@ -47,7 +49,7 @@ public static class ReachabilityEvaluator
     private static readonly Ipv4Cidr[] PrivateRanges = new[] { "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16" }
         .Select(c => Ipv4Cidr.TryParse(c, out var cidr) ? cidr : throw new InvalidOperationException(c)).ToArray();
 
-    /// <summary>Every required flow (expected allowed), then every admin port from the internet (expected denied).</summary>
+    /// <summary>Every required flow (expected allowed), then every admin port from the internet and from the other roles and the VPC (expected denied).</summary>
     public static IReadOnlyList<FlowCheck> Evaluate(ClusterInfo cluster)
     {
         if (cluster is null)
@@ -58,6 +60,7 @@ public static class ReachabilityEvaluator
         var world = new World(cluster);
         return ClusterFlows.Required.Select(f => world.Check(f, expectAllowed: true))
             .Concat(ClusterFlows.InternetDenied.Select(f => world.Check(f, expectAllowed: false)))
+            .Concat(ClusterFlows.ClusterDenied.Select(f => world.Check(f, expectAllowed: false)))
             .ToList();
     }
 
@@ -74,8 +77,9 @@ public static class ReachabilityEvaluator
 
     private sealed class Endpoint
     {
-        public Endpoint(string label, IReadOnlyList<string> groupIds, string? privateIp, string? publicIp, bool isHost)
+        public Endpoint(string label, IReadOnlyList<string> groupIds, string? privateIp, string? publicIp, bool isHost, Ipv4Cidr? range = null)
         {
+            Range = range;
             Label = label;
             GroupIds = groupIds;
             PrivateIp = privateIp;
@@ -93,6 +97,9 @@ public static class ReachabilityEvaluator
 
         /// <summary>False for a role without hosts, checked through its security group alone.</summary>
         public bool IsHost { get; }
+
+        /// <summary>Set for "any address of the VPC": a CIDR rule admits it when it overlaps the range.</summary>
+        public Ipv4Cidr? Range { get; }
     }
 
     private sealed class World
@@ -114,8 +121,40 @@ public static class ReachabilityEvaluator
                 return new FlowCheck(flow, expectAllowed, false, $"The cluster has no {flow.Destination} host and no {FlowEndpoints.SecurityGroupRole(flow.Destination)} security group.", Array.Empty<string>());
             }
 
-            return flow.Source == FlowEndpoints.Internet ? FromInternet(flow, expectAllowed, destinations) : BetweenHosts(flow, expectAllowed, destinations);
+            return flow.Source == FlowEndpoints.Internet ? FromInternet(flow, expectAllowed, destinations)
+                : expectAllowed ? BetweenHosts(flow, expectAllowed, destinations)
+                : AnyBetweenHosts(flow, destinations);
         }
+
+        /// <summary>A denied flow inside the VPC: allowed as soon as one port of it gets through for one pair of hosts.</summary>
+        private FlowCheck AnyBetweenHosts(ClusterFlow flow, IReadOnlyList<Endpoint> destinations)
+        {
+            var sources = flow.Source == FlowEndpoints.Vpc ? VpcEndpoints() : Endpoints(flow.Source);
+            foreach (var source in sources)
+            {
+                foreach (var destination in destinations.Where(d => !(source.IsHost && d.IsHost && source.PrivateIp == d.PrivateIp)))
+                {
+                    foreach (var (groupId, rule) in Admitting(Ingress(destination).Where(r => Admits(r.Rule, source)), flow))
+                    {
+                        var (from, to) = (Math.Max(rule.PortRange.From, flow.FromPort), Math.Min(rule.PortRange.To, flow.ToPort));
+                        var leaves = source.GroupIds.Count == 0 || Egress(source).Any(e => Admits(e.Rule, destination) && e.Rule.AdmitsProtocol(flow.Protocol) && e.Rule.PortRange.From <= to && from <= e.Rule.PortRange.To);
+                        if (leaves)
+                        {
+                            var through = Describe(groupId, "ingress", rule);
+                            return new FlowCheck(flow, false, true, $"{destination.Label} admits {flow.Protocol}/{(from == to ? from.ToString(CultureInfo.InvariantCulture) : string.Format(CultureInfo.InvariantCulture, "{0}-{1}", from, to))} from {source.Label} through {through}.", new[] { through });
+                        }
+                    }
+                }
+            }
+
+            return new FlowCheck(flow, false, false, $"No rule of the {flow.Destination} groups admits {flow.Protocol}/{flow.Ports} from {(sources.Count == 0 ? flow.Source : sources[0].Label)}.", Array.Empty<string>());
+        }
+
+        /// <summary>"Any other address of the VPC": in no cluster group, so only a CIDR rule overlapping the VPC admits it.</summary>
+        private List<Endpoint> VpcEndpoints() =>
+            _cluster.VpcCidr is { } text && Ipv4Cidr.TryParse(text, out var vpc)
+                ? new List<Endpoint> { new($"any address of the VPC ({text})", Array.Empty<string>(), null, null, isHost: false, range: vpc) }
+                : new List<Endpoint>();
 
         private FlowCheck FromInternet(ClusterFlow flow, bool expectAllowed, IReadOnlyList<Endpoint> destinations)
         {
@@ -232,6 +271,11 @@ public static class ReachabilityEvaluator
             if (rule.Cidr is null || !Ipv4Cidr.TryParse(rule.Cidr, out var cidr))
             {
                 return false;
+            }
+
+            if (endpoint.Range is { } range)
+            {
+                return cidr.Overlaps(range);
             }
 
             if (endpoint.PrivateIp is not null)

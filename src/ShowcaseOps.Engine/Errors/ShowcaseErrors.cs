@@ -10,7 +10,7 @@ public static partial class ShowcaseErrors
 
     public static readonly ShowcaseError AwsCredentialsNotFound = new("AwsCredentialsNotFound", ShowcaseErrorCategory.AuthenticationError, "No AWS credentials were found (parameters, environment, profiles, instance role); pass -ProfileName or keys, or start the sandbox.", "Pass -ProfileName or -AccessKey/-SecretKey, run Set-AWSCredential, set AWS_PROFILE, or run Start-ShowcaseSandbox to use the local sandbox.");
 
-    public static readonly ShowcaseError AwsEndpointUnreachable = new("AwsEndpointUnreachable", ShowcaseErrorCategory.ConnectionError, "The AWS endpoint cannot be reached (connection refused, unknown host, no route): fails after the SDK's own quick retries, without the module's retry budget; check -EndpointUrl and the network, or Start-ShowcaseSandbox.", "Check -EndpointUrl (or $env:AWS_ENDPOINT_URL*) and the network; for the sandbox, run Start-ShowcaseSandbox in this session.");
+    public static readonly ShowcaseError AwsEndpointUnreachable = new("AwsEndpointUnreachable", ShowcaseErrorCategory.ConnectionError, "The AWS endpoint cannot be reached (connection refused, unknown host, no route): fails at the first attempt (the SDK retries nothing and the module's retry budget does not retry an endpoint that cannot be reached), within seconds; check -EndpointUrl and the network, or Start-ShowcaseSandbox.", "Check -EndpointUrl (or $env:AWS_ENDPOINT_URL*) and the network; for the sandbox, run Start-ShowcaseSandbox in this session.");
 
     public static readonly ShowcaseError AwsPagingFailed = new("AwsPagingFailed", ShowcaseErrorCategory.ProtocolError, "A paginated AWS answer sent the same NextToken twice, so it cannot be read completely.", "Run the command again; if it persists, the endpoint (an emulator?) does not page as AWS does.");
 
@@ -125,6 +125,10 @@ public static partial class ShowcaseErrors
     public static readonly ShowcaseError ShowcaseClusterPublicKeyUnreadable = new("ShowcaseClusterPublicKeyUnreadable", ShowcaseErrorCategory.InvalidArgument, "Cannot read the public key file '…' (it changed into a non-regular or oversized file after the parameter check, or is not readable).", "Pass the path of an OpenSSH public key file (for example ~/.ssh/id_ed25519.pub).");
 
     public static readonly ShowcaseError ShowcaseClusterRemoveIncomplete = new("ShowcaseClusterRemoveIncomplete", ShowcaseErrorCategory.InvalidResult, "The cluster was not removed completely: the final discovery still found resources (the message lists them).", "Run Remove-ShowcaseCluster again: it removes what is left; check the listed resources in the AWS console if it persists.");
+
+    public static readonly ShowcaseError ShowcaseClusterSecretInvalid = new("ShowcaseClusterSecretInvalid", ShowcaseErrorCategory.InvalidData, "A cluster secret in Parameter Store (/showcaseops/<cluster>/consul-registrar-token or marathon-credentials) does not hold a usable value, so it is not sent.", "Delete the bad parameter and run Invoke-ShowcaseBootstrap -Force: it creates a new one and gives it to the hosts.");
+
+    public static readonly ShowcaseError ShowcaseClusterSecretsNotRemoved = new("ShowcaseClusterSecretsNotRemoved", ShowcaseErrorCategory.ResourceBusy, "Remove-ShowcaseCluster deleted the cluster's parameters (/showcaseops/<cluster>/*) but some are still listed.", "Run Remove-ShowcaseCluster again, or delete them with Remove-SSMParameter.");
 
     public static readonly ShowcaseError ShowcaseClusterSubnetOutsideVpc = new("ShowcaseClusterSubnetOutsideVpc", ShowcaseErrorCategory.InvalidArgument, "The … subnet … does not lie inside the VPC ….", "Choose subnet CIDRs inside the VPC CIDR.");
 

@@ -39,6 +39,9 @@ public sealed class HttpPlatformChannel : IPlatformChannel, IDisposable
 
     public TimeSpan RequestTimeout { get; }
 
+    /// <summary>Sent with every Consul request (<c>X-Consul-Token</c>) and Marathon request (<c>Authorization: Basic</c>); never narrated.</summary>
+    public Services.PlatformCredentials Credentials { get; set; } = Services.PlatformCredentials.None;
+
     public async Task<IReadOnlyList<PlatformResponse>> SendAsync(IReadOnlyList<PlatformRequest> batch, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         if (batch is null)
@@ -96,6 +99,14 @@ public sealed class HttpPlatformChannel : IPlatformChannel, IDisposable
         try
         {
             using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(url, UriKind.Absolute));
+            if (request.Target == PlatformTarget.Consul && Credentials.ConsulToken is { } token)
+            {
+                message.Headers.Add("X-Consul-Token", token);
+            }
+            else if (request.Target == PlatformTarget.Marathon && Credentials.MarathonAuthorization is { } authorization)
+            {
+                message.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
             if (request.JsonBody is not null)
             {
                 message.Content = new ByteArrayContent(new UTF8Encoding(false).GetBytes(request.JsonBody));

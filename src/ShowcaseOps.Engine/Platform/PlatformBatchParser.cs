@@ -18,20 +18,38 @@ public static class PlatformBatchParser
     private static readonly char[] LineBreaks = { '\n' };
     private static readonly char[] Spaces = { ' ' };
 
-    public static IReadOnlyList<PlatformResponse> Parse(string output, IReadOnlyList<PlatformRequest> batch, string batchId, string? errorOutput = null)
+    public static IReadOnlyList<PlatformResponse> Parse(string output, IReadOnlyList<PlatformRequest> batch, string batchId, string? errorOutput = null) =>
+        Parse(output, batch, batchId, errorOutput, null);
+
+    /// <summary>
+    /// Parses the output; <paramref name="knownBodies"/> (by index) answer the requests the script reported as "same"
+    /// (a body whose sha256 matched the one sent).
+    /// </summary>
+    public static IReadOnlyList<PlatformResponse> Parse(string output, IReadOnlyList<PlatformRequest> batch, string batchId, string? errorOutput, IReadOnlyList<string?>? knownBodies)
     {
         if (batch is null)
         {
             throw new ArgumentNullException(nameof(batch));
         }
 
-        var statuses = new Dictionary<int, (int Status, long Size)>();
-        string? bodiesEncoding = null;
-        string? bodiesPayload = null;
-        string? errorsPayload = null;
+        var frames = ReadFrames(output, batchId);
+        var found = frames.BodiesPayload is not null && frames.ErrorsPayload is not null && frames.SawDone
+            ? Assemble(frames, batch, knownBodies)
+            : new Dictionary<int, PlatformResponse>();
+        var missing = Enumerable.Range(1, batch.Count).Where(i => !found.ContainsKey(i)).ToArray();
+        if (missing.Length > 0)
+        {
+            throw Missing(batch, missing, frames, errorOutput);
+        }
+
+        return Enumerable.Range(1, batch.Count).Select(i => found[i]).ToArray();
+    }
+
+    /// <summary>The frames of this batch in the output; every other line is ignored.</summary>
+    private static Frames ReadFrames(string output, string batchId)
+    {
+        var frames = new Frames();
         string? expect = null;
-        var sawStart = false;
-        var sawDone = false;
         foreach (var raw in (output ?? string.Empty).Split(LineBreaks))
         {
             var line = raw.TrimEnd('\r');
@@ -39,11 +57,11 @@ public static class PlatformBatchParser
             {
                 if (expect == "bodies")
                 {
-                    bodiesPayload = line.Trim();
+                    frames.BodiesPayload = line.Trim();
                 }
                 else
                 {
-                    errorsPayload = line.Trim();
+                    frames.ErrorsPayload = line.Trim();
                 }
 
                 expect = null;
@@ -51,83 +69,117 @@ public static class PlatformBatchParser
             }
 
             expect = null;
-            if (!line.StartsWith("@@SHOWCASE-", StringComparison.Ordinal))
+            var parts = line.StartsWith("@@SHOWCASE-", StringComparison.Ordinal) ? line.Split(Spaces, StringSplitOptions.RemoveEmptyEntries) : Array.Empty<string>();
+            if (parts.Length >= 2 && parts[1] == batchId)
             {
-                continue;
-            }
-
-            var parts = line.Split(Spaces, StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length < 2 || parts[1] != batchId)
-            {
-                continue;
-            }
-
-            switch (parts[0])
-            {
-                case PlatformBatchScript.BatchMarker:
-                    sawStart = true;
-                    break;
-                case PlatformBatchScript.DoneMarker:
-                    sawDone = true;
-                    break;
-                case PlatformBatchScript.StatusMarker when parts.Length == 5
-                    && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-                    && int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var status)
-                    && long.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out var size):
-                    statuses[index] = (status, size);
-                    break;
-                case PlatformBatchScript.BodiesMarker when parts.Length == 3:
-                    bodiesEncoding = parts[2];
-                    bodiesPayload = string.Empty;
-                    expect = "bodies";
-                    break;
-                case PlatformBatchScript.ErrorsMarker:
-                    errorsPayload = string.Empty;
-                    expect = "errors";
-                    break;
+                expect = ReadFrame(frames, parts);
             }
         }
 
-        var found = new Dictionary<int, PlatformResponse>();
-        if (bodiesPayload is not null && errorsPayload is not null && sawDone)
+        return frames;
+    }
+
+    // One marker line; returns what the next line holds ("bodies", "errors") or null.
+    private static string? ReadFrame(Frames frames, string[] parts)
+    {
+        switch (parts[0])
         {
-            var bodies = Decode(bodiesPayload, bodiesEncoding!, batch.Count > 0 ? batch[0] : null);
-            var curlErrors = new UTF8Encoding(false, false).GetString(Decode(errorsPayload, bodiesEncoding!, batch.Count > 0 ? batch[0] : null));
-            var offset = 0L;
-            for (var i = 1; i <= batch.Count && statuses.TryGetValue(i, out var entry); i++)
+            case PlatformBatchScript.BatchMarker:
+                frames.SawStart = true;
+                break;
+            case PlatformBatchScript.DoneMarker:
+                frames.SawDone = true;
+                break;
+            case PlatformBatchScript.StatusMarker when parts.Length == 5
+                && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+                && int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var status)
+                && long.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out var size):
+                frames.Statuses[index] = (status, size);
+                break;
+            case PlatformBatchScript.SameMarker when parts.Length == 3
+                && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var same):
+                frames.Same.Add(same);
+                break;
+            case PlatformBatchScript.BodiesMarker when parts.Length == 3:
+                frames.BodiesEncoding = parts[2];
+                frames.BodiesPayload = string.Empty;
+                return "bodies";
+            case PlatformBatchScript.ErrorsMarker:
+                frames.ErrorsPayload = string.Empty;
+                return "errors";
+        }
+
+        return null;
+    }
+
+    // The responses in order: each status with its share of the concatenated bodies (or the known body when "same").
+    private static Dictionary<int, PlatformResponse> Assemble(Frames frames, IReadOnlyList<PlatformRequest> batch, IReadOnlyList<string?>? knownBodies)
+    {
+        var found = new Dictionary<int, PlatformResponse>();
+        var first = batch.Count > 0 ? batch[0] : null;
+        var bodies = Decode(frames.BodiesPayload!, frames.BodiesEncoding!, first);
+        var curlErrors = new UTF8Encoding(false, false).GetString(Decode(frames.ErrorsPayload!, frames.BodiesEncoding!, first));
+        var offset = 0L;
+        for (var i = 1; i <= batch.Count && frames.Statuses.TryGetValue(i, out var entry); i++)
+        {
+            var request = batch[i - 1];
+            string body;
+            if (frames.Same.Contains(i))
             {
-                var request = batch[i - 1];
+                body = knownBodies is not null && i <= knownBodies.Count && knownBodies[i - 1] is { } known
+                    ? known
+                    : throw Malformed(request, $"the host reported request #{i} unchanged, but no body was sent for it", null);
+            }
+            else
+            {
                 if (offset + entry.Size > bodies.LongLength)
                 {
                     throw Malformed(request, $"the bodies are {bodies.LongLength} bytes, fewer than the statuses announce", null);
                 }
 
-                var body = new UTF8Encoding(false, false).GetString(bodies, (int)offset, (int)entry.Size);
+                body = new UTF8Encoding(false, false).GetString(bodies, (int)offset, (int)entry.Size);
                 offset += entry.Size;
-                found[i] = entry.Status == 0
-                    ? new PlatformResponse(request, 0, body.Length > 0 ? body : curlErrors.Trim())
-                    : new PlatformResponse(request, entry.Status, body);
             }
+
+            found[i] = entry.Status == 0
+                ? new PlatformResponse(request, 0, body.Length > 0 ? body : curlErrors.Trim())
+                : new PlatformResponse(request, entry.Status, body);
         }
 
-        var missing = Enumerable.Range(1, batch.Count).Where(i => !found.ContainsKey(i)).ToArray();
-        if (missing.Length > 0)
+        return found;
+    }
+
+    private static ShowcaseException Missing(IReadOnlyList<PlatformRequest> batch, int[] missing, Frames frames, string? errorOutput)
+    {
+        var first = batch[missing[0] - 1];
+        var why = !frames.SawStart
+            ? "the script printed nothing recognisable (it did not start, or its output is not this batch's)"
+            : frames.SawDone ? "the output is incomplete" : "the script stopped before the end (failed or was cut short)";
+        var detail = string.IsNullOrWhiteSpace(errorOutput) ? string.Empty : " Error output: " + Tail(errorOutput!, 400);
+        return new ShowcaseException(
+            ShowcaseErrors.PlatformResponseMissing,
+            first,
+            $"No response for {missing.Length} of {batch.Count} platform request(s), first '{first.Description}' (#{missing[0]}): {why}.{detail}")
         {
-            var first = batch[missing[0] - 1];
-            var why = !sawStart
-                ? "the script printed nothing recognisable (it did not start, or its output is not this batch's)"
-                : sawDone ? "the output is incomplete" : "the script stopped before the end (failed or was cut short)";
-            var detail = string.IsNullOrWhiteSpace(errorOutput) ? string.Empty : " Error output: " + Tail(errorOutput!, 400);
-            throw new ShowcaseException(
-                ShowcaseErrors.PlatformResponseMissing,
-                first,
-                $"No response for {missing.Length} of {batch.Count} platform request(s), first '{first.Description}' (#{missing[0]}): {why}.{detail}")
-            {
-                RecommendedAction = "Check that curl and base64 exist on the target host and that the command output is captured in full, then run the command again.",
-            };
-        }
+            RecommendedAction = "Check that curl and base64 exist on the target host and that the command output is captured in full, then run the command again.",
+        };
+    }
 
-        return Enumerable.Range(1, batch.Count).Select(i => found[i]).ToArray();
+    private sealed class Frames
+    {
+        public Dictionary<int, (int Status, long Size)> Statuses { get; } = new();
+
+        public HashSet<int> Same { get; } = new();
+
+        public string? BodiesEncoding { get; set; }
+
+        public string? BodiesPayload { get; set; }
+
+        public string? ErrorsPayload { get; set; }
+
+        public bool SawStart { get; set; }
+
+        public bool SawDone { get; set; }
     }
 
     private static byte[] Decode(string payload, string encoding, PlatformRequest? request)

@@ -51,6 +51,9 @@ public sealed class PlatformConnection : IDisposable
     /// </summary>
     public Uri? MarathonDirect { get; private set; }
 
+    /// <summary>The cluster's Consul token and Marathon credentials as this machine sends them (HTTP channel; None over SSM, where the gateway reads them).</summary>
+    public Services.PlatformCredentials Credentials { get; private set; } = Services.PlatformCredentials.None;
+
     /// <summary>What <see cref="ClusterName"/> says for the HTTP channel used without a cluster (and outputs carry).</summary>
     public const string NoClusterName = "(no cluster)";
 
@@ -93,8 +96,8 @@ public sealed class PlatformConnection : IDisposable
 
             var http = HttpEndpoints(session, endpoints, cluster);
             reporter.Verbose($"Platform channel: HTTP ({http}).");
-            var channel = new HttpPlatformChannel(http);
-            return new PlatformConnection(cluster, cluster?.Domain ?? ClusterSpec.DefaultDomain, channel, channel) { MarathonDirect = http.Marathon };
+            var channel = new HttpPlatformChannel(http) { Credentials = await CredentialsAsync(settings, cluster, reporter, cancellationToken).ConfigureAwait(false) };
+            return new PlatformConnection(cluster, cluster?.Domain ?? ClusterSpec.DefaultDomain, channel, channel) { MarathonDirect = http.Marathon, Credentials = channel.Credentials };
         }
 
         var resolved = known ?? await FindRequiredAsync(settings, session, clusterName, reporter, cancellationToken).ConfigureAwait(false);
@@ -113,10 +116,33 @@ public sealed class PlatformConnection : IDisposable
         var gateway = new SsmTarget(resolved.Gateway.InstanceId, "gateway", resolved.Gateway.Name);
         var platform = PlatformEndpoints.ForCluster(resolved.Master.PrivateIpAddress, resolved.Gateway.PrivateIpAddress);
         reporter.Verbose($"Platform channel: SSM Run Command on {gateway} ({platform}).");
-        return new PlatformConnection(resolved, resolved.Domain ?? ClusterSpec.DefaultDomain, new SsmPlatformChannel(ssm, gateway, platform), ssm)
+        return new PlatformConnection(resolved, resolved.Domain ?? ClusterSpec.DefaultDomain, new SsmPlatformChannel(ssm, gateway, platform, session.PlatformBodies(resolved.Name, gateway.InstanceId), resolved.Name), ssm)
         {
             MarathonDirect = DirectEndpoint(session, endpoints, resolved, PlatformTarget.Marathon),
         };
+    }
+
+    // The cluster's secrets from Parameter Store, for the HTTP channel. A caller that may not read them goes on without
+    // (the platform refuses what needs them); a secret that is there but unusable is an error.
+    private static async Task<Services.PlatformCredentials> CredentialsAsync(AwsConnectionSettings settings, ClusterInfo? cluster, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        if (cluster is null)
+        {
+            return Services.PlatformCredentials.None;
+        }
+
+        try
+        {
+            using var ssm = AwsClientFactory.CreateSsm(settings);
+            var credentials = await Services.ClusterSecrets.ReadAsync(ssm, cluster.Name, reporter, cancellationToken).ConfigureAwait(false);
+            reporter.Verbose($"Platform credentials of cluster '{cluster.Name}': {credentials}.");
+            return credentials;
+        }
+        catch (ShowcaseException ex) when (ex.Error == ShowcaseErrors.SsmRequestFailed || ex.Error == ShowcaseErrors.AwsEndpointUnreachable)
+        {
+            reporter.Warning($"The secrets of cluster '{cluster.Name}' could not be read ({ex.Message}); Consul and Marathon requests go without a token.");
+            return Services.PlatformCredentials.None;
+        }
     }
 
     private static PlatformEndpoints HttpEndpoints(ShowcaseSession session, IReadOnlyDictionary<PlatformTarget, Uri>? given, ClusterInfo? cluster)

@@ -42,27 +42,15 @@ public sealed class PlatformStateReader
         reporter ??= NullReporter.Instance;
         options ??= PlatformReadOptions.Default;
         var prefetched = new HashSet<string>(options.PrefetchServersOf, StringComparer.Ordinal);
-        var extraCount = options.FirstRoundRequests.Count;
+        var read = new ReadResults();
         var rounds = 0;
-        var problems = new List<PlatformReadProblem>();
-        var consul = new List<ConsulServiceRecord>();
-        var hosts = new List<string>();
-        var backends = new List<(string Id, string Type)>();
-        var servers = new List<VulcandServerRecord>();
-        var frontends = new List<VulcandFrontendRecord>();
-        var listeners = new List<VulcandListenerRecord>();
-        var kongServices = new List<JObject>();
-        var kongRoutes = new List<JObject>();
-        var unread = new List<string>();
-
         var pending = options.FirstRoundRequests.Concat(PlatformReadPlan.Lists(_kongPageSize)).Concat(prefetched.OrderBy(b => b, StringComparer.Ordinal).Select(PlatformReadPlan.VulcandServers)).ToList();
-        var listedBackends = new List<string>();
         for (var round = 1; pending.Count > 0; round++)
         {
             rounds = round;
             if (round > MaxRounds)
             {
-                problems.Add(new PlatformReadProblem(PlatformTarget.Kong, "Kong pages", 0, $"Kong kept answering a next page after {MaxRounds} rounds; stopped reading."));
+                read.Problems.Add(new PlatformReadProblem(PlatformTarget.Kong, "Kong pages", 0, $"Kong kept answering a next page after {MaxRounds} rounds; stopped reading."));
                 break;
             }
 
@@ -72,99 +60,152 @@ public sealed class PlatformStateReader
             var index = 0;
             foreach (var response in responses)
             {
-                var request = response.Request;
-                if (round == 1 && index++ < extraCount)
+                if (round == 1 && index++ < options.FirstRoundRequests.Count)
                 {
                     options.OnFirstRoundResponse?.Invoke(response);
-                    continue;
                 }
-
-                if (round == 1 && response.Status == 404 && request.Target == PlatformTarget.Vulcand && IsServersRead(request, out var prefetchedId) && prefetched.Contains(prefetchedId))
+                else if (!(round == 1 && IsMissingPrefetch(response, prefetched)))
                 {
-                    // A prefetched backend that does not exist: nothing to read.
-                    continue;
-                }
-
-                if (!response.Succeeded)
-                {
-                    problems.Add(new PlatformReadProblem(request.Target, request.Description, response.Status, MessageText.ShortenBody(response.Body)));
-                    continue;
-                }
-
-                try
-                {
-                    var json = Parse(response.Body);
-                    switch (request.Target)
-                    {
-                        case PlatformTarget.Consul:
-                            consul.AddRange(ParseConsul(json));
-                            break;
-                        case PlatformTarget.Vulcand when request.PathAndQuery == "/v2/hosts":
-                            hosts.AddRange(Items(json, "Hosts").Select(h => Str(h, "Name")).Where(n => n.Length > 0));
-                            break;
-                        case PlatformTarget.Vulcand when request.PathAndQuery == "/v2/backends":
-                            foreach (var b in Items(json, "Backends"))
-                            {
-                                backends.Add((Str(b, "Id"), Str(b, "Type")));
-                                listedBackends.Add(Str(b, "Id"));
-                            }
-
-                            break;
-                        case PlatformTarget.Vulcand when request.PathAndQuery == "/v2/frontends":
-                            frontends.AddRange(Items(json, "Frontends").Select(f => new VulcandFrontendRecord(Str(f, "Id"), Str(f, "Route"), Str(f, "BackendId"))));
-                            break;
-                        case PlatformTarget.Vulcand when request.PathAndQuery == "/v2/listeners":
-                            listeners.AddRange(Items(json, "Listeners").Select(l => new VulcandListenerRecord(Str(l, "Id"), Str(l, "Protocol"), l["Address"] is JObject a ? Str(a, "Address") : string.Empty)));
-                            break;
-                        case PlatformTarget.Vulcand:
-                            var backendId = Uri.UnescapeDataString(request.PathAndQuery.Split('/')[3]);
-                            servers.AddRange(Items(json, "Servers").Select(v => new VulcandServerRecord(backendId, Str(v, "Id"), Str(v, "URL"))));
-                            break;
-                        case PlatformTarget.Kong:
-                            var isRoutes = request.PathAndQuery.StartsWith("/routes", StringComparison.Ordinal);
-                            (isRoutes ? kongRoutes : kongServices).AddRange(Items(json, "data").OfType<JObject>());
-                            if (json["next"] is JValue { Type: JTokenType.String } next && ((string)next!).StartsWith("/", StringComparison.Ordinal))
-                            {
-                                pending.Add(new PlatformRequest(PlatformTarget.Kong, "GET", (string)next!, null, isRoutes ? "Kong routes (next page)" : "Kong services (next page)"));
-                            }
-
-                            break;
-                    }
-                }
-                catch (JsonException ex)
-                {
-                    problems.Add(new PlatformReadProblem(request.Target, request.Description, response.Status, "The answer is not the JSON expected: " + ex.Message));
+                    read.Absorb(response, pending);
                 }
             }
 
             if (round == 1)
             {
-                // Servers: of every listed backend not read yet, unless the caller narrows it down (after seeing round one).
-                var consulOwned = new HashSet<string>(consul.Where(c => c.IsOwned).Select(c => c.Name), StringComparer.Ordinal);
-                foreach (var id in listedBackends.Where(id => !prefetched.Contains(id)))
-                {
-                    var owned = consulOwned.Contains(id) || kongServices.Concat(kongRoutes).Any(k => (string?)k["name"] == id && Strings(k["tags"]).Contains(PlatformOwnership.Tag));
-                    if (options.ReadServersOf is null || options.ReadServersOf(id, owned))
-                    {
-                        pending.Add(PlatformReadPlan.VulcandServers(id));
-                    }
-                    else
-                    {
-                        unread.Add(id);
-                    }
-                }
+                pending.AddRange(read.ServersToRead(prefetched, options.ReadServersOf));
             }
         }
 
-        foreach (var problem in problems)
+        foreach (var problem in read.Problems)
         {
             reporter.Warning($"Could not read {problem.Target} ({problem.Description}): {(problem.Status == 0 ? "no response" : problem.Status.ToString(CultureInfo.InvariantCulture))} {problem.Message}");
         }
 
-        var state = Build(consul, hosts, backends, servers, frontends, listeners, kongServices, kongRoutes, problems);
+        var state = Build(read.Consul, read.Hosts, read.Backends, read.Servers, read.Frontends, read.Listeners, read.KongServices, read.KongRoutes, read.Problems);
         state.Rounds = rounds;
-        state.UnreadServerLists = unread;
+        state.UnreadServerLists = read.Unread;
         return state;
+    }
+
+    // A prefetched backend that does not exist: nothing to read, not a problem.
+    private static bool IsMissingPrefetch(PlatformResponse response, HashSet<string> prefetched) =>
+        response.Status == 404 && response.Request.Target == PlatformTarget.Vulcand && IsServersRead(response.Request, out var id) && prefetched.Contains(id);
+
+    /// <summary>What the rounds have read so far, target by target.</summary>
+    private sealed class ReadResults
+    {
+        private readonly List<string> _listedBackends = new();
+
+        public List<PlatformReadProblem> Problems { get; } = new();
+
+        public List<ConsulServiceRecord> Consul { get; } = new();
+
+        public List<string> Hosts { get; } = new();
+
+        public List<(string Id, string Type)> Backends { get; } = new();
+
+        public List<VulcandServerRecord> Servers { get; } = new();
+
+        public List<VulcandFrontendRecord> Frontends { get; } = new();
+
+        public List<VulcandListenerRecord> Listeners { get; } = new();
+
+        public List<JObject> KongServices { get; } = new();
+
+        public List<JObject> KongRoutes { get; } = new();
+
+        public List<string> Unread { get; } = new();
+
+        /// <summary>Adds one answer (a Kong page with a <c>next</c> adds its next page to <paramref name="pending"/>).</summary>
+        public void Absorb(PlatformResponse response, List<PlatformRequest> pending)
+        {
+            var request = response.Request;
+            if (!response.Succeeded)
+            {
+                Problems.Add(new PlatformReadProblem(request.Target, request.Description, response.Status, MessageText.ShortenBody(response.Body)));
+                return;
+            }
+
+            try
+            {
+                var json = Parse(response.Body);
+                if (request.Target == PlatformTarget.Consul)
+                {
+                    Consul.AddRange(ParseConsul(json));
+                }
+                else if (request.Target == PlatformTarget.Vulcand)
+                {
+                    AbsorbVulcand(request, json);
+                }
+                else if (request.Target == PlatformTarget.Kong)
+                {
+                    AbsorbKong(request, json, pending);
+                }
+            }
+            catch (JsonException ex)
+            {
+                Problems.Add(new PlatformReadProblem(request.Target, request.Description, response.Status, "The answer is not the JSON expected: " + ex.Message));
+            }
+        }
+
+        /// <summary>After round one: the servers of every listed backend not read yet, unless the caller narrows it down.</summary>
+        public List<PlatformRequest> ServersToRead(HashSet<string> prefetched, Func<string, bool, bool>? readServersOf)
+        {
+            var consulOwned = new HashSet<string>(Consul.Where(c => c.IsOwned).Select(c => c.Name), StringComparer.Ordinal);
+            var toRead = new List<PlatformRequest>();
+            foreach (var id in _listedBackends.Where(id => !prefetched.Contains(id)))
+            {
+                var owned = consulOwned.Contains(id) || KongServices.Concat(KongRoutes).Any(k => (string?)k["name"] == id && Strings(k["tags"]).Contains(PlatformOwnership.Tag));
+                if (readServersOf is null || readServersOf(id, owned))
+                {
+                    toRead.Add(PlatformReadPlan.VulcandServers(id));
+                }
+                else
+                {
+                    Unread.Add(id);
+                }
+            }
+
+            return toRead;
+        }
+
+        private void AbsorbVulcand(PlatformRequest request, JToken json)
+        {
+            switch (request.PathAndQuery)
+            {
+                case "/v2/hosts":
+                    Hosts.AddRange(Items(json, "Hosts").Select(h => Str(h, "Name")).Where(n => n.Length > 0));
+                    break;
+                case "/v2/backends":
+                    foreach (var b in Items(json, "Backends"))
+                    {
+                        Backends.Add((Str(b, "Id"), Str(b, "Type")));
+                        _listedBackends.Add(Str(b, "Id"));
+                    }
+
+                    break;
+                case "/v2/frontends":
+                    Frontends.AddRange(Items(json, "Frontends").Select(f => new VulcandFrontendRecord(Str(f, "Id"), Str(f, "Route"), Str(f, "BackendId"))));
+                    break;
+                case "/v2/listeners":
+                    Listeners.AddRange(Items(json, "Listeners").Select(l => new VulcandListenerRecord(Str(l, "Id"), Str(l, "Protocol"), l["Address"] is JObject a ? Str(a, "Address") : string.Empty)));
+                    break;
+                default:
+                    var backendId = Uri.UnescapeDataString(request.PathAndQuery.Split('/')[3]);
+                    Servers.AddRange(Items(json, "Servers").Select(v => new VulcandServerRecord(backendId, Str(v, "Id"), Str(v, "URL"))));
+                    break;
+            }
+        }
+
+        private void AbsorbKong(PlatformRequest request, JToken json, List<PlatformRequest> pending)
+        {
+            var isRoutes = request.PathAndQuery.StartsWith("/routes", StringComparison.Ordinal);
+            (isRoutes ? KongRoutes : KongServices).AddRange(Items(json, "data").OfType<JObject>());
+            if (json["next"] is JValue { Type: JTokenType.String } next && ((string)next!).StartsWith("/", StringComparison.Ordinal))
+            {
+                pending.Add(new PlatformRequest(PlatformTarget.Kong, "GET", (string)next!, null, isRoutes ? "Kong routes (next page)" : "Kong services (next page)"));
+            }
+        }
     }
 
     private static bool IsServersRead(PlatformRequest request, out string backendId)

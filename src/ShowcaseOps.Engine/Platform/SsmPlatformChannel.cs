@@ -21,12 +21,20 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
     private readonly IAmazonSimpleSystemsManagement _ssm;
     private readonly SsmTarget _gateway;
     private readonly PlatformEndpoints _endpoints;
+    private readonly PlatformBodyCache? _bodies;
 
-    public SsmPlatformChannel(IAmazonSimpleSystemsManagement ssm, SsmTarget gateway, PlatformEndpoints endpoints)
+    private readonly string? _secretsCluster;
+
+    // bodies: the bodies of earlier reads (the session's, per cluster and gateway), sent as digests so the host prints only
+    // the bodies that changed. Null: every read prints its body.
+    // secretsCluster: the cluster whose Consul token and Marathon credentials the gateway reads for each batch (null: none).
+    public SsmPlatformChannel(IAmazonSimpleSystemsManagement ssm, SsmTarget gateway, PlatformEndpoints endpoints, PlatformBodyCache? bodies = null, string? secretsCluster = null)
     {
         _ssm = ssm;
         _gateway = gateway;
         _endpoints = endpoints;
+        _bodies = bodies;
+        _secretsCluster = secretsCluster;
     }
 
     public string Name => "ssm";
@@ -60,10 +68,54 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
                 throw result.ToException() ?? new ShowcaseException(ShowcaseErrors.PlatformChannelFailed, _gateway.InstanceId, $"The platform batch on {_gateway} ended {result.Status}.");
             }
 
-            responses.AddRange(script.ParseOutput(result.StandardOutput, result.StandardError));
+            var parsed = script.ParseOutput(result.StandardOutput, result.StandardError);
+            Remember(parsed);
+            responses.AddRange(parsed);
         }
 
         return responses;
+    }
+
+    private static string CacheKey(PlatformRequest request) => request.Target + " " + request.PathAndQuery;
+
+    private string?[] KnownBodies(PlatformRequest[] requests)
+    {
+        if (_bodies is null)
+        {
+            return Array.Empty<string?>();
+        }
+
+        var known = new string?[requests.Length];
+        for (var i = 0; i < requests.Length; i++)
+        {
+            if (requests[i].Method == "GET" && _bodies.DigestOf(CacheKey(requests[i])) is { } digest)
+            {
+                known[i] = _bodies.BodyOf(CacheKey(requests[i]), digest);
+            }
+        }
+
+        return known;
+    }
+
+    // Successful reads are kept for the next batch's digests; anything else forgets the URL (no stale "same").
+    private void Remember(IReadOnlyList<PlatformResponse> responses)
+    {
+        if (_bodies is null)
+        {
+            return;
+        }
+
+        foreach (var response in responses.Where(r => r.Request.Method == "GET"))
+        {
+            if (response.Status is >= 200 and < 300)
+            {
+                _bodies.Store(CacheKey(response.Request), response.Body);
+            }
+            else
+            {
+                _bodies.Remove(CacheKey(response.Request));
+            }
+        }
     }
 
     // The longest prefix of the batch whose script fits one SSM command (halving until it does). The budget leaves
@@ -74,7 +126,8 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
         var count = requests.Count;
         while (true)
         {
-            var script = PlatformBatchScript.Create(_endpoints, requests.Take(count).ToArray());
+            var part = requests.Take(count).ToArray();
+            var script = PlatformBatchScript.Create(_endpoints, part, new PlatformBatchScriptOptions { KnownBodies = KnownBodies(part), SecretsCluster = _secretsCluster });
             var encoded = SsmCommandEncoder.Encode(script.Text, SsmCommandEncoder.DefaultMaxLineLength, int.MaxValue).Sum(line => line.Length + 1);
             if (encoded <= budget || count == 1)
             {

@@ -40,9 +40,9 @@ public static class GatewayCertificateScript
         var url = kong + "/certificates/" + GatewayCertificate.KongId(cluster);
         var names = string.Join(",", snis.Select(n => "\"" + n + "\""));
         var s = new StringBuilder();
-        GatewayKeyScript.AppendPreamble(s, "installs the gateway's TLS certificate into Kong. Its private key is read HERE with the instance role from the", Marker);
-        GatewayKeyScript.AppendGetParameter(s, GatewayCertificate.CertificateParameterName(cluster), "cert.json", "the certificate");
-        GatewayKeyScript.AppendGetParameter(s, GatewayCertificate.KeyParameterName(cluster), "key.json", "the private key");
+        HostParameterScript.AppendPreamble(s, "installs the gateway's TLS certificate into Kong. Its private key is read HERE with the instance role from the", Marker);
+        HostParameterScript.AppendGetParameter(s, GatewayCertificate.CertificateParameterName(cluster), "cert.json", "the certificate");
+        HostParameterScript.AppendGetParameter(s, GatewayCertificate.KeyParameterName(cluster), "key.json", "the private key");
 
         // Parameter Store answers one JSON line; its Value is already JSON-escaped (PEM line breaks as \n), so it goes into
         // Kong's JSON body as it is. PEM has no quote, and printf %s does not interpret backslashes.

@@ -94,7 +94,7 @@ internal static class GatewayCertificateStore
         reporter.Verbose($"SSM PutParameter {name} ({type}, Intelligent-Tiering, {value.Length} characters).");
         try
         {
-            await ssm.PutParameterAsync(new PutParameterRequest
+            await ParameterStoreCalls.RunAsync("PutParameter", name, ct => ssm.PutParameterAsync(new PutParameterRequest
             {
                 Name = name,
                 Type = type,
@@ -102,9 +102,9 @@ internal static class GatewayCertificateStore
                 Overwrite = true,
                 Tier = ParameterTier.IntelligentTiering,
                 Description = description,
-            }, cancellationToken).ConfigureAwait(false);
+            }, ct), reporter, cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonSimpleSystemsManagementException ex)
+        catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or System.Net.Http.HttpRequestException or System.IO.IOException)
         {
             throw AwsErrorClassifier.ToShowcase(ex, "Ssm", name, "storing the gateway certificate");
         }
@@ -115,14 +115,14 @@ internal static class GatewayCertificateStore
         reporter.Verbose($"SSM GetParameter {name}{(decrypt ? " (with decryption)" : string.Empty)}.");
         try
         {
-            var response = await ssm.GetParameterAsync(new GetParameterRequest { Name = name, WithDecryption = decrypt }, cancellationToken).ConfigureAwait(false);
+            var response = await ParameterStoreCalls.RunAsync("GetParameter", name, ct => ssm.GetParameterAsync(new GetParameterRequest { Name = name, WithDecryption = decrypt }, ct), reporter, cancellationToken).ConfigureAwait(false);
             return response.Parameter?.Value;
         }
         catch (ParameterNotFoundException)
         {
             return null;
         }
-        catch (AmazonSimpleSystemsManagementException ex)
+        catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or System.Net.Http.HttpRequestException or System.IO.IOException)
         {
             throw AwsErrorClassifier.ToShowcase(ex, "Ssm", name, "reading the gateway certificate");
         }

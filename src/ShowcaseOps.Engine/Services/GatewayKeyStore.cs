@@ -31,14 +31,15 @@ internal static class GatewayKeyStore
         reporter.Verbose($"SSM PutParameter {name} (SecureString, a new random key).");
         try
         {
-            await ssm.PutParameterAsync(new PutParameterRequest
+            // A retry after a lost answer finds the key it stored: ParameterAlreadyExists, read back below.
+            await ParameterStoreCalls.RunAsync("PutParameter", name, ct => ssm.PutParameterAsync(new PutParameterRequest
             {
                 Name = name,
                 Type = ParameterType.SecureString,
                 Value = key,
                 Overwrite = rotate,
                 Description = $"ShowcaseOps: API key of the {cluster} gateway (Kong key-auth, header {GatewayPlan.KeyName})",
-            }, cancellationToken).ConfigureAwait(false);
+            }, ct), reporter, cancellationToken).ConfigureAwait(false);
             return (key, true);
         }
         catch (ParameterAlreadyExistsException)
@@ -47,9 +48,9 @@ internal static class GatewayKeyStore
             var raced = await TryGetAsync(ssm, name, reporter, cancellationToken).ConfigureAwait(false);
             return (raced ?? throw Invalid(name), false);
         }
-        catch (AmazonSimpleSystemsManagementException ex)
+        catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or System.Net.Http.HttpRequestException or System.IO.IOException)
         {
-            throw AwsErrorClassifier.ToShowcase(ex, "ShowcaseGatewayKey", name, "storing the gateway key");
+            throw AwsErrorClassifier.ToShowcase(ex, "Ssm", name, "storing the gateway key");
         }
     }
 
@@ -58,7 +59,7 @@ internal static class GatewayKeyStore
         reporter.Verbose($"SSM GetParameter {name} (with decryption).");
         try
         {
-            var response = await ssm.GetParameterAsync(new GetParameterRequest { Name = name, WithDecryption = true }, cancellationToken).ConfigureAwait(false);
+            var response = await ParameterStoreCalls.RunAsync("GetParameter", name, ct => ssm.GetParameterAsync(new GetParameterRequest { Name = name, WithDecryption = true }, ct), reporter, cancellationToken).ConfigureAwait(false);
             var value = response.Parameter?.Value;
             return GatewayPlan.IsValidKey(value) ? value : throw Invalid(name);
         }
@@ -66,9 +67,9 @@ internal static class GatewayKeyStore
         {
             return null;
         }
-        catch (AmazonSimpleSystemsManagementException ex)
+        catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or System.Net.Http.HttpRequestException or System.IO.IOException)
         {
-            throw AwsErrorClassifier.ToShowcase(ex, "ShowcaseGatewayKey", name, "reading the gateway key");
+            throw AwsErrorClassifier.ToShowcase(ex, "Ssm", name, "reading the gateway key");
         }
     }
 

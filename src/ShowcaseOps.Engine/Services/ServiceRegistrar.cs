@@ -59,7 +59,7 @@ public static class ServiceRegistrar
     public static async Task<ServiceChangeResult> RegisterAsync(IPlatformChannel channel, PlatformServiceSpec spec, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         reporter ??= NullReporter.Instance;
-        var state = await ReadAsync(channel, reporter, cancellationToken).ConfigureAwait(false);
+        var state = await ReadAsync(channel, spec.Name, reporter, cancellationToken).ConfigureAwait(false);
         var before = state.Service(spec.Name);
         var missing = MissingParts(spec, state);
         if (missing.Count == 0)
@@ -74,9 +74,13 @@ public static class ServiceRegistrar
         }
 
         reporter.Verbose($"Registering {spec.Name}: {string.Join(", ", missing.Select(r => r.Description))}.");
-        await SendAsync(channel, missing, spec.Name, ShowcaseErrors.ShowcaseServiceRegistrationFailed, reporter, cancellationToken).ConfigureAwait(false);
-        var after = (await ReadAsync(channel, reporter, cancellationToken).ConfigureAwait(false)).Service(spec.Name);
-        return new ServiceChangeResult(before, after, missing);
+        // The writes and the read that shows their result travel in one batch (one SSM command).
+        var responses = new List<PlatformResponse>();
+        var options = ReadOptions(spec.Name, missing, responses.Add);
+        var afterState = await new PlatformStateReader(channel).ReadAsync(options, reporter, cancellationToken).ConfigureAwait(false);
+        ThrowIfFailed(responses, spec.Name, ShowcaseErrors.ShowcaseServiceRegistrationFailed);
+        afterState.ThrowIfIncomplete();
+        return new ServiceChangeResult(before, afterState.Service(spec.Name), missing);
     }
 
     /// <summary>
@@ -86,7 +90,7 @@ public static class ServiceRegistrar
     public static async Task<ServiceChangeResult> UnregisterAsync(IPlatformChannel channel, string name, string defaultDomain, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         reporter ??= NullReporter.Instance;
-        var state = await ReadAsync(channel, reporter, cancellationToken).ConfigureAwait(false);
+        var state = await ReadAsync(channel, name, reporter, cancellationToken).ConfigureAwait(false);
         var before = state.Service(name);
         if (before is null)
         {
@@ -105,16 +109,29 @@ public static class ServiceRegistrar
         return new ServiceChangeResult(before, null, plan);
     }
 
-    private static async Task<PlatformState> ReadAsync(IPlatformChannel channel, IOperationReporter reporter, CancellationToken cancellationToken)
+    // One round: the lists and the servers of this service's backend only (other services' instances do not matter here).
+    private static PlatformReadOptions ReadOptions(string name, IReadOnlyList<PlatformRequest>? writesFirst = null, Action<PlatformResponse>? onWrite = null) => new()
     {
-        var state = await new PlatformStateReader(channel).ReadAsync(reporter, cancellationToken).ConfigureAwait(false);
+        FirstRoundRequests = writesFirst ?? Array.Empty<PlatformRequest>(),
+        OnFirstRoundResponse = onWrite,
+        PrefetchServersOf = new[] { name },
+        ReadServersOf = (_, _) => false,
+    };
+
+    private static async Task<PlatformState> ReadAsync(IPlatformChannel channel, string name, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var state = await new PlatformStateReader(channel).ReadAsync(ReadOptions(name), reporter, cancellationToken).ConfigureAwait(false);
         state.ThrowIfIncomplete();
         return state;
     }
 
     private static async Task SendAsync(IPlatformChannel channel, IReadOnlyList<PlatformRequest> batch, string name, ShowcaseError error, IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        var responses = await channel.SendAsync(batch, reporter, cancellationToken).ConfigureAwait(false);
+        ThrowIfFailed(await channel.SendAsync(batch, reporter, cancellationToken).ConfigureAwait(false), name, error);
+    }
+
+    private static void ThrowIfFailed(IReadOnlyList<PlatformResponse> responses, string name, ShowcaseError error)
+    {
         var failed = responses.Where(r => !r.Succeeded).ToArray();
         if (failed.Length == 0)
         {

@@ -36,6 +36,12 @@ public sealed class ShowcaseSession
     public Sync.SyncReadHints SyncHints(string cluster, string channel, string domain) =>
         _syncHints.GetOrAdd(cluster + "|" + channel + "|" + domain, _ => new Sync.SyncReadHints());
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Platform.PlatformBodyCache> _platformBodies = new(StringComparer.Ordinal);
+
+    /// <summary>The platform read bodies this session received over SSM from one cluster's gateway (conditional reads, docs/ssm.md).</summary>
+    public Platform.PlatformBodyCache PlatformBodies(string cluster, string gatewayInstanceId) =>
+        _platformBodies.GetOrAdd(cluster + "|" + gatewayInstanceId, _ => new Platform.PlatformBodyCache());
+
     /// <summary>Endpoints, region and credentials set for this session (by Start-ShowcaseSandbox); explicit parameters win.</summary>
     public AwsSessionDefaults Aws
     {

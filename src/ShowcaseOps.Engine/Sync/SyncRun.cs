@@ -129,7 +129,12 @@ public sealed class SyncRun : IDisposable
         };
         reporter.Verbose($"Watching Marathon's events at {marathon} (direct HTTP); writes go through the {connection.Channel.Name} channel; full resync every {options.Resync.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var trigger = new SyncTrigger(marathon, triggerOptions);
+        if (connection.Credentials.MarathonAuthorization is { } authorization)
+        {
+            http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        var trigger = new SyncTrigger(marathon, triggerOptions) { MarathonAuthorization = connection.Credentials.MarathonAuthorization };
         trigger.Start();
         return new SyncRun(connection, hints ?? new SyncReadHints(), options, marathon, trigger, http);
     }

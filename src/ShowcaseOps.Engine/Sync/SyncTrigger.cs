@@ -85,6 +85,19 @@ public sealed class SyncTrigger : IDisposable
         _http.Timeout = Timeout.InfiniteTimeSpan;
     }
 
+    /// <summary>Marathon's <c>Authorization</c> value for the event stream (its HTTP credentials), or null.</summary>
+    public string? MarathonAuthorization
+    {
+        set
+        {
+            _http.DefaultRequestHeaders.Remove("Authorization");
+            if (value is not null)
+            {
+                _http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", value);
+            }
+        }
+    }
+
     /// <summary>Events received so far (all types asked for).</summary>
     public long EventsReceived => Interlocked.Read(ref _eventsReceived);
 

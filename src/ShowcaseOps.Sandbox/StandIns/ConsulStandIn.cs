@@ -16,7 +16,7 @@ namespace ShowcaseOps.Sandbox.StandIns;
 /// registration and deregistration, agent and catalog reads, leader status. One node, one datacenter.
 /// Errors are plain text, as Consul writes them.
 /// </summary>
-public sealed class ConsulStandIn : StandIn
+public sealed partial class ConsulStandIn : StandIn
 {
     public const string NodeName = "showcase-gateway";
     public const string NodeAddress = "127.0.0.1";
@@ -105,8 +105,22 @@ public sealed class ConsulStandIn : StandIn
         return new(method + " " + path, path);
     }
 
-    public override Task<SandboxResponse> HandleAsync(SandboxRequest request, RequestIdentity identity, CancellationToken cancellationToken) =>
-        Task.FromResult(Handle(request, identity));
+    public override Task<SandboxResponse> HandleAsync(SandboxRequest request, RequestIdentity identity, CancellationToken cancellationToken)
+    {
+        if (AclCheck(request, identity, out var filtered) is { } refused)
+        {
+            return Task.FromResult(refused);
+        }
+
+        if (filtered)
+        {
+            var empty = SandboxResponse.RawJson(200, request.Path.StartsWith(CatalogServicePrefix, StringComparison.Ordinal) ? "[]" : "{}");
+            empty.Headers["X-Consul-Results-Filtered-By-ACLs"] = "true";
+            return Task.FromResult(empty);
+        }
+
+        return Task.FromResult(Handle(request, identity));
+    }
 
     public override void Reset()
     {

@@ -143,6 +143,11 @@ public sealed partial class MarathonStandIn : StandIn, IDisposable
 
     public override Task<SandboxResponse> HandleAsync(SandboxRequest request, RequestIdentity identity, CancellationToken cancellationToken)
     {
+        if (AuthCheck(request) is { } refused)
+        {
+            return Task.FromResult(refused);
+        }
+
         var route = Route.Parse(request);
         var uri = request.Path;
         const string client = "127.0.0.1";

@@ -107,7 +107,8 @@ public sealed partial class SsmStandIn : StandIn, IDisposable
                 "GetCommandInvocation" => SsmJson.String(body, "CommandId") + "/" + SsmJson.String(body, "InstanceId"),
                 "CancelCommand" or "ListCommands" or "ListCommandInvocations" => SsmJson.String(body, "CommandId") ?? string.Empty,
                 "GetParameter" or "PutParameter" or "DeleteParameter" => SsmJson.String(body, "Name") ?? string.Empty,
-                "GetParameters" => string.Join(",", SsmJson.Strings(body, "Names")),
+                "GetParameters" or "DeleteParameters" => string.Join(",", SsmJson.Strings(body, "Names")),
+                "GetParametersByPath" => SsmJson.String(body, "Path") ?? string.Empty,
                 _ => string.Empty,
             };
         }
@@ -122,6 +123,12 @@ public sealed partial class SsmStandIn : StandIn, IDisposable
     {
         try
         {
+            // Every AWS API refuses an unsigned request (the SDK signs; a host script signs with curl --aws-sigv4).
+            if (!(request.Headers["Authorization"] ?? string.Empty).StartsWith("AWS4-HMAC-SHA256 Credential=", StringComparison.Ordinal))
+            {
+                throw new SsmApiException("MissingAuthenticationTokenException", "Missing Authentication Token");
+            }
+
             var body = SsmJson.Parse(request);
             var response = identity.Operation switch
             {
@@ -135,6 +142,8 @@ public sealed partial class SsmStandIn : StandIn, IDisposable
                 "GetParameters" => GetParameters(body),
                 "PutParameter" => PutParameter(body),
                 "DeleteParameter" => DeleteParameter(body),
+                "GetParametersByPath" => GetParametersByPath(body),
+                "DeleteParameters" => DeleteParameters(body),
                 _ => throw new SsmApiException("UnknownOperationException", $"The operation {identity.Operation} is not supported by the sandbox."),
             };
             return Task.FromResult(response);
@@ -215,12 +224,17 @@ public sealed partial class SsmStandIn : StandIn, IDisposable
                 .Append("\\([/?\"'\"'\"' ]\\|$\\)#sandbox://127.0.0.1:").Append(Host.Endpoint(pair.Key).Port.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append("\\1#g'");
         }
 
+        var imdsPort = Host.ImdsEndpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var ssmPort = Host.Endpoint("ssm").Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return "#!/bin/sh\n"
-            + "# ShowcaseOps sandbox curl: platform ports go to the loopback stand-ins, every other URL to a closed loopback port.\n"
+            + "# ShowcaseOps sandbox curl: platform ports go to the loopback stand-ins, the instance metadata service to this\n"
+            + "# instance's IMDS stand-in, the SSM endpoint to the SSM stand-in, every other URL to a closed loopback port.\n"
             + "set -eu\n"
             + "real='" + realCurl.Replace("'", string.Empty) + "'\n"
+            + "imds_to=\"sandbox://127.0.0.1:" + imdsPort + "/${SHOWCASEOPS_INSTANCE_ID:-none}\"\n"
             + "rewrite() {\n"
-            + "  sed" + sed + " -e 's#https\\{0,1\\}://[^/\"'\"'\"' ]*#http://127.0.0.1:9#g' -e 's#sandbox://#http://#g'\n"
+            + "  sed -e \"s#http://169[.]254[.]169[.]254#${imds_to}#g\" -e 's#https\\{0,1\\}://ssm[.][a-z0-9-]*[.]amazonaws[.]com#sandbox://127.0.0.1:" + ssmPort + "#g'"
+            + sed + " -e 's#https\\{0,1\\}://[^/\"'\"'\"' ]*#http://127.0.0.1:9#g' -e 's#sandbox://#http://#g'\n"
             + "}\n"
             + "# Security groups: URLs of hosts this instance may not reach go to the closed port first, and are noted.\n"
             + "sg_rewrite() {\n"

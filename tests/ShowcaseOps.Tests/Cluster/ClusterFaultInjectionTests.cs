@@ -73,7 +73,7 @@ public sealed class ClusterFaultInjectionTests
 
         await sandbox.RemoveAsync("demo");
         Assert.Empty(sandbox.Tagged("demo"));
-        Assert.Empty(sandbox.Host.Ec2.GetResources().Where(r => !r.AwsManaged));
+        Assert.DoesNotContain(sandbox.Host.Ec2.GetResources(), r => !r.AwsManaged);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class ClusterLifecycleTests : IDisposable
 
         await _sandbox.RemoveAsync("demo");
         Assert.Empty(_sandbox.Tagged("demo"));
-        Assert.Empty(_sandbox.Host.Ec2.GetResources().Where(r => !r.AwsManaged));
+        Assert.DoesNotContain(_sandbox.Host.Ec2.GetResources(), r => !r.AwsManaged);
         Assert.Null(await ClusterDiscovery.FindAsync(_sandbox.Ec2, "demo", CancellationToken.None));
     }
 
@@ -109,7 +109,7 @@ public sealed class ClusterLifecycleTests : IDisposable
         // Entries are logged just after the answer is sent: count by request start time, not by log position.
         var rerunStart = DateTime.UtcNow;
         var again = await _sandbox.BuildAsync(ClusterSandbox.Spec());
-        Assert.Empty(_sandbox.Writes().Where(e => e.Time >= rerunStart));
+        Assert.DoesNotContain(_sandbox.Writes(), e => e.Time >= rerunStart);
         Assert.Empty(again.ChangedSteps);
         Assert.Empty(again.AddedInstanceIds);
         Assert.Equal(ClusterState.Complete, again.Cluster.State);
@@ -119,7 +119,7 @@ public sealed class ClusterLifecycleTests : IDisposable
         var secondStart = DateTime.UtcNow;
         var second = await _sandbox.RemoveAsync("demo");
         Assert.Empty(second.Deleted);
-        Assert.Empty(_sandbox.Writes().Where(e => e.Time >= secondStart));
+        Assert.DoesNotContain(_sandbox.Writes(), e => e.Time >= secondStart);
     }
 
     [Fact]

@@ -21,13 +21,13 @@ public sealed class ClusterLockTests
         var runs = await Task.WhenAll(sandbox.BuildAsync(spec), sandbox.BuildAsync(ClusterSandbox.Spec(agents: 2)));
 
         Assert.All(runs, r => Assert.Equal(ClusterState.Complete, r.Cluster.State));
-        Assert.Single(sandbox.Host.Ec2.GetResources().Where(r => r.ResourceType == "vpc"));
+        Assert.Single(sandbox.Host.Ec2.GetResources(), r => r.ResourceType == "vpc");
         Assert.Equal(4, sandbox.Host.Ec2.GetInstances().Count(i => i.State == "running"));
         Assert.Equal(4, runs.Sum(r => r.AddedInstanceIds.Count));
-        Assert.Empty(sandbox.Host.Ec2.GetResources().Where(r => r.ResourceType == "key-pair"));
+        Assert.DoesNotContain(sandbox.Host.Ec2.GetResources(), r => r.ResourceType == "key-pair");
 
         await Task.WhenAll(sandbox.RemoveAsync("demo"), sandbox.RemoveAsync("demo"));
-        Assert.Empty(sandbox.Host.Ec2.GetResources().Where(r => !r.AwsManaged));
+        Assert.DoesNotContain(sandbox.Host.Ec2.GetResources(), r => !r.AwsManaged);
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class ClusterTeardownTests
 
         Assert.True(sandbox.Host.Log.Entries.Any(e => e.Operation == operation && e.ErrorCode == code), operation + " never answered " + code);
         Assert.True(sandbox.Tagged("demo").Count == 0, operation + " left: " + string.Join(", ", sandbox.Tagged("demo")));
-        Assert.Empty(sandbox.Host.Ec2.GetResources().Where(r => !r.AwsManaged));
+        Assert.DoesNotContain(sandbox.Host.Ec2.GetResources(), r => !r.AwsManaged);
     }
 
     [Fact]

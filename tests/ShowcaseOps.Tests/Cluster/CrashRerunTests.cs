@@ -62,7 +62,7 @@ public sealed class CrashRerunTests
         Assert.Equal(4, sandbox.Host.Ec2.GetInstances().Count(i => i.State is "pending" or "running"));
 
         await new ClusterTeardown(sandbox.Ec2, NullReporter.Instance, options).RemoveAsync("demo", CancellationToken.None);
-        Assert.Empty(sandbox.Host.Ec2.GetResources().Where(r => !r.AwsManaged));
+        Assert.DoesNotContain(sandbox.Host.Ec2.GetResources(), r => !r.AwsManaged);
     }
 
     /// <summary>Fast timings, with a verification budget longer than the tag lag.</summary>

@@ -206,7 +206,7 @@ public sealed class Ec2StandInTests : IDisposable
         var cluster = await ShowcaseOps.Core.Cluster.ClusterDiscovery.FindAsync(Ec2, "demo", System.Threading.CancellationToken.None);
         _sandbox.Host.Ec2.AddDetachedNetworkInterface(cluster!.PrivateSubnet!.Id);
         await _sandbox.RemoveAsync("demo");
-        Assert.Empty(_sandbox.Host.Ec2.GetResources().Where(r => !r.AwsManaged));
+        Assert.DoesNotContain(_sandbox.Host.Ec2.GetResources(), r => !r.AwsManaged);
         Assert.Equal(1, _sandbox.Host.Log.Count("ec2", "DeleteNetworkInterface"));
     }
 }

@@ -79,8 +79,10 @@ public sealed class PagingTests
         using var sandbox = new ClusterSandbox(Paged());
         var vpc = (await sandbox.Ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.0.0.0/16" })).Vpc.VpcId;
 
+#pragma warning disable EC21003, EC21004 // out of range on purpose: the stand-in must refuse it as EC2 does
         Assert.Equal("InvalidParameterValue", (await Assert.ThrowsAsync<AmazonEC2Exception>(() => sandbox.Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { MaxResults = 4 }))).ErrorCode);
         Assert.Equal("InvalidParameterValue", (await Assert.ThrowsAsync<AmazonEC2Exception>(() => sandbox.Ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { MaxResults = 101 }))).ErrorCode);
+#pragma warning restore EC21003, EC21004
         Assert.Equal("InvalidParameterCombination", (await Assert.ThrowsAsync<AmazonEC2Exception>(() => sandbox.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = new List<string> { "i-0123456789abcdef0" }, MaxResults = 5 }))).ErrorCode);
         Assert.Equal("InvalidParameterCombination", (await Assert.ThrowsAsync<AmazonEC2Exception>(() => sandbox.Ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest { NetworkInterfaceIds = new List<string> { "eni-0123456789abcdef0" }, MaxResults = 5 }))).ErrorCode);
 
@@ -120,7 +122,7 @@ public sealed class PagingTests
             Assert.Empty(sandbox.Tagged(name));
         }
 
-        Assert.Empty(sandbox.Host.Ec2.GetResources().Where(r => !r.AwsManaged));
+        Assert.DoesNotContain(sandbox.Host.Ec2.GetResources(), r => !r.AwsManaged);
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class ReachabilityTests : IDisposable
     {
         var result = await _sandbox.BuildAsync(ClusterSandbox.Spec());
         var checks = ReachabilityEvaluator.Evaluate(result.Cluster);
-        Assert.Equal(ClusterFlows.Required.Count + ClusterFlows.InternetDenied.Count, checks.Count);
+        Assert.Equal(ClusterFlows.Required.Count + ClusterFlows.InternetDenied.Count + ClusterFlows.ClusterDenied.Count, checks.Count);
         Assert.All(checks, c => Assert.True(c.Passed, c.ToString()));
         var service = checks.Single(c => c.ExpectedAllowed && c.Flow.Source == FlowEndpoints.Gateway && c.Flow.FromPort == ClusterFlows.ServicePortMin);
         Assert.Contains(service.MatchingRules, r => r.Contains("demo-master-sg", StringComparison.Ordinal) && r.Contains("demo-gateway-sg", StringComparison.Ordinal));
@@ -163,10 +163,14 @@ public sealed class ReachabilityTests : IDisposable
             });
         }
 
-        // The old rules never admitted the service ports: exactly that flow fails.
+        // The old rules never admitted the service ports: exactly that required flow fails. And they admitted the VPC
+        // where a group would do: the admin ports open to every address of the VPC fail their checks.
         var legacy = await ClusterDiscovery.FindAsync(_sandbox.Ec2, "demo", CancellationToken.None);
-        var failed = Assert.Single(ReachabilityEvaluator.Evaluate(legacy!), c => !c.Passed);
+        var legacyChecks = ReachabilityEvaluator.Evaluate(legacy!);
+        var failed = Assert.Single(legacyChecks, c => !c.Passed && c.ExpectedAllowed);
         Assert.Equal(ClusterFlows.ServicePortMin, failed.Flow.FromPort);
+        Assert.Contains(legacyChecks, c => !c.Passed && c.Flow.Source == FlowEndpoints.Vpc && c.Flow.Destination == FlowEndpoints.Master && c.Flow.FromPort == 8080);
+        Assert.Contains(legacyChecks, c => !c.Passed && c.Flow.Source == FlowEndpoints.Agent && c.Flow.Destination == FlowEndpoints.Master && c.Flow.FromPort == 8182);
 
         var migrated = await _sandbox.BuildAsync(ClusterSandbox.Spec());
         Assert.All(ReachabilityEvaluator.Evaluate(migrated.Cluster), c => Assert.True(c.Passed, c.ToString()));
@@ -178,6 +182,104 @@ public sealed class ReachabilityTests : IDisposable
         var third = await _sandbox.BuildAsync(ClusterSandbox.Spec());
         Assert.Empty(third.ChangedSteps);
         Assert.Equal(before, _sandbox.Host.Log.Writes("ec2").Count);
+    }
+
+    [Fact]
+    public void The_denied_table_covers_the_admin_apis_and_never_contradicts_a_required_flow()
+    {
+        foreach (var denied in ClusterFlows.ClusterDenied)
+        {
+            Assert.DoesNotContain(ClusterFlows.Required, f => f.Source == denied.Source && f.Destination == denied.Destination && f.Protocol == denied.Protocol && f.FromPort <= denied.ToPort && denied.FromPort <= f.ToPort);
+        }
+
+        // Kong's Admin API from nobody; the Vulcand API and Marathon from the gateway only; Mesos from the gateway and agents.
+        Assert.DoesNotContain(ClusterFlows.Required, f => f.FromPort <= 8001 && 8001 <= f.ToPort);
+        Assert.DoesNotContain(ClusterFlows.Required, f => f.FromPort <= 8500 && 8500 <= f.ToPort);
+        Assert.Equal(new[] { FlowEndpoints.Agent, FlowEndpoints.Master, FlowEndpoints.Vpc }, Sources(FlowEndpoints.Gateway, 8001));
+        Assert.Equal(new[] { FlowEndpoints.Agent, FlowEndpoints.Vpc }, Sources(FlowEndpoints.Master, 8182));
+        Assert.Equal(new[] { FlowEndpoints.Agent, FlowEndpoints.Vpc }, Sources(FlowEndpoints.Master, 8080));
+        Assert.Equal(new[] { FlowEndpoints.Vpc }, Sources(FlowEndpoints.Master, 5050));
+        Assert.Equal(new[] { FlowEndpoints.Gateway, FlowEndpoints.Vpc }, Sources(FlowEndpoints.Master, 2181));
+        Assert.Equal(new[] { FlowEndpoints.Agent, FlowEndpoints.Gateway, FlowEndpoints.Vpc }, Sources(FlowEndpoints.Agent, 5051));
+        Assert.Equal(new[] { FlowEndpoints.Agent, FlowEndpoints.Gateway }, ClusterFlows.Required.Where(f => f.Destination == FlowEndpoints.Master && f.FromPort == 5050).Select(f => f.Source).OrderBy(x => x, StringComparer.Ordinal));
+
+        static string[] Sources(string destination, int port) =>
+            ClusterFlows.ClusterDenied.Where(f => f.Destination == destination && f.FromPort <= port && port <= f.ToPort).Select(f => f.Source).OrderBy(x => x, StringComparer.Ordinal).ToArray();
+    }
+
+    [Fact]
+    public async Task Kong_admin_api_is_denied_from_the_vpc_and_the_agents_until_a_vpc_cidr_rule_opens_it()
+    {
+        var cluster = (await _sandbox.BuildAsync(ClusterSandbox.Spec())).Cluster;
+        var gateway = cluster.Gateway!.PrivateIpAddress!;
+        var agent = cluster.Agents[0].PrivateIpAddress!;
+        var kong = ReachabilityEvaluator.Evaluate(cluster).Where(c => c.Flow.Destination == FlowEndpoints.Gateway && c.Flow.FromPort == 8001).ToList();
+        Assert.Equal(new[] { FlowEndpoints.Agent, FlowEndpoints.Master, FlowEndpoints.Vpc }, kong.Select(c => c.Flow.Source).OrderBy(x => x, StringComparer.Ordinal));
+        Assert.All(kong, c => Assert.True(c.Passed && !c.ActualAllowed, c.ToString()));
+        Assert.False(_sandbox.Host.Ec2.CheckConnection(agent, gateway, "tcp", 8001).Allowed);
+        Assert.False(_sandbox.Host.Ec2.CheckConnection(cluster.Master!.PrivateIpAddress!, gateway, "tcp", 8001).Allowed);
+        Assert.True(_sandbox.Host.Ec2.CheckConnection(gateway, gateway, "tcp", 8001).Allowed);   // the channel, on the gateway itself
+
+        // What the old table did (a cluster port from the VPC CIDR): every source of the VPC gets in, and each check says so.
+        await _sandbox.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+        {
+            GroupId = cluster.GatewaySecurityGroup!.Id,
+            IpPermissions = new List<IpPermission> { new() { IpProtocol = "tcp", FromPort = 8001, ToPort = 8001, Ipv4Ranges = new List<IpRange> { new() { CidrIp = cluster.VpcCidr } } } },
+        });
+        var found = await ClusterDiscovery.FindAsync(_sandbox.Ec2, "demo", CancellationToken.None);
+        var failed = ReachabilityEvaluator.Evaluate(found!).Where(c => !c.Passed).ToList();
+        Assert.Equal(new[] { FlowEndpoints.Agent, FlowEndpoints.Master, FlowEndpoints.Vpc }, failed.Select(c => c.Flow.Source).OrderBy(x => x, StringComparer.Ordinal));
+        Assert.All(failed, c => Assert.Equal(8001, c.Flow.FromPort));
+        Assert.All(failed, c => Assert.Contains(cluster.VpcCidr!, Assert.Single(c.MatchingRules), StringComparison.Ordinal));
+        Assert.True(_sandbox.Host.Ec2.CheckConnection(agent, gateway, "tcp", 8001).Allowed);
+    }
+
+    [Fact]
+    public async Task The_vulcand_api_and_marathon_admit_the_gateway_only_and_an_agent_rule_fails_its_check()
+    {
+        var cluster = (await _sandbox.BuildAsync(ClusterSandbox.Spec())).Cluster;
+        var master = cluster.Master!.PrivateIpAddress!;
+        foreach (var port in new[] { 8182, 8080 })
+        {
+            Assert.True(_sandbox.Host.Ec2.CheckConnection(cluster.Gateway!.PrivateIpAddress!, master, "tcp", port).Allowed);
+            Assert.All(cluster.Agents, a => Assert.False(_sandbox.Host.Ec2.CheckConnection(a.PrivateIpAddress!, master, "tcp", port).Allowed));
+        }
+
+        // Another host of the VPC, in a group of its own, reaches none of the admin APIs.
+        var outsider = await OutsiderAsync(cluster);
+        foreach (var (destination, port) in new[] { (master, 8182), (master, 8080), (master, 5050), (master, 2181), (cluster.Gateway!.PrivateIpAddress!, 8001), (cluster.Agents[0].PrivateIpAddress!, 5051) })
+        {
+            Assert.False(_sandbox.Host.Ec2.CheckConnection(outsider, destination, "tcp", port).Allowed, $"{outsider} -> {destination}:{port}");
+        }
+
+        await _sandbox.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+        {
+            GroupId = cluster.MasterSecurityGroup!.Id,
+            IpPermissions = new List<IpPermission> { new() { IpProtocol = "tcp", FromPort = 8182, ToPort = 8182, UserIdGroupPairs = new List<UserIdGroupPair> { new() { GroupId = cluster.AgentSecurityGroup!.Id } } } },
+        });
+        var found = await ClusterDiscovery.FindAsync(_sandbox.Ec2, "demo", CancellationToken.None);
+        var failed = Assert.Single(ReachabilityEvaluator.Evaluate(found!), c => !c.Passed);
+        Assert.Equal((FlowEndpoints.Agent, FlowEndpoints.Master, 8182), (failed.Flow.Source, failed.Flow.Destination, failed.Flow.FromPort));
+        Assert.True(failed.ActualAllowed);
+        Assert.True(_sandbox.Host.Ec2.CheckConnection(cluster.Agents[0].PrivateIpAddress!, master, "tcp", 8182).Allowed);
+    }
+
+    /// <summary>An instance in the cluster's private subnet with a group of its own (all egress, no ingress): "any address of the VPC".</summary>
+    private async Task<string> OutsiderAsync(ClusterInfo cluster)
+    {
+        var group = await _sandbox.Ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = "outsider", Description = "not the cluster's", VpcId = cluster.VpcId });
+        var launched = await _sandbox.Ec2.RunInstancesAsync(new RunInstancesRequest
+        {
+            ImageId = "ami-0123456789abcdef0",
+            InstanceType = Amazon.EC2.InstanceType.T3Micro,
+            MinCount = 1,
+            MaxCount = 1,
+            SubnetId = cluster.PrivateSubnet!.Id,
+            SecurityGroupIds = new List<string> { group.GroupId },
+            IamInstanceProfile = new IamInstanceProfileSpecification { Name = "showcase-ssm" },
+        });
+        await Task.Delay(200);
+        return launched.Reservation.Instances.Single().PrivateIpAddress;
     }
 
     private Task RevokeAsync(string groupId, string protocol, int from, int to, string sourceGroupId) =>

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.IO.Compression;
+using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Threading;
@@ -91,15 +92,15 @@ public sealed class BatchScriptTests : SandboxTestBase
         var bodies = first + second;
         var output = new StringBuilder()
             .Append("Welcome to the gateway\r\n")
-            .Append($"@@SHOWCASE-BATCH {id} 3\r\n")
-            .Append($"@@SHOWCASE-STATUS someotherbatch 1 500 3\n")
-            .Append($"@@SHOWCASE-STATUS {id} 1 200 {Encoding.UTF8.GetByteCount(first)}\r\n")
+            .Append(CultureInfo.InvariantCulture, $"@@SHOWCASE-BATCH {id} 3\r\n")
+            .Append(CultureInfo.InvariantCulture, $"@@SHOWCASE-STATUS someotherbatch 1 500 3\n")
+            .Append(CultureInfo.InvariantCulture, $"@@SHOWCASE-STATUS {id} 1 200 {Encoding.UTF8.GetByteCount(first)}\r\n")
             .Append("stray line\n")
-            .Append($"@@SHOWCASE-STATUS {id} 2 409 {Encoding.UTF8.GetByteCount(second)}\n")
-            .Append($"@@SHOWCASE-STATUS {id} 3 000 0\n")
-            .Append($"@@SHOWCASE-BODIES {id} gzip\r\n{Gzip(bodies)}\r\n")
-            .Append($"@@SHOWCASE-ERRORS {id}\n{Gzip("curl: (7) Failed to connect")}\n")
-            .Append($"@@SHOWCASE-DONE {id}\n")
+            .Append(CultureInfo.InvariantCulture, $"@@SHOWCASE-STATUS {id} 2 409 {Encoding.UTF8.GetByteCount(second)}\n")
+            .Append(CultureInfo.InvariantCulture, $"@@SHOWCASE-STATUS {id} 3 000 0\n")
+            .Append(CultureInfo.InvariantCulture, $"@@SHOWCASE-BODIES {id} gzip\r\n{Gzip(bodies)}\r\n")
+            .Append(CultureInfo.InvariantCulture, $"@@SHOWCASE-ERRORS {id}\n{Gzip("curl: (7) Failed to connect")}\n")
+            .Append(CultureInfo.InvariantCulture, $"@@SHOWCASE-DONE {id}\n")
             .ToString();
         var responses = script.ParseOutput(output);
         Assert.Equal(new[] { 200, 409, 0 }, responses.Select(r => r.Status));
@@ -141,6 +142,36 @@ public sealed class BatchScriptTests : SandboxTestBase
         Assert.Contains(" plain\n", channel.LastOutput, StringComparison.Ordinal);
         Assert.Equal(new[] { "a\0b", "line1\nline2", "日本語 🚀" }, Host.Consul.Services["web"].Tags);
         Assert.Contains("日本語 🚀", responses[1].Body);
+    }
+
+    [Fact]
+    public async Task A_body_the_caller_already_has_comes_back_as_same_and_a_changed_one_in_full()
+    {
+        var register = new PlatformRequest(PlatformTarget.Consul, "PUT", "/v1/agent/service/register", "{\"ID\":\"web\",\"Name\":\"web\",\"Port\":80}");
+        var read = new PlatformRequest(PlatformTarget.Consul, "GET", "/v1/agent/services");
+        var first = (await new ShellScriptChannel(Endpoints).SendAsync(new[] { register, read }, NullReporter.Instance, CancellationToken.None))[1];
+        Assert.Contains("\"web\"", first.Body, StringComparison.Ordinal);
+
+        var same = new ShellScriptChannel(Endpoints, new PlatformBatchScriptOptions { KnownBodies = new[] { first.Body } });
+        var again = (await same.SendAsync(new[] { read }, NullReporter.Instance, CancellationToken.None))[0];
+        Assert.Equal(first.Body, again.Body);
+        Assert.Equal(200, again.Status);
+        Assert.Contains(PlatformBatchScript.SameMarker + " ", same.LastOutput, StringComparison.Ordinal);
+
+        var stale = new ShellScriptChannel(Endpoints, new PlatformBatchScriptOptions { KnownBodies = new[] { first.Body.Replace("web", "old", StringComparison.Ordinal) } });
+        var changed = (await stale.SendAsync(new[] { read }, NullReporter.Instance, CancellationToken.None))[0];
+        Assert.Equal(first.Body, changed.Body);
+        Assert.DoesNotContain(PlatformBatchScript.SameMarker + " ", stale.LastOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_same_frame_for_a_body_that_was_not_sent_is_malformed()
+    {
+        var batch = new[] { new PlatformRequest(PlatformTarget.Consul, "GET", "/v1/agent/services") };
+        var id = "0123456789abcdef0123456789abcdef";
+        var output = $"@@SHOWCASE-BATCH {id} 1\n@@SHOWCASE-STATUS {id} 1 200 2\n@@SHOWCASE-SAME {id} 1\n@@SHOWCASE-BODIES {id} plain\n\n@@SHOWCASE-ERRORS {id}\n\n@@SHOWCASE-DONE {id}\n";
+        Assert.Equal("PlatformResponseMalformed", Assert.Throws<ShowcaseException>(() => PlatformBatchParser.Parse(output, batch, id)).ErrorId);
+        Assert.Equal("{}", PlatformBatchParser.Parse(output, batch, id, null, new[] { "{}" })[0].Body);
     }
 
     private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));

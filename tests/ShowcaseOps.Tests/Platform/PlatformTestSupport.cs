@@ -42,7 +42,9 @@ internal sealed class ShellScriptChannel : IPlatformChannel
 
 internal static class Shell
 {
+#pragma warning disable CA1068 // shell last keeps the callers that pass (script, token) positionally unchanged
     public static async Task<(string Stdout, string Stderr, int ExitCode)> RunAsync(string scriptText, CancellationToken cancellationToken = default, string shell = "/bin/sh")
+#pragma warning restore CA1068
     {
         var path = Path.Combine(Path.GetTempPath(), "showcase-batch-" + Guid.NewGuid().ToString("N") + ".sh");
         await File.WriteAllTextAsync(path, scriptText, new UTF8Encoding(false), cancellationToken);

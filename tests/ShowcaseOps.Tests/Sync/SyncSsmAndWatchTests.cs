@@ -40,7 +40,7 @@ public sealed class SyncSsmTests : IDisposable
         Assert.Empty(again.Changes);
         Assert.Equal(1, mark.Count("ssm", "SendCommand"));
         Assert.Empty(mark.Writes());
-        Assert.Empty(_sandbox.Host.Log.Entries.Where(e => e.Time >= DateTime.UtcNow.AddMinutes(-1) && e.Service == "marathon" && global::ShowcaseOps.Sandbox.Hosting.RequestLog.IsWrite(e.Operation)));
+        Assert.DoesNotContain(_sandbox.Host.Log.Entries, e => e.Time >= DateTime.UtcNow.AddMinutes(-1) && e.Service == "marathon" && global::ShowcaseOps.Sandbox.Hosting.RequestLog.IsWrite(e.Operation));
     }
 }
 

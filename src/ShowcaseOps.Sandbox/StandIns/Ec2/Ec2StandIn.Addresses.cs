@@ -187,13 +187,8 @@ public sealed partial class Ec2StandIn
     private SandboxResponse CreateNatGateway(Ec2Params p, DateTime now)
     {
         var token = p["ClientToken"];
-        if (token is not null && _natGateways.Values.FirstOrDefault(n => n.ClientToken == token) is { } same)
+        if (SameToken(_natGateways.Values, token, n => n.ClientToken, n => n.SubnetId == p["SubnetId"] && n.AllocationId == p["AllocationId"]) is { } same)
         {
-            if (same.SubnetId != p["SubnetId"] || same.AllocationId != p["AllocationId"])
-            {
-                throw new Ec2Fault("IdempotentParameterMismatch", $"Arguments on this idempotent request are inconsistent with arguments used in previous request(s) (client token {token}).");
-            }
-
             return WriteNatGateway(new Ec2Xml("CreateNatGateway").Element("clientToken", token).Open("natGateway"), same, now).Close("natGateway").Build();
         }
 

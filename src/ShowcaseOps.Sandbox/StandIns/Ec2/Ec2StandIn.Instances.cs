@@ -97,7 +97,7 @@ public sealed partial class Ec2StandIn
         var first = earlier[0];
         if (first.ImageId != p["ImageId"] || first.SubnetId != p["SubnetId"] || (p["InstanceType"] is { } type && first.InstanceType != type))
         {
-            throw new Ec2Fault("IdempotentParameterMismatch", $"Arguments on this idempotent request are inconsistent with arguments used in previous request(s) (client token {token}).");
+            throw IdempotentMismatch(token);
         }
 
         if (earlier.All(i => i.StateAt(now, Options) == "terminated"))

@@ -400,13 +400,8 @@ public sealed partial class Ec2StandIn
     private SandboxResponse CreateRouteTable(Ec2Params p, DateTime now)
     {
         var token = p["ClientToken"];
-        if (token is not null && _routeTables.Values.FirstOrDefault(t => t.ClientToken == token) is { } same)
+        if (SameToken(_routeTables.Values, token, t => t.ClientToken, t => t.VpcId == p["VpcId"]) is { } same)
         {
-            if (same.VpcId != p["VpcId"])
-            {
-                throw new Ec2Fault("IdempotentParameterMismatch", $"Arguments on this idempotent request are inconsistent with arguments used in previous request(s) (client token {token}).");
-            }
-
             return WriteRouteTable(new Ec2Xml("CreateRouteTable").Open("routeTable"), same).Close("routeTable").Element("clientToken", token).Build();
         }
 

@@ -515,6 +515,17 @@ public sealed partial class Ec2StandIn : StandIn
         return attribute(resource, name) ?? throw new Ec2Fault("InvalidParameterValue", $"The filter '{name}' is invalid");
     }
 
+    /// <summary>The resource an earlier create with <paramref name="token"/> made (null: none, or no token); IdempotentParameterMismatch when its arguments differ.</summary>
+    private static T? SameToken<T>(IEnumerable<T> existing, string? token, Func<T, string?> tokenOf, Func<T, bool> sameArguments)
+        where T : class
+    {
+        var same = token is null ? null : existing.FirstOrDefault(r => tokenOf(r) == token);
+        return same is null || sameArguments(same) ? same : throw IdempotentMismatch(token!);
+    }
+
+    private static Ec2Fault IdempotentMismatch(string token) =>
+        new("IdempotentParameterMismatch", $"Arguments on this idempotent request are inconsistent with arguments used in previous request(s) (client token {token}).");
+
     /// <summary>False while a new resource's tags are not yet matched by tag filters (<see cref="SandboxOptions.TagFilterDelay"/>).</summary>
     private bool TagsIndexed(Ec2Resource resource, DateTime now) =>
         Options.TagFilterDelay <= TimeSpan.Zero || now - resource.CreatedAt >= Options.TagFilterDelay;

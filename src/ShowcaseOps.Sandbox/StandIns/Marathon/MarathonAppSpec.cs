@@ -115,6 +115,38 @@ internal static class MarathonAppSpec
         var n = (JObject)app.DeepClone();
         n.Remove("id");
         n.AddFirst(new JProperty("id", id));
+        DefaultTopLevel(n);
+        var legacyNetwork = NormalizeContainer(n);
+        if (n["networks"] is not JArray { Count: > 0 })
+        {
+            var mode = legacyNetwork?.ToUpperInvariant() switch
+            {
+                "BRIDGE" => "container/bridge",
+                "USER" => "container",
+                _ => "host",
+            };
+            n["networks"] = new JArray(new JObject { ["mode"] = mode });
+        }
+
+        if (IsContainerNetworking(n))
+        {
+            NormalizePortMappings(n, assignServicePort);
+        }
+        else
+        {
+            NormalizePortDefinitions(n, assignServicePort);
+        }
+
+        foreach (var check in ((JArray)n["healthChecks"]!).OfType<JObject>())
+        {
+            DefaultHealthCheck(check);
+        }
+
+        return n;
+    }
+
+    private static void DefaultTopLevel(JObject n)
+    {
         Default(n, "instances", 1);
         Default(n, "cpus", 1.0);
         Default(n, "mem", 128.0);
@@ -139,117 +171,114 @@ internal static class MarathonAppSpec
         Default(n, "upgradeStrategy", new JObject { ["minimumHealthCapacity"] = 1.0, ["maximumOverCapacity"] = 1.0 });
         Default(n, "unreachableStrategy", new JObject { ["inactiveAfterSeconds"] = 0, ["expungeAfterSeconds"] = 0 });
         Default(n, "role", "*");
+    }
+
+    /// <summary>Container defaults; moves the legacy <c>docker.portMappings</c> up. Returns the legacy <c>docker.network</c>, if any.</summary>
+    private static string? NormalizeContainer(JObject n)
+    {
+        if (n["container"] is not JObject container)
+        {
+            return null;
+        }
 
         string? legacyNetwork = null;
-        if (n["container"] is JObject container)
+        var docker = container["docker"] as JObject;
+        Default(container, "type", docker is null ? "MESOS" : "DOCKER");
+        if (docker is not null)
         {
-            var docker = container["docker"] as JObject;
-            Default(container, "type", docker is null ? "MESOS" : "DOCKER");
-            if (docker is not null)
+            legacyNetwork = (string?)docker["network"];
+            docker.Remove("network");
+            if (docker["portMappings"] is JArray legacyMappings && container["portMappings"] is null)
             {
-                legacyNetwork = (string?)docker["network"];
-                docker.Remove("network");
-                if (docker["portMappings"] is JArray legacyMappings && container["portMappings"] is null)
-                {
-                    container["portMappings"] = legacyMappings;
-                }
-
-                docker.Remove("portMappings");
-                Default(docker, "forcePullImage", false);
-                Default(docker, "privileged", false);
-                Default(docker, "parameters", new JArray());
+                container["portMappings"] = legacyMappings;
             }
 
-            Default(container, "volumes", new JArray());
+            docker.Remove("portMappings");
+            Default(docker, "forcePullImage", false);
+            Default(docker, "privileged", false);
+            Default(docker, "parameters", new JArray());
         }
 
-        if (n["networks"] is not JArray { Count: > 0 })
-        {
-            var mode = legacyNetwork?.ToUpperInvariant() switch
-            {
-                "BRIDGE" => "container/bridge",
-                "USER" => "container",
-                _ => "host",
-            };
-            n["networks"] = new JArray(new JObject { ["mode"] = mode });
-        }
+        Default(container, "volumes", new JArray());
+        return legacyNetwork;
+    }
 
-        if (IsContainerNetworking(n))
+    /// <summary>Container networking: ports live in <c>container.portMappings</c>; the host-networking fields go.</summary>
+    private static void NormalizePortMappings(JObject n, Func<int> assignServicePort)
+    {
+        var bridge = NetworkMode(n) == "container/bridge";
+        if (n["container"] is JObject c)
         {
-            var bridge = NetworkMode(n) == "container/bridge";
-            if (n["container"] is JObject c)
+            // (Assigning a JArray that already has a parent stores a copy: only assign a new one.)
+            if (c["portMappings"] is not JArray mappings)
             {
-                // (Assigning a JArray that already has a parent stores a copy: only assign a new one.)
-                if (c["portMappings"] is not JArray mappings)
+                mappings = new JArray();
+                c["portMappings"] = mappings;
+            }
+
+            foreach (var mapping in mappings.OfType<JObject>())
+            {
+                if (bridge)
                 {
-                    mappings = new JArray();
-                    c["portMappings"] = mappings;
+                    Default(mapping, "hostPort", 0);
                 }
 
-                foreach (var mapping in mappings.OfType<JObject>())
+                Default(mapping, "protocol", "tcp");
+                if ((int?)mapping["servicePort"] is null or 0)
                 {
-                    if (bridge)
-                    {
-                        Default(mapping, "hostPort", 0);
-                    }
-
-                    Default(mapping, "protocol", "tcp");
-                    if ((int?)mapping["servicePort"] is null or 0)
-                    {
-                        mapping["servicePort"] = assignServicePort();
-                    }
-                }
-            }
-
-            n.Remove("ports");
-            n.Remove("portDefinitions");
-        }
-        else
-        {
-            if (n["portDefinitions"] is not JArray && n["ports"] is JArray ports)
-            {
-                n["portDefinitions"] = new JArray(ports.Select(p => new JObject { ["port"] = p.DeepClone() }));
-            }
-
-            n.Remove("ports");
-            if (n["portDefinitions"] is not JArray definitions)
-            {
-                definitions = new JArray(new JObject { ["port"] = 0 });
-                n["portDefinitions"] = definitions;
-            }
-
-            foreach (var definition in definitions.OfType<JObject>())
-            {
-                Default(definition, "protocol", "tcp");
-                if ((int?)definition["port"] is null or 0)
-                {
-                    definition["port"] = assignServicePort();
+                    mapping["servicePort"] = assignServicePort();
                 }
             }
         }
 
-        foreach (var check in ((JArray)n["healthChecks"]!).OfType<JObject>())
+        n.Remove("ports");
+        n.Remove("portDefinitions");
+    }
+
+    /// <summary>Host networking: <c>portDefinitions</c> (from the legacy <c>ports</c> when that is all there is).</summary>
+    private static void NormalizePortDefinitions(JObject n, Func<int> assignServicePort)
+    {
+        if (n["portDefinitions"] is not JArray && n["ports"] is JArray ports)
         {
-            Default(check, "protocol", "HTTP");
-            if (((string?)check["protocol"])?.Contains("HTTP") == true)
-            {
-                Default(check, "path", "/");
-            }
-
-            if (check["port"] is null && check["command"] is null)
-            {
-                Default(check, "portIndex", 0);
-            }
-
-            Default(check, "gracePeriodSeconds", 300);
-            Default(check, "intervalSeconds", 60);
-            Default(check, "timeoutSeconds", 20);
-            Default(check, "maxConsecutiveFailures", 3);
-            Default(check, "delaySeconds", 15);
-            Default(check, "ignoreHttp1xx", false);
+            n["portDefinitions"] = new JArray(ports.Select(p => new JObject { ["port"] = p.DeepClone() }));
         }
 
-        return n;
+        n.Remove("ports");
+        if (n["portDefinitions"] is not JArray definitions)
+        {
+            definitions = new JArray(new JObject { ["port"] = 0 });
+            n["portDefinitions"] = definitions;
+        }
+
+        foreach (var definition in definitions.OfType<JObject>())
+        {
+            Default(definition, "protocol", "tcp");
+            if ((int?)definition["port"] is null or 0)
+            {
+                definition["port"] = assignServicePort();
+            }
+        }
+    }
+
+    private static void DefaultHealthCheck(JObject check)
+    {
+        Default(check, "protocol", "HTTP");
+        if (((string?)check["protocol"])?.Contains("HTTP") == true)
+        {
+            Default(check, "path", "/");
+        }
+
+        if (check["port"] is null && check["command"] is null)
+        {
+            Default(check, "portIndex", 0);
+        }
+
+        Default(check, "gracePeriodSeconds", 300);
+        Default(check, "intervalSeconds", 60);
+        Default(check, "timeoutSeconds", 20);
+        Default(check, "maxConsecutiveFailures", 3);
+        Default(check, "delaySeconds", 15);
+        Default(check, "ignoreHttp1xx", false);
     }
 
     /// <summary>Semantic errors (Marathon answers 422 "Object is not valid").</summary>

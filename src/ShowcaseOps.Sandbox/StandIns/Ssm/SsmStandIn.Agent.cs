@@ -51,6 +51,7 @@ public sealed partial class SsmStandIn
                 using (var groups = SsmSecurityGroupView.Create(Host, invocation.InstanceId))
                 {
                     var environment = PlatformEnvironment().Concat(groups.Environment).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+                    environment["SHOWCASEOPS_INSTANCE_ID"] = invocation.InstanceId;
                     result = await ShellRunner.RunAsync(command.Script, environment, timeout, token).ConfigureAwait(false);
                     foreach (var denied in groups.DeniedRequests())
                     {

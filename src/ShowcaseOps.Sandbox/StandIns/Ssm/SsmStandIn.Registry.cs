@@ -176,6 +176,49 @@ public sealed partial class SsmStandIn
         return SsmJson.Ok(new JObject());
     }
 
+    /// <summary>The parameters under a path (direct children, or all below with Recursive), paged by NextToken (MaxResults 1–10).</summary>
+    private SandboxResponse GetParametersByPath(JObject body)
+    {
+        var path = SsmJson.String(body, "Path") ?? throw SsmApiException.Validation("path", "null", "Member must not be null");
+        if (!path.StartsWith("/", StringComparison.Ordinal))
+        {
+            throw new SsmApiException("ValidationException", "The parameter doesn't meet the parameter name requirements. The parameter name must begin with a forward slash \"/\".");
+        }
+
+        var prefix = path.EndsWith("/", StringComparison.Ordinal) ? path : path + "/";
+        var recursive = SsmJson.Bool(body, "Recursive");
+        var matching = Parameters.All
+            .Where(p => p.Name.StartsWith(prefix, StringComparison.Ordinal) && (recursive || p.Name.IndexOf('/', prefix.Length) < 0))
+            .ToList();
+        var (page, next) = SsmJson.Page(matching, body, 10, 1, 10, Host.Pages);
+        var decrypt = SsmJson.Bool(body, "WithDecryption");
+        var result = new JObject { [SsmJson.ParametersField] = new JArray(page.Select(p => ParameterJson(p, decrypt))) };
+        if (next is not null)
+        {
+            result["NextToken"] = next;
+        }
+
+        return SsmJson.Ok(result);
+    }
+
+    private SandboxResponse DeleteParameters(JObject body)
+    {
+        var names = SsmJson.Strings(body, "Names");
+        if (names.Count is 0 or > 10)
+        {
+            throw SsmApiException.Validation("names", "[" + string.Join(", ", names) + "]", names.Count == 0 ? "Member must have length greater than or equal to 1" : "Member must have length less than or equal to 10");
+        }
+
+        var deleted = new JArray();
+        var invalid = new JArray();
+        foreach (var name in names.Distinct(StringComparer.Ordinal))
+        {
+            (Parameters.Delete(name) ? deleted : invalid).Add(name);
+        }
+
+        return SsmJson.Ok(new JObject { ["DeletedParameters"] = deleted, ["InvalidParameters"] = invalid });
+    }
+
     private JObject ParameterJson(SsmParameter parameter, bool decrypt)
     {
         var value = parameter.Type == "SecureString" && !decrypt

@@ -28,6 +28,10 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ByObject, ValueFromPipeline = true)]
     public ShowcaseCluster? InputObject { get; set; }
 
+    /// <summary>Keeps the cluster's parameters in Parameter Store (/showcaseops/&lt;name&gt;/*: API key, certificate, Consul tokens, Marathon credentials).</summary>
+    [Parameter]
+    public SwitchParameter KeepSecrets { get; set; }
+
     /// <summary>Skips the confirmation prompt; -WhatIf, given or inherited, still only shows what would be removed.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -49,6 +53,12 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
         var info = Run((reporter, ct) => ClusterDiscoveryRun(session, name, reporter, ct));
         if (!info.Exists)
         {
+            // The hosts may be gone while their parameters remain (a removal stopped half-way): those are the cluster now.
+            if (RemoveSecrets(session, name) > 0)
+            {
+                return;
+            }
+
             if (IgnoreMissing)
             {
                 WriteVerbose($"Cluster '{name}' has no resources left: nothing to remove (-IgnoreMissing).");
@@ -60,6 +70,12 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
 
         if (!ShouldChange(ClusterPlanText.DescribeRemoval(info), $"Remove every resource tagged with cluster '{name}'", Force))
         {
+            // Declined: the secrets stay with the hosts. Under -WhatIf, also show what would happen to them.
+            if (IsWhatIf)
+            {
+                RemoveSecrets(session, name);
+            }
+
             return;
         }
 
@@ -72,8 +88,35 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
             Session.CurrentCluster = null;
         }
 
+        RemoveSecrets(session, name);
         WriteOutput(new ShowcaseClusterRemoval(info.Region, result, watch.Elapsed));
     }
+
+    // After the hosts are gone (they read these at bootstrap): everything under the cluster's prefix, unless -KeepSecrets.
+    // Answers how many parameters the cluster had (0 under -KeepSecrets).
+    private int RemoveSecrets(ClusterSession session, string name)
+    {
+        if (KeepSecrets)
+        {
+            WriteVerbose($"-KeepSecrets: the parameters of cluster '{name}' stay in Parameter Store.");
+            return 0;
+        }
+
+        var names = Run((reporter, ct) => Core.Services.ClusterSecretsCleanup.ListAsync(session, name, reporter, ct));
+        WriteVerbose($"Parameters of cluster '{name}' in Parameter Store: {(names.Count == 0 ? "none" : string.Join(", ", names))}.");
+        if (names.Count == 0 || !ShouldChange($"{names.Count} parameter(s) of cluster '{name}': {string.Join(", ", names)}", "Delete from Parameter Store", Force))
+        {
+            return names.Count;
+        }
+
+        var deleted = Run((reporter, ct) => Core.Services.ClusterSecretsCleanup.DeleteAllAsync(session, name, reporter, ct));
+        WriteVerbose($"Deleted {deleted.Count} parameter(s) of cluster '{name}' from Parameter Store.");
+        return names.Count;
+    }
+
+    private bool IsWhatIf =>
+        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given) && LanguagePrimitives.IsTrue(given))
+        || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference", false));
 
     private static async System.Threading.Tasks.Task<ClusterInfo> ClusterDiscoveryRun(ClusterSession session, string name, Core.Execution.IOperationReporter reporter, System.Threading.CancellationToken ct) =>
         await session.FindAsync(name, reporter, ct).ConfigureAwait(false) ?? new ClusterInfo(name, string.Empty);
