@@ -108,7 +108,7 @@ public sealed class PlatformBatchScript
 
         var payload = Convert.ToBase64String(TarArchive.CreateGzip(files));
         var s = new StringBuilder();
-        AppendPrologue(s, batchId, requests.Length, payload);
+        AppendPrologue(s, batchId, requests, payload, options);
         if (requests.Length > 0)
         {
             // A transfer curl cannot make writes status 000 and curl goes on with the next one.
@@ -206,8 +206,9 @@ public sealed class PlatformBatchScript
         }
     }
 
-    private static void AppendPrologue(StringBuilder s, string batchId, int count, string payload)
+    private static void AppendPrologue(StringBuilder s, string batchId, PlatformRequest[] requests, string payload, PlatformBatchScriptOptions options)
     {
+        var count = requests.Length;
         s.Append("#!/bin/sh\n");
         s.Append("# ShowcaseOps platform batch ").Append(batchId).Append(": ").Append(Invariant(count)).Append(" request(s).\n");
         s.Append("# Generated. The requests (a curl config and the bodies) are one base64 archive unpacked at run time:\n");
