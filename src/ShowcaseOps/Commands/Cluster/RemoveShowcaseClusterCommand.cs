@@ -71,7 +71,7 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
         if (!ShouldChange(ClusterPlanText.DescribeRemoval(info), $"Remove every resource tagged with cluster '{name}'", Force))
         {
             // Declined: the secrets stay with the hosts. Under -WhatIf, also show what would happen to them.
-            if (IsWhatIf)
+            if (WhatIfRequested)
             {
                 RemoveSecrets(session, name);
             }
@@ -113,10 +113,6 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
         WriteVerbose($"Deleted {deleted.Count} parameter(s) of cluster '{name}' from Parameter Store.");
         return names.Count;
     }
-
-    private bool IsWhatIf =>
-        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given) && LanguagePrimitives.IsTrue(given))
-        || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference", false));
 
     private static async System.Threading.Tasks.Task<ClusterInfo> ClusterDiscoveryRun(ClusterSession session, string name, Core.Execution.IOperationReporter reporter, System.Threading.CancellationToken ct) =>
         await session.FindAsync(name, reporter, ct).ConfigureAwait(false) ?? new ClusterInfo(name, string.Empty);
