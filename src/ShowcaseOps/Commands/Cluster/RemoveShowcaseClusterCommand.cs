@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Management.Automation;
 using ShowcaseOps.Cmdlets;
@@ -14,6 +16,7 @@ namespace ShowcaseOps.Commands.Cluster;
 [OutputType(typeof(ShowcaseClusterRemoval))]
 public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
 {
+    private IReadOnlyList<string> _deletedParameters = Array.Empty<string>();
     private const string ByName = "Name";
     private const string ByObject = "InputObject";
 
@@ -89,7 +92,7 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
         }
 
         RemoveSecrets(session, name);
-        WriteOutput(new ShowcaseClusterRemoval(info.Region, result, watch.Elapsed));
+        WriteOutput(new ShowcaseClusterRemoval(info.Region, result, watch.Elapsed) { Parameters = _deletedParameters });
     }
 
     // After the hosts are gone (they read these at bootstrap): everything under the cluster's prefix, unless -KeepSecrets.
@@ -110,6 +113,7 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
         }
 
         var deleted = Run((reporter, ct) => Core.Services.ClusterSecretsCleanup.DeleteAllAsync(session, name, reporter, ct));
+        _deletedParameters = deleted;
         WriteVerbose($"Deleted {deleted.Count} parameter(s) of cluster '{name}' from Parameter Store.");
         return names.Count;
     }
