@@ -13,6 +13,7 @@ function Step([string] $text) { Write-Host "`n=== $text" -ForegroundColor Cyan }
 Step '1. Start the sandbox: loopback stand-ins for EC2, SSM, Consul, Vulcand, Kong and Marathon'
 $sandbox = Start-ShowcaseSandbox
 $sandbox.Endpoints | Format-Table Service, Url, RealPort -AutoSize | Out-Host
+Get-ShowcaseContext | Out-Host
 try {
     Step '2. Create the cluster (VPC, subnets, NAT, security groups, EIP, gateway + master + 3 agents) and bootstrap it over SSM'
     New-ShowcaseCluster -Name demo -InstanceProfileName showcase-ssm -WhatIf
@@ -46,9 +47,10 @@ try {
     Step '7. Send requests through the gateway: https to web.service.consul, answered by the instances in turn'
     Invoke-ShowcaseRequest -Service web -Count 4 | Out-Host
 
-    Step '8. Tear down: remove the app, then every AWS resource of the cluster'
+    Step '8. Tear down: remove the app, then every AWS resource of the cluster (the plan first, then what was destroyed)'
     Remove-MarathonApp -Id web -Force | Out-Null
-    Remove-ShowcaseCluster -Name demo -Force
+    Remove-ShowcaseCluster -Name demo -WhatIf
+    Remove-ShowcaseCluster -Name demo -Force | Format-List | Out-Host
     $left = @($sandbox.Host.Ec2.GetInstances() | Where-Object State -NE 'terminated').Count
     "Instances left running: $left" | Out-Host
     if ($left -ne 0 -or (Get-ShowcaseCluster -ErrorAction SilentlyContinue)) { throw 'The tour left resources behind.' }

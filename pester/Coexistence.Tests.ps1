@@ -81,7 +81,7 @@ Set-AWSCredential -AccessKey AKIASTOREDAWSTOOLS01 -SecretKey stored-secret
 Set-DefaultAWSRegion -Region ap-southeast-2
 `$null = Start-ShowcaseSandbox -Force -KeepCredentials
 `$records = @(Get-ShowcaseCluster -Verbose 4>&1)
-`$scope = `$records | Where-Object { `$_ -is [Management.Automation.VerboseRecord] -and `$_.Message -like 'AWS:*' } | Select-Object -First 1
+`$scope = `$records | Where-Object { `$_ -is [Management.Automation.VerboseRecord] -and `$_.Message -like 'Context: *AWS: *' } | Select-Object -First 1
 `$result.Scope = `$scope.Message
 `$result.Keys = @(Get-ShowcaseSandboxRequest -Service ec2 | ForEach-Object AccessKeyId | Sort-Object -Unique)
 (Get-ShowcaseSandbox).Host.Log.Clear()

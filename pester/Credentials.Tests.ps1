@@ -19,7 +19,7 @@ $assignments
 Import-Module '$($env:SHOWCASE_MODULE_PATH)'
 `$null = Start-ShowcaseSandbox -KeepCredentials -Force
 `$records = @(& { `$VerbosePreference = 'Continue'; $Body } 4>&1)
-`$scope = (`$records | Where-Object { `$_ -is [Management.Automation.VerboseRecord] -and `$_.Message -like 'AWS:*' } | Select-Object -First 1).Message
+`$scope = (`$records | Where-Object { `$_ -is [Management.Automation.VerboseRecord] -and `$_.Message -like 'Context: *AWS: *' } | Select-Object -First 1).Message
 `$keys = @(Get-ShowcaseSandboxRequest -Service ec2 | ForEach-Object AccessKeyId | Sort-Object -Unique)
 Stop-ShowcaseSandbox
 @{ Scope = `$scope; Keys = `$keys } | ConvertTo-Json -Compress
@@ -154,7 +154,7 @@ Describe 'Credential sources' {
     It '-WhatIf names the region and credential source before anything is done' {
         Start-ShowcaseSandbox -Force | Out-Null
         $lines = Invoke-ChildPwsh -Command "Import-Module '$($env:SHOWCASE_MODULE_PATH)'; `$null = Start-ShowcaseSandbox; New-ShowcaseCluster -Name wi -InstanceProfileName showcase-ssm -WhatIf *>&1 | Out-String -Width 400; (Get-ShowcaseSandboxRequest | Where-Object { `$_.Operation -notlike 'Describe*' -and `$_.Operation -notlike 'Get*' }).Count"
-        ($lines -join "`n") | Should -BeLike '*What if: AWS calls would use region eu-west-1 (the sandbox), credentials from the sandbox*'
+        ($lines -join "`n") | Should -BeLike '*What if: context: sandbox; *AWS calls would use region eu-west-1 (the sandbox), credentials from the sandbox*'
         $lines[-1] | Should -Be '0'
         Stop-ShowcaseSandbox
     }

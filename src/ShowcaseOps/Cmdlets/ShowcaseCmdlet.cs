@@ -48,9 +48,7 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
         var verbose = MyInvocation.BoundParameters.TryGetValue("Verbose", out var boundVerbose)
             ? IsSet(boundVerbose)
             : LanguagePrimitives.TryConvertTo<ActionPreference>(GetVariableValue("VerbosePreference"), out var preference) && preference == ActionPreference.Continue;
-        var whatIf = SupportsShouldProcess && (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)
-            ? IsSet(bound)
-            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));
+        var whatIf = WhatIfRequested;
         if (!verbose && !whatIf)
         {
             return;
@@ -67,6 +65,11 @@ public abstract class ShowcaseCmdlet : PSCmdlet, IDisposable
             ui.WriteLine("What if: context: " + context.Describe("AWS calls would use ") + ".");
         }
     }
+
+    /// <summary>True when this run only shows what it would do: -WhatIf given, or $WhatIfPreference inherited from a caller.</summary>
+    private protected bool WhatIfRequested => SupportsShouldProcess && (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)
+        ? IsSet(bound)
+        : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));
 
     private bool SupportsShouldProcess =>
         GetType().GetCustomAttributes(typeof(CmdletAttribute), true) is { Length: > 0 } attributes && ((CmdletAttribute)attributes[0]).SupportsShouldProcess;

@@ -33,5 +33,8 @@ public sealed class ShowcaseClusterRemoval
 
     public TimeSpan Duration { get; }
 
-    public override string ToString() => $"Destroyed cluster '{Cluster}' in {Region}: {Destroyed} resources ({Instances} instances) in {Duration.TotalSeconds:0.#} s.";
+    /// <summary>The cluster's parameters deleted from Parameter Store (/showcaseops/&lt;name&gt;/*; none with -KeepSecrets).</summary>
+    public IReadOnlyList<string> Parameters { get; init; } = Array.Empty<string>();
+
+    public override string ToString() => $"Destroyed cluster '{Cluster}' in {Region}: {Destroyed} resources ({Instances} instances) and {Parameters.Count} parameters in {Duration.TotalSeconds:0.#} s.";
 }

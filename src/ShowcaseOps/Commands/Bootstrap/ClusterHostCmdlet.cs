@@ -13,7 +13,7 @@ using ShowcaseOps.Model;
 namespace ShowcaseOps.Commands.Bootstrap;
 
 /// <summary>
-/// Base of the cmdlets that run scripts on a cluster's hosts: -Name (a cluster name or a ShowcaseCluster from the
+/// Base of the cmdlets that run scripts on a cluster's hosts: -Cluster (alias -Name; a cluster name or a ShowcaseCluster from the
 /// pipeline; default the current cluster). Pipeline input is collected and run once per cluster in EndProcessing, so
 /// piping 60 hosts still sends 2 commands, not 60.
 /// </summary>
@@ -21,13 +21,13 @@ public abstract class ClusterHostCmdlet : AwsCmdlet
 {
     private readonly Dictionary<string, ClusterWork> _work = new(StringComparer.Ordinal);
 
-    /// <summary>The cluster: a name or a ShowcaseCluster (also from the pipeline). Default: the session's current cluster.</summary>
+    /// <summary>The cluster: a name or a ShowcaseCluster (also from the pipeline; also -Name). Default: the session's current cluster.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true)]
-    [Alias("Cluster")]
+    [Alias("Name", "ClusterName")]
     [ValidateNotNull]
     [ValidateClusterName]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
-    public ShowcaseClusterReference? Name { get; set; }
+    public ShowcaseClusterReference? Cluster { get; set; }
 
     /// <summary>Instance ids bound from this record (pipeline or parameter); null when the cmdlet selects by role only.</summary>
     private protected abstract IReadOnlyCollection<string>? RecordInstanceIds { get; }
@@ -37,18 +37,18 @@ public abstract class ClusterHostCmdlet : AwsCmdlet
 
     protected override void ProcessRecordCore()
     {
-        var name = Name?.Name ?? Session.CurrentCluster ?? throw new ShowcaseException(
+        var name = Cluster?.Name ?? Session.CurrentCluster ?? throw new ShowcaseException(
             ShowcaseErrors.ShowcaseClusterNotSpecified,
             null,
             "No cluster was given and the session has no current cluster.")
         {
             Terminating = true,
-            RecommendedAction = "Pass -Name <cluster>, pipe a ShowcaseCluster in, or choose one for the session with Use-ShowcaseCluster.",
+            RecommendedAction = "Pass -Cluster <name>, pipe a ShowcaseCluster in, or choose one for the session with Use-ShowcaseCluster.",
         };
 
         if (!_work.TryGetValue(name, out var work))
         {
-            work = new ClusterWork(Name?.Cluster);
+            work = new ClusterWork(Cluster?.Cluster);
             _work[name] = work;
         }
 

@@ -10,9 +10,10 @@ namespace ShowcaseOps.Commands.Cluster;
 [OutputType(typeof(ShowcaseCluster))]
 public sealed class GetShowcaseClusterCommand : AwsCmdlet
 {
-    /// <summary>Cluster name; wildcards allowed; default: every cluster in the region.</summary>
+    /// <summary>Cluster name (also -Cluster), case-sensitive like the tag; wildcards allowed; default: every cluster in the region.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [Alias("Cluster", "ClusterName")]
     [ValidateClusterNamePattern]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     public string? Name { get; set; }

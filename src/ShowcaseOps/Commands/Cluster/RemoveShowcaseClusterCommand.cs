@@ -93,12 +93,8 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
         }
 
         // After the hosts are gone (they read these at bootstrap).
-        if (secrets.Count > 0)
-        {
-            DeleteSecrets(session, name);
-        }
-
-        WriteOutput(new ShowcaseClusterRemoval(info.Region, result, watch.Elapsed));
+        var parameters = secrets.Count > 0 ? DeleteSecrets(session, name) : Array.Empty<string>();
+        WriteOutput(new ShowcaseClusterRemoval(info.Region, result, watch.Elapsed) { Parameters = parameters });
     }
 
     // Everything under the cluster's prefix, unless -KeepSecrets (then nothing).
@@ -118,10 +114,11 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
     private static string DescribeSecrets(string name, IReadOnlyList<string> names) =>
         $"{names.Count} parameter(s) of cluster '{name}' in Parameter Store (-KeepSecrets keeps them): {string.Join(", ", names)}";
 
-    private void DeleteSecrets(ClusterSession session, string name)
+    private IReadOnlyList<string> DeleteSecrets(ClusterSession session, string name)
     {
         var deleted = Run((reporter, ct) => Core.Services.ClusterSecretsCleanup.DeleteAllAsync(session, name, reporter, ct));
         WriteVerbose($"Deleted {deleted.Count} parameter(s) of cluster '{name}' from Parameter Store.");
+        return deleted;
     }
 
     private static async System.Threading.Tasks.Task<ClusterInfo> ClusterDiscoveryRun(ClusterSession session, string name, Core.Execution.IOperationReporter reporter, System.Threading.CancellationToken ct) =>

@@ -25,6 +25,7 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
     /// current cluster, or, when the session has none, only the channel changes (no cluster, no AWS call).
     /// </summary>
     [Parameter(Position = 0, ParameterSetName = ByName)]
+    [Alias("Cluster", "ClusterName")]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     [ValidateClusterName]
     public string? Name { get; set; }
