@@ -70,7 +70,7 @@ run_xunit() {
   wait "$pid"; rc=$?
   set -e
   # Failures with their messages, then the totals (the per-test "Passed" lines stay in out/xunit.log).
-  grep -vE '^\s+Passed |^\s*$' "$log_file" | grep -E -A 12 '^\s+Failed |error' | head -n 200 || true
+  grep -vE '^\s+Passed |^\s*$' "$log_file" | grep -E -A 12 '^\s+Failed |: error ' | head -n 200 || true
   grep -E '^(Passed|Failed)!|Total tests|Passed:|Failed:' "$log_file" | tail -n 5 || true
   XUNIT_PASSED=$(sed -nE 's/.*Passed:[[:space:]]*([0-9]+).*/\1/p' "$log_file" | tail -n 1)
   XUNIT_FAILED=$(sed -nE 's/.*Failed:[[:space:]]*([0-9]+),.*/\1/p' "$log_file" | tail -n 1)
@@ -138,6 +138,7 @@ test_filtered() {
         pester+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")") ;;
     esac
   done
+  ensure_debian_packages
   build
   local failed=0 passed=0
   if [ "${#xunit[@]}" -gt 0 ]; then

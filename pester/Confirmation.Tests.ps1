@@ -27,11 +27,14 @@ BeforeAll {
 
     # What counts as a write, per stand-in: EC2 and SSM actions other than Describe*/Get*/List*, except that a platform
     # batch (an SSM command run for real against the stand-ins) is judged by the HTTP calls it makes; every ordinary
-    # SSM command (bootstrap, Invoke-ShowcaseCommand) is a write; any HTTP call but GET/HEAD to Consul, Vulcand, Kong, Marathon.
+    # SSM command (bootstrap, Invoke-ShowcaseCommand) is a write; any HTTP call but GET/HEAD to Consul, Vulcand, Kong, Marathon
+    # (the instance metadata stand-in's token PUT is not).
     $script:requestLog = $sandbox.Host.Log.GetType()   # the sandbox's types live in the module's load context: no type literal
     function script:Get-WriteRequest([long] $AfterSequence, [datetime] $Since) {
         foreach ($entry in $sandbox.Host.Log.Entries | Where-Object Sequence -GT $AfterSequence) {
             if ($entry.Service -eq 'ssm' -and $entry.Operation -eq 'SendCommand') { continue }
+            # A host script's IMDSv2 session token (PUT /latest/api/token) changes nothing.
+            if ($entry.Service -eq 'imds') { continue }
             if ($requestLog::IsWrite($entry.Operation)) { "$entry" }
         }
         foreach ($command in $sandbox.Host.Ssm.Commands | Where-Object { $_.RequestedAt -ge $Since -and -not $_.IsPlatformOperation }) {

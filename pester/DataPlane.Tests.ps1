@@ -59,6 +59,28 @@ Describe 'Requests through the sandbox gateway, services registered over <_>' -F
         $results.Instance | Should -Not -Contain $task
         @($results.Instance | Select-Object -Unique).Count | Should -Be 1
     }
+
+    It 'stops at the drained one: Set-MarathonApp -Instances down takes it out of Vulcand before the kill, and requests alternate between the others' {
+        $null = Set-MarathonApp -Id web -Instances 3 -Wait
+        $null = Get-MarathonTask -AppId web | Register-ShowcaseInstance -Channel $channel
+        $all = @(Invoke-ShowcaseRequest -Service web -Count 6)
+        @($all.Instance | Sort-Object -Unique).Count | Should -Be 3
+        $youngest = Get-MarathonTask -AppId web | Sort-Object StagedAt | Select-Object -Last 1
+        $start = [DateTime]::UtcNow
+        $null = Set-MarathonApp -Id web -Instances 2 -DrainSeconds 1 -Channel $channel -Wait
+        $log = @(Get-ShowcaseSandboxRequest | Where-Object { $_.Time -ge $start })
+        $drain = $log | Where-Object { $_.Service -eq 'vulcand' -and $_.Operation -eq 'DELETE /v2/backends/{backend}/servers/{server}' } | Select-Object -First 1
+        $kill = $log | Where-Object { $_.Service -eq 'marathon' -and $_.Operation -eq 'POST /v2/tasks/delete' } | Select-Object -First 1
+        $drain.Target | Should -Be "web/$($youngest.InstanceId)"
+        $drain.Sequence | Should -BeLessThan $kill.Sequence
+        $results = @(Invoke-ShowcaseRequest -Service web -Count 4)
+        $results.StatusCode | Select-Object -Unique | Should -Be 200
+        $results.Instance | Should -Not -Contain $youngest.Id
+        @($results.Instance | Sort-Object -Unique).Count | Should -Be 2
+        $results[0].Instance | Should -Not -Be $results[1].Instance
+        $results[0].Instance | Should -Be $results[2].Instance
+        $null = Set-MarathonApp -Id web -Instances 2 -Wait
+    }
 }
 
 Describe 'Invoke-ShowcaseRequest' {

@@ -75,9 +75,10 @@ Describe 'The gateway certificate' {
         $sandbox.Host.Ssm.Parameters.Get('/showcaseops/demo/gateway-tls-certificate').Version | Should -Be $stored.Version
     }
 
-    It 'over SSM is read on the gateway with its instance role: in the sandbox (no instance metadata) a warning, the command goes on' {
+    It 'over SSM is read on the gateway with its instance role (the sandbox''s IMDS stand-in) and installed, never in the command' {
         $null = Register-ShowcaseGateway -AllowCidr 203.0.113.0/24 -Channel Ssm -WarningVariable warned -WarningAction SilentlyContinue
-        ($warned -join "`n") | Should -Match 'certificate'
+        ($warned -join "`n") | Should -Not -Match 'certificate'
+        $sandbox.Host.Kong.ServerCertificate('marathon.service.consul').Subject | Should -Match 'CN=\*\.service\.consul'
         foreach ($command in $sandbox.Host.Ssm.Commands) {
             ($command.Commands -join "`n") | Should -Not -Match 'PRIVATE KEY-----'
         }

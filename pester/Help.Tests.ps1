@@ -135,6 +135,20 @@ Describe 'About topics' {
         foreach ($section in $Sections) { $text | Should -Match "(?m)^$([regex]::Escape($section))\s*$" }
     }
 
+    It 'the sandbox tour in about_ShowcaseOps_Sandbox runs as written' {
+        $text = Get-Content -Raw (Join-Path $env:SHOWCASE_MODULE_PATH 'en-US/about_ShowcaseOps_Sandbox.help.txt')
+        $text -match 'only the endpoints differ\.\s*\n\n((?: {8}[^\n]*\n)+)' | Should -BeTrue
+        $code = ($Matches[1] -split '\n' | ForEach-Object { if ($_.Length -ge 8) { $_.Substring(8) } else { $_ } }) -join "`n"
+        $code | Should -Match 'Start-ShowcaseSandbox[\s\S]*Stop-ShowcaseSandbox'
+        try {
+            $ConfirmPreference = 'None'
+            $ErrorActionPreference = 'Stop'
+            $output = & ([scriptblock]::Create($code)) 3>&1 4>&1 6>&1
+            @($output | Where-Object { $_.PSObject.Properties['Name'] -and $_.PSObject.Properties['Count'] -and $_.Name -eq 'RunInstances' }).Count | Should -Be 1
+        }
+        finally { Stop-ShowcaseSandbox -Confirm:$false -ErrorAction SilentlyContinue }
+    }
+
     It 'name only cmdlets that exist, and say that help has no online version' {
         $text = (Get-Help about_ShowcaseOps | Out-String) + (Get-Help about_ShowcaseOps_Sandbox | Out-String)
         $named = @([regex]::Matches($text, '\b[A-Z][a-z]+-(?:Showcase|Marathon)[A-Za-z]*\b') | ForEach-Object Value | Sort-Object -Unique)

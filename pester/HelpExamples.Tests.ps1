@@ -36,7 +36,8 @@ Describe 'Help example <Index> of <Command>' -ForEach $examples {
         try {
             $ConfirmPreference = 'None'
             $ErrorActionPreference = 'Stop'
-            $null = & ([scriptblock]::Create($Code))
+            # Verbose, warning and information records the examples write are captured here, not printed.
+            $null = & ([scriptblock]::Create($Code)) 3>&1 4>&1 5>&1 6>&1
         }
         finally {
             Pop-Location

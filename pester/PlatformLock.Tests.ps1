@@ -85,6 +85,15 @@ Describe 'The module carries the tokens' {
         }
     }
 
+    It 'Sync-ShowcaseService -Watch over <_> opens Marathon''s event stream with the credentials' -ForEach 'Http', 'Ssm' {
+        $before = @($sandbox.Host.Log.Entries | Where-Object { $_.Service -eq 'marathon' -and $_.Operation -like 'GET /v2/events*' -and $_.Status -eq 200 }).Count
+        $cycles = @(Sync-ShowcaseService -Channel $_ -Watch -MaxCycles 2 -ResyncSeconds 1 -PassThru -Confirm:$false -ErrorVariable failed -ErrorAction SilentlyContinue | Where-Object { $_ -is [ShowcaseOps.Model.ShowcaseSyncCycle] })
+        $failed | Should -BeNullOrEmpty
+        $cycles.Count | Should -Be 2
+        @($sandbox.Host.Log.Entries | Where-Object { $_.Service -eq 'marathon' -and $_.Operation -like 'GET /v2/events*' -and $_.Status -eq 200 }).Count | Should -BeGreaterThan $before
+        @($sandbox.Host.Log.Entries | Where-Object { $_.Service -eq 'marathon' -and $_.Status -eq 401 }).Count | Should -Be 1 -Because 'only the probe above went without credentials'
+    }
+
     It 'never shows a secret in -Verbose' {
         $verbose = Register-ShowcaseService -Name web -ServicePort 10000 -Channel Http -Confirm:$false -Verbose 4>&1 | Out-String
         foreach ($secret in @(Get-LockSecret | ForEach-Object Value)) { $verbose.Contains($secret) | Should -BeFalse }

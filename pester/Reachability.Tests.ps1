@@ -27,6 +27,17 @@ Describe 'Test-ShowcaseCluster' {
         (Get-Command Test-ShowcaseCluster).OutputType.Name | Should -Contain 'ShowcaseOps.Model.ShowcaseFlowCheck'
     }
 
+    It 'reports Kong''s Admin API denied from the agents, the master and the VPC, and the Vulcand API from the agents' {
+        $checks = @(Test-ShowcaseCluster demo)
+        $kong = @($checks | Where-Object { $_.Destination -eq 'gateway' -and $_.Ports -eq '8001' -and $_.Source -ne 'internet' })
+        @($kong.Source | Sort-Object) | Should -Be @('agent', 'master', 'vpc')
+        $kong | ForEach-Object { $_.Expected | Should -Be 'Denied'; $_.Actual | Should -Be 'Denied'; $_.Passed | Should -BeTrue }
+        $vulcand = $checks | Where-Object { $_.Source -eq 'agent' -and $_.Destination -eq 'master' -and $_.Ports -eq '8182' }
+        $vulcand.Expected | Should -Be 'Denied'
+        $vulcand.Passed | Should -BeTrue
+        ($checks | Where-Object { $_.Source -eq 'gateway' -and $_.Destination -eq 'master' -and $_.Ports -eq '8182' }).Expected | Should -Be 'Allowed'
+    }
+
     It 'binds the cluster by property name from Get-ShowcaseCluster and from a host' {
         @(Get-ShowcaseCluster demo | Test-ShowcaseCluster -Failed).Count | Should -Be 0
         @($cluster.Master | Test-ShowcaseCluster).Count | Should -BeGreaterThan 40

@@ -134,6 +134,30 @@ Describe 'Sync-ShowcaseService' {
         $cycles[1].Trigger | Should -BeIn 'Timer', 'Event', 'Reconnect'
     }
 
+    It '-Watch warns (Write-Warning, not only -Verbose) when the Marathon event stream fails, once per outage' {
+        $null = $h.Faults.Add('marathon', 'GET /v2/events', 1, 503, $null, 'events down', 1000)
+        try {
+            $out = Sync-ShowcaseService -Channel Http -Watch -MaxCycles 2 -ResyncSeconds 1 -PassThru -WarningVariable warned -WarningAction SilentlyContinue
+        }
+        finally { $h.Faults.Clear() }
+        @($out | Where-Object { $_ -is [ShowcaseOps.Model.ShowcaseSyncCycle] }).Count | Should -Be 2
+        $streamWarnings = @($warned | Where-Object { "$_" -like '*Marathon event stream*failed*' })
+        $streamWarnings.Count | Should -Be 1 -Because 'the backoff retries of one outage make one warning'
+        "$($streamWarnings[0])" | Should -BeLike '*full resync*'
+    }
+
+    It '-Watch says it is idle under -Verbose (heartbeat) and warns about nothing while the stream is up' {
+        $hooks = [ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.TestHooks')
+        $hooks::SyncHeartbeat = [TimeSpan]::FromMilliseconds(300)
+        try {
+            $records = Sync-ShowcaseService -Channel Http -Watch -MaxCycles 2 -ResyncSeconds 2 -Verbose -WarningVariable warned 4>&1
+        }
+        finally { $hooks::SyncHeartbeat = $null }
+        $beats = @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Watching demo: idle for * s, event stream connected; next full resync in * s.' })
+        $beats.Count | Should -BeGreaterOrEqual 3 -Because 'a 2 s wait with a 300 ms heartbeat'
+        @($warned).Count | Should -Be 0
+    }
+
     It 'rejects bad input at the parameter with zero remote calls' {
         $h.Log.Clear()
         { Sync-ShowcaseService -Watch -ResyncSeconds 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ShowcaseOps.Commands.Sync.SyncShowcaseServiceCommand'
@@ -323,5 +347,48 @@ Describe 'Health checks and draining over the <_> channel' -ForEach 'Ssm', 'Http
         ($log | Where-Object Operation -EQ 'PUT /v1/agent/service/deregister/{id}') | Should -Not -BeNullOrEmpty
         (($log | Where-Object Operation -EQ 'PUT /v1/agent/service/deregister/{id}')[0].Time - $log[0].Time).TotalSeconds | Should -BeGreaterOrEqual 0.9
         @(Get-ShowcaseInstance web -Channel Http).Count | Should -Be 0
+    }
+}
+
+Describe 'Taking over a Kong service made by hand, over the <_> channel' -ForEach 'Ssm', 'Http' {
+    BeforeAll { $script:channel = $_ }
+    BeforeEach {
+        Reset-Platform
+        # Someone's own Kong service and route for "web": their timeouts and tags, no showcaseops tag.
+        $null = Invoke-Api kong PUT '/services/web' @{ name = 'web'; url = 'http://legacy.internal:8080'; connect_timeout = 1234; read_timeout = 4321; retries = 2; tags = @('team-a') }
+        $null = Invoke-Api kong PUT '/services/web/routes/web' @{ name = 'web'; hosts = @('web.service.consul'); tags = @('team-a') }
+    }
+
+    It 'refuses without -Force (ShowcaseServiceNotOwned) and writes nothing' {
+        $start = [DateTime]::UtcNow
+        { Register-ShowcaseService -Name web -ServicePort 10000 -Channel $channel -ErrorAction Stop } | Should -Throw -ErrorId 'ShowcaseServiceNotOwned,ShowcaseOps.Commands.Services.RegisterShowcaseServiceCommand'
+        (Get-PlatformWrites $start).Count | Should -Be 0
+        $service = Invoke-Api kong GET '/services/web'
+        $service.host | Should -Be 'legacy.internal'
+        $service.tags | Should -Be @('team-a')
+    }
+
+    It 'with -Force PATCHes, keeping the user''s timeouts, retries and tags; a second run writes nothing' {
+        $start = [DateTime]::UtcNow
+        $result = Register-ShowcaseService -Name web -ServicePort 10000 -Channel $channel -Force -WarningVariable warned -WarningAction SilentlyContinue
+        $result.Status | Should -Be 'Registered'
+        "$warned" | Should -BeLike '*Taking over*'
+        $kongWrites = @(Get-PlatformWrites $start | Where-Object Service -EQ kong)
+        $kongWrites.Operation | Should -Not -Contain 'PUT /services/{service}'
+        @($kongWrites | Where-Object { $_.Operation -like 'PATCH *' }).Count | Should -Be 2
+        $service = Invoke-Api kong GET '/services/web'
+        $service.host | Should -Be 'vulcand.service.consul'
+        $service.port | Should -Be 10000
+        $service.connect_timeout | Should -Be 1234
+        $service.read_timeout | Should -Be 4321
+        $service.retries | Should -Be 2
+        $service.tags | Should -Contain 'team-a'
+        $service.tags | Should -Contain 'showcaseops'
+        $route = Invoke-Api kong GET '/routes/web'
+        $route.tags | Should -Contain 'team-a'
+        $route.preserve_host | Should -BeTrue
+        $again = [DateTime]::UtcNow
+        $null = Register-ShowcaseService -Name web -ServicePort 10000 -Channel $channel
+        (Get-PlatformWrites $again).Count | Should -Be 0
     }
 }

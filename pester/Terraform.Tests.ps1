@@ -95,6 +95,20 @@ Describe 'terraform/' {
             $securityText | Should -Not -Match 'var\.vpc_cidr' -Because 'sources are group references, never the VPC CIDR'
         }
 
+        It 'admits none of the flows the engine denies inside the VPC (Kong''s Admin API from nobody)' {
+            $denied = ([ShowcaseOps.InternalHooks]::EngineType('ShowcaseOps.Core.Cluster.ClusterFlows'))::ClusterDenied
+            @($denied).Count | Should -BeGreaterThan 20
+            foreach ($rule in $tfRules) {
+                foreach ($flow in $denied | Where-Object { $_.Destination -eq $rule.To -and $_.Source -eq $rule.From -and $_.Protocol -eq $rule.Protocol }) {
+                    ($rule.FromPort -le $flow.ToPort -and $flow.FromPort -le $rule.ToPort) | Should -BeFalse -Because "$(Key $rule) admits $($flow.Purpose)"
+                }
+
+                ($rule.FromPort -le 8001 -and $rule.ToPort -ge 8001) | Should -BeFalse -Because "$(Key $rule) must not admit Kong's Admin API"
+            }
+
+            $securityText | Should -Not -Match 'ip_protocol\s*=\s*"-1"\s*\n\s*from_port' -Because 'no all-traffic ingress rule'
+        }
+
         It 'turns every entry into a rule with a group reference or the internet' {
             $securityText | Should -Match 'resource "aws_vpc_security_group_ingress_rule" "flow" \{\s*for_each = local\.ingress_rules'
             $securityText | Should -Match 'referenced_security_group_id = each\.value\.from == "internet" \? null : local\.security_group_ids\[each\.value\.from\]'

@@ -971,7 +971,7 @@ showcase_step_docker() {
     _dk_key=/etc/apt/keyrings/docker.asc
     showcase_ensure_dir /etc/apt/keyrings 755
     if [ ! -s "$_dk_key" ] || [ "$(showcase_key_fingerprint "$_dk_key")" != "$DOCKER_APT_KEY_FINGERPRINT" ]; then
-        _dk_tmp=$(mktemp)
+        _dk_tmp=$BOOTSTRAP_TMP/docker.asc
         showcase_retry 4 15 curl -fsSL --max-time 60 -o "$_dk_tmp" "$DOCKER_APT_URL/gpg"
         if [ "$(showcase_key_fingerprint "$_dk_tmp")" != "$DOCKER_APT_KEY_FINGERPRINT" ]; then
             rm -f "$_dk_tmp"

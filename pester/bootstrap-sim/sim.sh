@@ -7,9 +7,10 @@
 #   sim.sh ROLE SCRIPT      exit 0 when every check held; one "ok"/"FAIL" line per check.
 #
 # Checks: (1) a fresh run ends with SHOWCASE-BOOTSTRAP-OK, its steps in the expected order, with the ordering rules
-# below; (2) a second run makes no change at all; (3) for every step that changes something, a run in which that
-# step's first change fails (the stub exits 1 each time in that run) fails at that step, and a re-run completes
-# with the same end state as the clean run (pending restarts included); (4) no secret in any argv, stdout, stderr
+# below; (2) a second run makes no change at all; (3) for every step that changes something (or reads over the
+# network or from Docker), a run in which that step's first such call fails (the stub exits 1 each time it is made
+# in that run, so retries cannot hide it) fails at that step, and a re-run completes with the same end state as
+# the clean run (pending restarts included); (4) no secret in any argv, stdout, stderr
 # or the host log; (5) the SSM agent snap is held during each run and released after it.
 set -euo pipefail
 ROLE=$1
@@ -105,7 +106,7 @@ end_state() {
     (
         cd "$WORK/root" && find . -path ./var/log -prune -o -type f -print | LC_ALL=C sort |
             while read -r f; do printf '%s %s %s\n' "$f" "$(stat -c %a:%u:%g "$f")" "$(sha256sum <"$f" | cut -c1-16)"; done
-        cd "$WORK/state" && find . -path ./counters -prune -o -path ./calls.log -prune -o -type f -print | LC_ALL=C sort |
+        cd "$WORK/state" && find . -path ./counters -prune -o -path ./calls.log -prune -o -path ./ssm-requests -prune -o -type f -print | LC_ALL=C sort |
             while read -r f; do printf 'state %s %s\n' "$f" "$(sha256sum <"$f" | cut -c1-16)"; done
     )
 }
@@ -160,6 +161,13 @@ check "secrets read with the instance role (IMDSv2 token first, then a signed Ge
     before "$F/calls" 'curl .*-X PUT .*latest/api/token' 'aws-sigv4 aws:amz:eu-west-1:ssm'
 check "no secret in argv, stdout, stderr or the host log" no_secret_in "$F"
 case $ROLE in
+    master) WANT="consul-gossip-key consul-agent-token consul-registrar-token consul-management-token marathon-credentials" ;;
+    gateway) WANT="consul-gossip-key consul-agent-token consul-registrar-token" ;;
+    agent) WANT="consul-gossip-key consul-agent-token" ;;
+esac
+check "reads exactly the parameters it needs: $WANT" \
+    test "$(sed 's|^/showcaseops/demo/||' "$WORK/state/ssm-requests" | tr '\n' ' ' | sed 's/ $//')" = "$WANT"
+case $ROLE in
     master)
         check "Mesos readiness waits for an elected leader (/master/state polled past the leaderless answers)" \
             test "$(grep -c 'master/state' "$F/calls")" -ge 3
@@ -176,6 +184,10 @@ case $ROLE in
     agent)
         check "firewall rules for the bridge and the pool, INPUT and DOCKER-USER (8 rules)" \
             test "$(wc -l <"$WORK/state/iptables")" -eq 8
+        check "the rules drop every admin port, to this host and to the VPC" \
+            test "$(grep -c -e '-p tcp -m multiport --dports 8500,8300:8302,8080,5050,5051,2181,2379,2380,8182,8001 -j DROP' "$WORK/state/iptables")" -eq 4 -a \
+            "$(grep -c -e '^DOCKER-USER -s 172.1[78].0.0/16 -d 10.0.0.0/16 ' "$WORK/state/iptables")" -eq 4 -a \
+            "$(grep -c -e '^INPUT -s 172.1[78].0.0/16 -p ' "$WORK/state/iptables")" -eq 4
         check "firewall before the Mesos agent starts" before "$F/calls" 'iptables .* -I ' 'docker run .*showcase-mesos-agent'
         ;;
     gateway)
@@ -196,11 +208,38 @@ changes "$WORK/runs/second/calls" | head -n 5 | sed 's/^/    change: /'
 check "second run leaves the same end state" test "$(end_state)" = "$STATE0"
 check "snap held and released in the second run too" snap_released "$WORK/runs/second"
 
+# --- 2b. a rotated secret is picked up by the next run ----------------------------------------------------------
+if [ "$ROLE" != agent ]; then
+    uuid >"$WORK/secrets/consul-registrar-token.new"
+    printf '%s' "$(tr -d '\n' <"$WORK/secrets/consul-registrar-token.new")" >"$WORK/secrets/consul-registrar-token"
+    rm -f "$WORK/secrets/consul-registrar-token.new"
+    run rotated
+    check "after the registrar token was rotated in Parameter Store, the next run completes" ok_marker "$WORK/runs/rotated"
+    check "and uses the new token (registrar.curl rewritten)" \
+        grep -qF "$(cat "$WORK/secrets/consul-registrar-token")" "$WORK/root/etc/showcaseops/secrets/registrar.curl"
+    if [ "$ROLE" = master ]; then
+        check "the master replaced the Consul token (deleted, created with the new SecretID)" \
+            grep -qF "\"SecretID\": \"$(cat "$WORK/secrets/consul-registrar-token")\"" \
+            "$WORK/state/consul/acl/tokens/3f6d2a10-0c1e-4b7a-9a3e-5c0000000002"
+        check "with a DELETE of the outdated token first" grep -q -- '-X DELETE .*/v1/acl/token/3f6d2a10-0c1e-4b7a-9a3e-5c0000000002' "$WORK/runs/rotated/calls"
+    fi
+    check "no secret in argv, stdout, stderr or the host log of that run either" no_secret_in "$WORK/runs/rotated"
+    # The end state of later (failure-injection) runs is compared with a clean run under the new value.
+    fresh_root
+    run fresh-rotated
+    STATE0=$(end_state)
+fi
+
 # --- 3. a failure at each step, repaired by the next run -------------------------------------------------------
 injected=0
 for step in $EXPECTED; do
-    # The step's first change whose command line no earlier step ran (so the failure hits this step).
+    # The step's first change whose command line no earlier step ran (so the failure hits this step); in a step that
+    # changes nothing, its first docker or curl call (a read the step cannot do without: the Parameter Store secrets,
+    # Docker's apt key, the Consul leader, ...).
     target=$(changes "$F/calls" | awk -F '\t' -v s="$step" '$1 == s && !($2 in seen) { print $2; exit } { seen[$2] = 1 }')
+    if [ -z "$target" ]; then
+        target=$(awk -F '\t' -v s="$step" '$1 == s && !($2 in seen) && $2 ~ /^(docker|curl) / { print $2; exit } { seen[$2] = 1 }' "$F/calls")
+    fi
     [ -n "$target" ] || continue
     # SIM_ONLY_STEP=<step>: inject at that step only (debugging).
     [ -z "${SIM_ONLY_STEP:-}" ] || [ "$SIM_ONLY_STEP" = "$step" ] || continue
@@ -224,5 +263,5 @@ for step in $EXPECTED; do
         FAILED=1
     fi
 done
-[ -n "${SIM_ONLY_STEP:-}" ] || check "failures injected at $injected steps (every step that changes something)" test "$injected" -ge 8
+[ -n "${SIM_ONLY_STEP:-}" ] || check "failures injected at $injected steps (every step that changes or reads something)" test "$injected" -ge 8
 exit "$FAILED"

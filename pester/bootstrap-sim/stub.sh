@@ -159,6 +159,7 @@ route() {
         "GET http://169.254.169.254/latest/meta-data/placement/region") body=eu-west-1 ;;
         "POST https://ssm.eu-west-1.amazonaws.com/" | "GET https://ssm.eu-west-1.amazonaws.com/")
             local pname; pname=$(sed -n 's/.*"Name":"\([^"]*\)".*/\1/p' "$data")
+            echo "$pname" >>"$S/ssm-requests"
             if [ "$sigv4" != "aws:amz:eu-west-1:ssm" ] || ! conf_has 'user = "ASIASIMULATED:sim-secret-access-key"'; then
                 code=403; body='{"__type":"UnrecognizedClientException"}'
             elif [ -f "$SIM_SECRETS/${pname##*/}" ] && [ "$pname" = "/showcaseops/$SIM_CLUSTER/${pname##*/}" ]; then

@@ -28,6 +28,9 @@ public static class TestHooks
     /// <summary>How often the Marathon cmdlets' waits poll <c>/v2/deployments</c> (default 500 ms).</summary>
     public static TimeSpan? MarathonPollInterval { get; set; }
 
+    /// <summary>How often an idle Sync-ShowcaseService -Watch says so under -Verbose (default 60 s).</summary>
+    public static TimeSpan? SyncHeartbeat { get; set; }
+
     internal static ClusterEngineOptions EffectiveClusterOptions
     {
         get
@@ -38,6 +41,8 @@ public static class TestHooks
     }
 
     internal static BootstrapOptions EffectiveBootstrapOptions => BootstrapOptions ?? Bootstrap.BootstrapOptions.Default;
+
+    internal static TimeSpan EffectiveSyncHeartbeat => SyncHeartbeat is { } beat && beat > TimeSpan.Zero ? beat : TimeSpan.FromSeconds(60);
 
     internal static TimeSpan EffectiveMarathonPollInterval => MarathonPollInterval ?? TimeSpan.FromMilliseconds(500);
 }

@@ -134,6 +134,12 @@ internal sealed class BuildContext
 
     public ConcurrentQueue<string> AddedInstanceIds { get; } = new();
 
+    /// <summary>Host steps (by step id) signal here once their instance is launched or found: their writes are done.</summary>
+    public ConcurrentDictionary<string, TaskCompletionSource<bool>> Launched { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The master and agents as their waits last read them, running (no step changes them afterwards).</summary>
+    public ConcurrentDictionary<string, Instance> RunningAnswers { get; } = new(StringComparer.Ordinal);
+
     public ConcurrentQueue<string> ChangedSteps { get; } = new();
 
     /// <summary>
@@ -205,6 +211,7 @@ internal sealed partial class ClusterBuilder
         // the VPC it means to create has appeared meanwhile.
         var held = plan.ChangesNothing || LockHeld ? null : await ClusterLock.AcquireAsync(_ec2, _calls, plan.Spec.Name, cancellationToken).ConfigureAwait(false);
         PlanRunReport report;
+        Task<ClusterInfo>? check = null;
         try
         {
             if (held is { Waited: true })
@@ -219,7 +226,14 @@ internal sealed partial class ClusterBuilder
 
             try
             {
-                report = await PlanExecutor.RunAsync(plan.Steps, Options.MaxConcurrency, Reporter, $"Building cluster {plan.Spec.Name}", cancellationToken).ConfigureAwait(false);
+                if (plan.ChangesNothing)
+                {
+                    report = await PlanExecutor.RunAsync(plan.Steps, Options.MaxConcurrency, Reporter, $"Building cluster {plan.Spec.Name}", cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    (report, check) = await RunWithCheckAsync(plan, held, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (StalePlanException)
             {
@@ -244,17 +258,7 @@ internal sealed partial class ClusterBuilder
         ClusterInfo cluster;
         try
         {
-            var ctx = plan.Context;
-            var known = new KnownIds(
-                plan.Existing.Instances.Select(i => i.InstanceId).Concat(ctx.AddedInstanceIds).Distinct(StringComparer.Ordinal).ToList(),
-                plan.Existing.RouteTables.Select(t => t.Id).Concat(new[] { ctx.PublicRouteTableId, ctx.PrivateRouteTableId }.OfType<string>()).Distinct(StringComparer.Ordinal).ToList(),
-                plan.Existing.SecurityGroups.Select(g => g.Id).Concat(ctx.SecurityGroupIds.Values).Distinct(StringComparer.Ordinal).ToList())
-            {
-                Vpcs = plan.Existing.VpcIds.Concat(new[] { ctx.VpcId }.OfType<string>()).Distinct(StringComparer.Ordinal).ToList(),
-                Subnets = plan.Existing.Subnets.Select(s => s.Id).Concat(new[] { ctx.PublicSubnetId, ctx.PrivateSubnetId }.OfType<string>()).Distinct(StringComparer.Ordinal).ToList(),
-                NatGateways = plan.Existing.NatGateways.Select(n => n.Id).Concat(new[] { ctx.NatGatewayId }.OfType<string>()).Distinct(StringComparer.Ordinal).ToList(),
-            };
-            cluster = plan.ChangesNothing ? plan.Existing : await VerifyCompleteAsync(plan.Spec.Name, cancellationToken, known).ConfigureAwait(false);
+            cluster = plan.ChangesNothing ? plan.Existing : await VerifyCompleteAsync(plan.Spec.Name, cancellationToken, KnownAfter(plan), check).ConfigureAwait(false);
         }
         finally
         {
@@ -304,13 +308,13 @@ internal sealed partial class ClusterBuilder
     /// Discovery after the steps ran: the result must be Complete. Tag-filtered Describe calls may lag behind a create
     /// for a moment, so a Partial answer is read again within the retry budget before it counts.
     /// </summary>
-    private async Task<ClusterInfo> VerifyCompleteAsync(string name, CancellationToken cancellationToken, KnownIds? known = null)
+    private async Task<ClusterInfo> VerifyCompleteAsync(string name, CancellationToken cancellationToken, KnownIds? known = null, Task<ClusterInfo>? first = null)
     {
         var started = DateTime.UtcNow;
         var random = new Random();
         for (var attempt = 0; ; attempt++)
         {
-            var cluster = await ClusterDiscovery.DiscoverAsync(_ec2, name, _calls, cancellationToken, known).ConfigureAwait(false);
+            var cluster = attempt == 0 && first is not null ? await first.ConfigureAwait(false) : await ClusterDiscovery.DiscoverAsync(_ec2, name, _calls, cancellationToken, known).ConfigureAwait(false);
             var delay = Options.Retry.DelayFor(attempt, random);
             if (cluster.State == ClusterState.Complete || DateTime.UtcNow - started + delay > Options.Retry.Budget)
             {
@@ -644,9 +648,14 @@ internal sealed partial class ClusterBuilder
                     ctx.GatewayInstanceId = instanceId;
                 }
 
+                if (ctx.Launched.TryGetValue(id, out var launched))
+                {
+                    launched.TrySetResult(true);
+                }
+
                 if (found is null || found.State == "pending")
                 {
-                    await WaitInstanceRunningAsync(instanceId, label, ct).ConfigureAwait(false);
+                    await WaitInstanceRunningAsync(instanceId, label, ct, role == ClusterRoles.Gateway ? null : ctx.RunningAnswers).ConfigureAwait(false);
                 }
             }, st.InstanceCost);
         }
@@ -974,7 +983,7 @@ internal sealed partial class ClusterBuilder
         ex is Amazon.Runtime.AmazonServiceException { ErrorCode: "InvalidParameterValue" } service
         && service.Message?.IndexOf("Invalid IAM Instance Profile", StringComparison.OrdinalIgnoreCase) >= 0;
 
-    private async Task WaitInstanceRunningAsync(string instanceId, string label, CancellationToken ct)
+    private async Task WaitInstanceRunningAsync(string instanceId, string label, CancellationToken ct, ConcurrentDictionary<string, Instance>? answers = null)
     {
         Reporter.Verbose($"Waiting for {label} ({instanceId}) to run.");
         await _calls.WaitAsync($"{label} ({instanceId}) to run", async c =>
@@ -988,6 +997,11 @@ internal sealed partial class ClusterBuilder
                 {
                     RecommendedAction = "Check the instance type and image in this region, then run the command again.",
                 };
+            }
+
+            if (state == "running" && answers is not null)
+            {
+                answers[instanceId] = instance!;
             }
 
             return state == "running";

@@ -183,7 +183,14 @@ public static class ClusterDiscovery
         var nats = ByIdsOrFilterAsync(calls, "DescribeNatGateways", what, known?.NatGateways, (ids, token, ct) => ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { NatGatewayIds = ids, Filter = ids is null ? InVpcs() : null, NextToken = token }, ct), r => r.NatGateways, r => r.NextToken, cancellationToken);
         var instances = known?.Instances is { Count: > 0 } ids ? KnownInstancesAsync(ec2, calls, ids, InVpcs(), what, cancellationToken) : InVpcOrTaggedInstancesAsync(ec2, calls, InVpcs(), what, cluster, cancellationToken);
         await Task.WhenAll(subnets, tables, groups, nats, instances).ConfigureAwait(false);
-        return new InVpc(subnets.Result, tables.Result, groups.Result, nats.Result, instances.Result);
+        var hosts = instances.Result;
+        if (known?.Arrived is { } arrived)
+        {
+            var late = (await arrived.WaitAsync(cancellationToken).ConfigureAwait(false)).ToList();
+            hosts = hosts.Where(i => !late.Any(l => l.InstanceId == i.InstanceId)).Concat(late).ToList();
+        }
+
+        return new InVpc(subnets.Result, tables.Result, groups.Result, nats.Result, hosts);
     }
 
     private sealed record InVpc(List<Subnet> Subnets, List<RouteTable> Tables, List<SecurityGroup> Groups, List<NatGateway> Nats, List<Instance> Instances)
@@ -483,4 +490,7 @@ internal sealed record KnownIds(IReadOnlyCollection<string> Instances, IReadOnly
     public IReadOnlyCollection<string>? Subnets { get; init; }
 
     public IReadOnlyCollection<string>? NatGateways { get; init; }
+
+    /// <summary>Instances the run read itself after their last change (awaited last; they replace what was read by id).</summary>
+    public Task<IReadOnlyCollection<Instance>>? Arrived { get; init; }
 }

@@ -28,6 +28,7 @@ internal sealed class ClusterLock : IAsyncDisposable
     private readonly string _keyPairId;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _renewal;
+    private Task? _released;
 
     private ClusterLock(IAmazonEC2 ec2, Ec2Calls calls, string cluster, string keyPairId, string owner, bool waited)
     {
@@ -111,7 +112,18 @@ internal sealed class ClusterLock : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Releases the lock; once, however many callers ask (the builder releases it as soon as its last write is done).</summary>
+    public ValueTask DisposeAsync()
+    {
+        lock (_stop)
+        {
+            _released ??= ReleaseAsync();
+        }
+
+        return new ValueTask(_released);
+    }
+
+    private async Task ReleaseAsync()
     {
         _stop.Cancel();
         try

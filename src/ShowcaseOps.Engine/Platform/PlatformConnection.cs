@@ -54,6 +54,21 @@ public sealed class PlatformConnection : IDisposable
     /// <summary>The cluster's Consul token and Marathon credentials as this machine sends them (HTTP channel; None over SSM, where the gateway reads them).</summary>
     public Services.PlatformCredentials Credentials { get; private set; } = Services.PlatformCredentials.None;
 
+    private Func<IOperationReporter, CancellationToken, Task<Services.PlatformCredentials>>? _loadCredentials;
+
+    /// <summary>
+    /// Over SSM the gateway reads the secrets itself; a caller that also talks to Marathon directly (Sync -Watch's event
+    /// stream) loads them here with the SDK first. Does nothing for the HTTP channel (already loaded).
+    /// </summary>
+    public async Task LoadCredentialsAsync(IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        if (_loadCredentials is { } load)
+        {
+            _loadCredentials = null;
+            Credentials = await load(reporter, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>What <see cref="ClusterName"/> says for the HTTP channel used without a cluster (and outputs carry).</summary>
     public const string NoClusterName = "(no cluster)";
 
@@ -119,6 +134,7 @@ public sealed class PlatformConnection : IDisposable
         return new PlatformConnection(resolved, resolved.Domain ?? ClusterSpec.DefaultDomain, new SsmPlatformChannel(ssm, gateway, platform, session.PlatformBodies(resolved.Name, gateway.InstanceId), resolved.Name), ssm)
         {
             MarathonDirect = DirectEndpoint(session, endpoints, resolved, PlatformTarget.Marathon),
+            _loadCredentials = (r, ct) => CredentialsAsync(settings, resolved, r, ct),
         };
     }
 

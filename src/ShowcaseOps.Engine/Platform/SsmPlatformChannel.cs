@@ -76,6 +76,10 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
         return responses;
     }
 
+    // A digest line costs ~70 characters, so tiny bodies travel as they are; Kong consumers (credentials) are never kept.
+    private static bool Cacheable(PlatformResponse response) =>
+        response.Body.Length >= 256 && !(response.Request.Target == PlatformTarget.Kong && response.Request.PathAndQuery.StartsWith("/consumers", StringComparison.Ordinal));
+
     private static string CacheKey(PlatformRequest request) => request.Target + " " + request.PathAndQuery;
 
     private string?[] KnownBodies(PlatformRequest[] requests)
@@ -107,7 +111,7 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
 
         foreach (var response in responses.Where(r => r.Request.Method == "GET"))
         {
-            if (response.Status is >= 200 and < 300)
+            if (response.Status is >= 200 and < 300 && Cacheable(response))
             {
                 _bodies.Store(CacheKey(response.Request), response.Body);
             }

@@ -56,7 +56,15 @@ public static class ServiceRegistrar
         return ServiceRegistrationPlan.RegisterService(spec).Where(r => !Satisfied(r)).ToArray();
     }
 
-    public static async Task<ServiceChangeResult> RegisterAsync(IPlatformChannel channel, PlatformServiceSpec spec, IOperationReporter reporter, CancellationToken cancellationToken)
+    public static Task<ServiceChangeResult> RegisterAsync(IPlatformChannel channel, PlatformServiceSpec spec, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        RegisterAsync(channel, spec, takeOver: false, reporter, cancellationToken);
+
+    /// <summary>
+    /// Registers <paramref name="spec"/>. A Kong service or route of that name made by someone else (no <c>showcaseops</c>
+    /// tag) is refused (<c>ShowcaseServiceNotOwned</c>, nothing sent) unless <paramref name="takeOver"/>: then it is
+    /// PATCHed with ShowcaseOps's fields only, so the user's own (timeouts, retries, their tags) stay.
+    /// </summary>
+    public static async Task<ServiceChangeResult> RegisterAsync(IPlatformChannel channel, PlatformServiceSpec spec, bool takeOver, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         reporter ??= NullReporter.Instance;
         var state = await ReadAsync(channel, spec.Name, reporter, cancellationToken).ConfigureAwait(false);
@@ -68,9 +76,24 @@ public static class ServiceRegistrar
             return new ServiceChangeResult(before, before, missing);
         }
 
-        if (before is not null && !before.IsOwned && (before.InConsul || before.KongService is not null))
+        var foreign = new[] { before?.KongService is { IsOwned: false } ? "Kong service" : null, before?.KongRoute is { IsOwned: false } ? "Kong route" : null }
+            .Where(f => f is not null).ToArray();
+        if (foreign.Length > 0 && !takeOver)
         {
-            reporter.Warning($"Service '{spec.Name}' exists but was not registered by ShowcaseOps; registering it marks it as owned.");
+            throw new ShowcaseException(
+                ShowcaseErrors.ShowcaseServiceNotOwned,
+                spec.Name,
+                $"The {string.Join(" and the ", foreign)} '{spec.Name}' exist(s) and were not made by ShowcaseOps (no '{PlatformOwnership.Tag}' tag); nothing was changed.");
+        }
+
+        if (foreign.Length > 0)
+        {
+            reporter.Warning($"Taking over the {string.Join(" and the ", foreign)} '{spec.Name}' (-Force): only ShowcaseOps's fields are patched; their other settings and tags stay.");
+            missing = TakeOver(missing, before!);
+        }
+        else if (before is not null && !before.IsOwned && before.InConsul)
+        {
+            reporter.Warning($"Service '{spec.Name}' exists in Consul but was not registered by ShowcaseOps; registering it marks it as owned.");
         }
 
         reporter.Verbose($"Registering {spec.Name}: {string.Join(", ", missing.Select(r => r.Description))}.");
@@ -107,6 +130,32 @@ public static class ServiceRegistrar
         var plan = ServiceRegistrationPlan.UnregisterService(name, domain, before.Instances.Select(i => i.InstanceId));
         await SendAsync(channel, plan, name, ShowcaseErrors.ShowcaseServiceUnregistrationFailed, reporter, cancellationToken).ConfigureAwait(false);
         return new ServiceChangeResult(before, null, plan);
+    }
+
+    // The Kong PUTs of a foreign service or route become PATCHes that set only our fields and add our tags to theirs.
+    private static PlatformRequest[] TakeOver(IReadOnlyList<PlatformRequest> requests, PlatformServiceState before)
+    {
+        return requests.Select(r =>
+        {
+            var existingTags = r.Target != PlatformTarget.Kong || r.Method != "PUT" ? null
+                : r.PathAndQuery.Contains("/routes/", StringComparison.Ordinal) ? before.KongRoute is { IsOwned: false } route ? route.Tags : null
+                : before.KongService is { IsOwned: false } service ? service.Tags : null;
+            if (existingTags is null || r.JsonBody is null)
+            {
+                return r;
+            }
+
+            var body = Newtonsoft.Json.Linq.JObject.Parse(r.JsonBody);
+            var ours = body["tags"] is Newtonsoft.Json.Linq.JArray tags ? tags.Select(t => (string?)t).OfType<string>() : Enumerable.Empty<string>();
+            body["tags"] = new Newtonsoft.Json.Linq.JArray(existingTags.Concat(ours).Distinct(StringComparer.Ordinal).ToArray());
+            if (r.PathAndQuery.Contains("/routes/", StringComparison.Ordinal))
+            {
+                // All paths go to the service, as a route ShowcaseOps makes: a path restriction would hide the service.
+                body["paths"] = Newtonsoft.Json.Linq.JValue.CreateNull();
+            }
+
+            return new PlatformRequest(r.Target, "PATCH", r.PathAndQuery, body.ToString(Newtonsoft.Json.Formatting.None), r.Description + " (take over: PATCH)");
+        }).ToArray();
     }
 
     // One round: the lists and the servers of this service's backend only (other services' instances do not matter here).

@@ -31,6 +31,9 @@ public sealed class SyncRunOptions
 
     /// <summary>Grace period for instances that go: out of Vulcand and into Consul maintenance first (default 0: none).</summary>
     public TimeSpan Drain { get; init; }
+
+    /// <summary>While watching and idle, a -Verbose line this often (default 60 s; TestHooks.SyncHeartbeat in tests).</summary>
+    public TimeSpan Heartbeat { get; init; } = TestHooks.EffectiveSyncHeartbeat;
 }
 
 /// <summary>One planned cycle, waiting for its changes to be approved.</summary>
@@ -248,12 +251,7 @@ public sealed class SyncRun : IDisposable
         }
 
         var wait = _lastOk ? _options.Resync : (_retry < _options.Resync ? _retry : _options.Resync);
-        var triggered = await _trigger.WaitAsync(wait, _options.DeadlineUtc, cancellationToken).ConfigureAwait(false);
-        foreach (var line in _trigger.DrainLog())
-        {
-            reporter.Verbose(line);
-        }
-
+        var triggered = await WaitWithHeartbeatAsync(wait, reporter, cancellationToken).ConfigureAwait(false);
         if (triggered is null)
         {
             reporter.Verbose($"Stopping after {_cycles.ToString(CultureInfo.InvariantCulture)} cycle(s) (-TimeoutSeconds).");
@@ -262,6 +260,43 @@ public sealed class SyncRun : IDisposable
 
         _next = triggered;
         return true;
+    }
+
+    // Waits in slices of the heartbeat: each slice reports the stream's failures as warnings and, idle, says so under
+    // -Verbose, so a quiet watch never looks hung.
+    private async Task<SyncTriggerInfo?> WaitWithHeartbeatAsync(TimeSpan wait, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var trigger = _trigger!;
+        var timerAt = DateTime.UtcNow + wait;
+        var idleSince = DateTime.UtcNow;
+        while (true)
+        {
+            var left = timerAt - DateTime.UtcNow;
+            var slice = left < _options.Heartbeat ? left : _options.Heartbeat;
+            var triggered = await trigger.WaitAsync(slice < TimeSpan.Zero ? TimeSpan.Zero : slice, _options.DeadlineUtc, cancellationToken).ConfigureAwait(false);
+            foreach (var line in trigger.DrainLog())
+            {
+                reporter.Verbose(line);
+            }
+
+            foreach (var line in trigger.DrainWarnings())
+            {
+                reporter.Warning(line);
+            }
+
+            if (triggered is null || triggered.Reason != SyncTriggerReason.Timer || DateTime.UtcNow >= timerAt)
+            {
+                return triggered;
+            }
+
+            reporter.Verbose(string.Format(
+                CultureInfo.InvariantCulture,
+                "Watching {0}: idle for {1:0} s, event stream {2}; next full resync in {3:0} s.",
+                _connection.ClusterName,
+                (DateTime.UtcNow - idleSince).TotalSeconds,
+                trigger.Connected ? "connected" : "down (reconnecting)",
+                Math.Max(0, (timerAt - DateTime.UtcNow).TotalSeconds)));
+        }
     }
 
     private async Task<SyncCycle> PlanAsync(int number, SyncTriggerInfo trigger, IOperationReporter reporter, CancellationToken cancellationToken)

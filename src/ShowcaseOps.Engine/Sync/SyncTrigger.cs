@@ -70,6 +70,7 @@ public sealed class SyncTrigger : IDisposable
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<string> _log = new();
+    private readonly ConcurrentQueue<string> _warnings = new();
     private readonly object _gate = new();
     private Task? _loop;
     private int _pending;
@@ -122,6 +123,21 @@ public sealed class SyncTrigger : IDisposable
     {
         var lines = new List<string>();
         while (_log.TryDequeue(out var line))
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+
+    /// <summary>
+    /// Failures of the event stream since the last call, one per outage (the first failed attempt after the stream was
+    /// up, or at start), for a warning: without the stream a change waits for the next full resync.
+    /// </summary>
+    public IReadOnlyList<string> DrainWarnings()
+    {
+        var lines = new List<string>();
+        while (_warnings.TryDequeue(out var line))
         {
             lines.Add(line);
         }
@@ -247,6 +263,7 @@ public sealed class SyncTrigger : IDisposable
     {
         var backoff = _options.InitialBackoff;
         var everConnected = false;
+        var warned = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -262,6 +279,7 @@ public sealed class SyncTrigger : IDisposable
                 }
 
                 everConnected = true;
+                warned = false;
                 backoff = _options.InitialBackoff;
                 while (await stream.ReadAsync(cancellationToken).ConfigureAwait(false) is { } received)
                 {
@@ -281,6 +299,11 @@ public sealed class SyncTrigger : IDisposable
             catch (Exception ex) when (ex is ShowcaseException or HttpRequestException or System.IO.IOException or OperationCanceledException)
             {
                 _log.Enqueue($"Marathon event stream failed ({ex.Message}); retrying in {backoff.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms.");
+                if (!warned)
+                {
+                    warned = true;
+                    _warnings.Enqueue($"The Marathon event stream at {MarathonEventStream.EventsUri(_marathon, null)} failed ({ex.Message}): changes are picked up only by the full resync until it reconnects (retrying with backoff up to {_options.MaxBackoff.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s).");
+                }
             }
             finally
             {

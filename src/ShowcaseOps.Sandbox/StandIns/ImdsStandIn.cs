@@ -43,7 +43,8 @@ public sealed class ImdsStandIn : StandIn
         var operation = rest.StartsWith("/latest/meta-data/iam/security-credentials/", StringComparison.Ordinal) && segments.Count > 5
             ? "/latest/meta-data/iam/security-credentials/{role}"
             : rest;
-        return new(request.Method + " " + operation, instance);
+        // The token PUT changes nothing: logged as GetToken, so the request log does not count it as a write.
+        return operation == "/latest/api/token" ? new("GetToken", instance) : new(request.Method + " " + operation, instance);
     }
 
     public override Task<SandboxResponse> HandleAsync(SandboxRequest request, RequestIdentity identity, CancellationToken cancellationToken) =>

@@ -142,6 +142,48 @@ public sealed class PlatformLockTests : IDisposable
     }
 
     [Fact]
+    public async Task Creating_the_secrets_rides_out_throttling_through_the_engine_retry()
+    {
+        Host.Faults.Add("ssm", "PutParameter", 1, 400, "ThrottlingException", "Rate exceeded", times: 2);
+
+        var created = await ClusterSecrets.EnsureAsync(_sandbox.Ssm, "demo", Fast, NullReporter.Instance, CancellationToken.None);
+
+        Assert.Equal(5, created.Count);
+        Assert.Equal(7, Host.Log.Count("ssm", "PutParameter"));
+    }
+
+    [Fact]
+    public async Task A_stored_secret_outside_its_alphabet_is_never_sent()
+    {
+        await ClusterSecrets.EnsureAsync(_sandbox.Ssm, "demo", Fast, NullReporter.Instance, CancellationToken.None);
+        Host.Ssm.Parameters.Put("/showcaseops/demo/consul-registrar-token", "SecureString", "x\r\nX-Injected: 1", overwrite: true);
+
+        var error = await Assert.ThrowsAsync<ShowcaseOps.Core.ShowcaseException>(() => ClusterSecrets.ReadAsync(_sandbox.Ssm, "demo", NullReporter.Instance, CancellationToken.None));
+        var gateway = _sandbox.AddHosts(1, "gateway").Single();
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => new SsmPlatformChannel(_sandbox.Ssm, gateway, PlatformEndpoints.ForCluster("10.0.12.20", "10.0.12.10"), secretsCluster: "demo").SendAsync(Batch(), NullReporter.Instance, CancellationToken.None));
+
+        Assert.Equal("ShowcaseClusterSecretInvalid", error.ErrorId);
+        Assert.DoesNotContain("X-Injected", error.Message, StringComparison.Ordinal);
+        Assert.True((refused.Message + refused.InnerException?.Message).Contains("Consul token", StringComparison.Ordinal), refused.Message);
+        Assert.Empty(Host.Consul.Services);
+    }
+
+    [Fact]
+    public async Task Consul_takes_the_token_from_the_header_a_bearer_or_the_query_like_consul()
+    {
+        await ClusterSecrets.EnsureAsync(_sandbox.Ssm, "demo", Fast, NullReporter.Instance, CancellationToken.None);
+        var token = Secrets("demo")["consul-agent-token"];
+        var register = new Uri(Host.Endpoint("consul"), "/v1/agent/service/register");
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, register, null, Register, ("Authorization", "Bearer " + token))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, new Uri(register + "?token=" + token), null, Register)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, new Uri(Host.Endpoint("consul"), "/v1/status/leader"), null)).StatusCode);
+        var single = await SendAsync(HttpMethod.Get, new Uri(Host.Endpoint("consul"), "/v1/agent/service/web"), null);
+        Assert.Equal(HttpStatusCode.Forbidden, single.StatusCode);
+        Assert.Contains("lacks permission 'service:read'", await single.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_the_cluster_secrets_or_with_enforcement_off_nothing_needs_a_token()
     {
         var consul = new Uri(Host.Endpoint("consul"), "/v1/agent/service/register");

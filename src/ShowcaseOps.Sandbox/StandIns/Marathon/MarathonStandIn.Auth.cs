@@ -8,8 +8,9 @@ namespace ShowcaseOps.Sandbox.StandIns;
 
 /// <summary>
 /// Marathon's <c>--http_credentials user:password</c>: while <see cref="SandboxOptions.EnforcePlatformCredentials"/> and
-/// some cluster's <c>marathon-credentials</c> parameter exists, every request but <c>/ping</c> needs
-/// <c>Authorization: Basic</c> with those credentials, else 401 with <c>WWW-Authenticate: Basic realm="Mesosphere Marathon"</c>.
+/// some cluster's <c>marathon-credentials</c> parameter exists, every request needs <c>Authorization: Basic</c> with those
+/// credentials, else 401 with <c>WWW-Authenticate: Basic realm="Mesosphere Marathon"</c>. <c>/ping</c> too: Marathon
+/// applies the credentials to every endpoint (d2iq-archive/marathon#7207 asks to exempt it).
 /// </summary>
 public sealed partial class MarathonStandIn
 {
@@ -19,7 +20,7 @@ public sealed partial class MarathonStandIn
 
     private SandboxResponse? AuthCheck(SandboxRequest request)
     {
-        if (request.Path == "/ping" || !CredentialsEnforced)
+        if (!CredentialsEnforced)
         {
             return null;
         }

@@ -16,7 +16,6 @@ namespace ShowcaseOps.Commands.Cluster;
 [OutputType(typeof(ShowcaseClusterRemoval))]
 public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
 {
-    private IReadOnlyList<string> _deletedParameters = Array.Empty<string>();
     private const string ByName = "Name";
     private const string ByObject = "InputObject";
 
@@ -54,11 +53,17 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
 
         using var session = new ClusterSession(settings);
         var info = Run((reporter, ct) => ClusterDiscoveryRun(session, name, reporter, ct));
+        var secrets = ListSecrets(session, name);
         if (!info.Exists)
         {
             // The hosts may be gone while their parameters remain (a removal stopped half-way): those are the cluster now.
-            if (RemoveSecrets(session, name) > 0)
+            if (secrets.Count > 0)
             {
+                if (ShouldChange(DescribeSecrets(name, secrets), "Delete from Parameter Store", Force))
+                {
+                    DeleteSecrets(session, name);
+                }
+
                 return;
             }
 
@@ -71,14 +76,10 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
             throw ClusterScaler.NotFound(name);
         }
 
-        if (!ShouldChange(ClusterPlanText.DescribeRemoval(info), $"Remove every resource tagged with cluster '{name}'", Force))
+        // One confirmation for the resources and the parameters: -WhatIf lists both.
+        var target = ClusterPlanText.DescribeRemoval(info) + (secrets.Count > 0 ? "\n" + DescribeSecrets(name, secrets) : string.Empty);
+        if (!ShouldChange(target, $"Remove every resource tagged with cluster '{name}'", Force))
         {
-            // Declined: the secrets stay with the hosts. Under -WhatIf, also show what would happen to them.
-            if (WhatIfRequested)
-            {
-                RemoveSecrets(session, name);
-            }
-
             return;
         }
 
@@ -91,31 +92,33 @@ public sealed class RemoveShowcaseClusterCommand : AwsCmdlet
             Session.CurrentCluster = null;
         }
 
-        RemoveSecrets(session, name);
-        WriteOutput(new ShowcaseClusterRemoval(info.Region, result, watch.Elapsed) { Parameters = _deletedParameters });
+        // After the hosts are gone (they read these at bootstrap).
+        var parameters = secrets.Count > 0 ? DeleteSecrets(session, name) : Array.Empty<string>();
+        WriteOutput(new ShowcaseClusterRemoval(info.Region, result, watch.Elapsed) { Parameters = parameters });
     }
 
-    // After the hosts are gone (they read these at bootstrap): everything under the cluster's prefix, unless -KeepSecrets.
-    // Answers how many parameters the cluster had (0 under -KeepSecrets).
-    private int RemoveSecrets(ClusterSession session, string name)
+    // Everything under the cluster's prefix, unless -KeepSecrets (then nothing).
+    private IReadOnlyList<string> ListSecrets(ClusterSession session, string name)
     {
         if (KeepSecrets)
         {
             WriteVerbose($"-KeepSecrets: the parameters of cluster '{name}' stay in Parameter Store.");
-            return 0;
+            return Array.Empty<string>();
         }
 
         var names = Run((reporter, ct) => Core.Services.ClusterSecretsCleanup.ListAsync(session, name, reporter, ct));
         WriteVerbose($"Parameters of cluster '{name}' in Parameter Store: {(names.Count == 0 ? "none" : string.Join(", ", names))}.");
-        if (names.Count == 0 || !ShouldChange($"{names.Count} parameter(s) of cluster '{name}': {string.Join(", ", names)}", "Delete from Parameter Store", Force))
-        {
-            return names.Count;
-        }
+        return names;
+    }
 
+    private static string DescribeSecrets(string name, IReadOnlyList<string> names) =>
+        $"{names.Count} parameter(s) of cluster '{name}' in Parameter Store (-KeepSecrets keeps them): {string.Join(", ", names)}";
+
+    private IReadOnlyList<string> DeleteSecrets(ClusterSession session, string name)
+    {
         var deleted = Run((reporter, ct) => Core.Services.ClusterSecretsCleanup.DeleteAllAsync(session, name, reporter, ct));
-        _deletedParameters = deleted;
         WriteVerbose($"Deleted {deleted.Count} parameter(s) of cluster '{name}' from Parameter Store.");
-        return names.Count;
+        return deleted;
     }
 
     private static async System.Threading.Tasks.Task<ClusterInfo> ClusterDiscoveryRun(ClusterSession session, string name, Core.Execution.IOperationReporter reporter, System.Threading.CancellationToken ct) =>

@@ -20,7 +20,10 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
     private const string ByName = "ByName";
     private const string ByObject = "ByObject";
 
-    /// <summary>The cluster to make current (it must exist: its tags are read). Left out with -Channel: the current cluster.</summary>
+    /// <summary>
+    /// The cluster to make current (it must exist: its tags are read). Left out with -Channel or -PlatformEndpoint: the
+    /// current cluster, or, when the session has none, only the channel changes (no cluster, no AWS call).
+    /// </summary>
     [Parameter(Position = 0, ParameterSetName = ByName)]
     [Alias("Cluster", "ClusterName")]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
@@ -46,6 +49,17 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
 
     protected override void ProcessRecordCore()
     {
+        if (InputObject is null && Name is null && Session.CurrentCluster is null && (Channel is not null || PlatformEndpoint is not null))
+        {
+            if (ShouldChange("platform channel " + (Channel?.ToString() ?? "Http"), "Make it the session's platform channel"))
+            {
+                SetChannel();
+                WriteVerbose($"Platform channel: {Session.Channel}; no current cluster.");
+            }
+
+            return;
+        }
+
         var name = InputObject?.Name ?? Name
             ?? (Channel is not null || PlatformEndpoint is not null ? Session.CurrentCluster : null)
             ?? throw new Core.ShowcaseException(Core.ShowcaseErrors.ShowcaseClusterNotSpecified, null, "Use-ShowcaseCluster needs the cluster to make current, and none was given.")
@@ -62,6 +76,16 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
         }
 
         Session.UseCluster(name, "Use-ShowcaseCluster");
+        SetChannel();
+        WriteVerbose($"Current cluster: {name}; platform channel: {Session.Channel}.");
+        if (PassThru)
+        {
+            WriteOutput(cluster);
+        }
+    }
+
+    private void SetChannel()
+    {
         if (Channel is not null || PlatformEndpoint is not null)
         {
             var endpoints = new Dictionary<PlatformTarget, Uri>();
@@ -78,12 +102,6 @@ public sealed class UseShowcaseClusterCommand : AwsCmdlet
             }
 
             Session.SetChannel(Channel, PlatformEndpoint is null ? null : endpoints);
-        }
-
-        WriteVerbose($"Current cluster: {name}; platform channel: {Session.Channel}.");
-        if (PassThru)
-        {
-            WriteOutput(cluster);
         }
     }
 

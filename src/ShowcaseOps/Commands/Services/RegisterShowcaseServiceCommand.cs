@@ -26,6 +26,10 @@ public sealed class RegisterShowcaseServiceCommand : PlatformCmdlet
     [ValidateRange(1, 65535)]
     public int ServicePort { get; set; }
 
+    /// <summary>Takes over a Kong service or route of that name made by hand: patches only ShowcaseOps's fields (url, hosts, tags added), keeping the others.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecordCore()
     {
         if (!ShouldChange($"{Name} (service port {ServicePort})", "Register in Consul, Vulcand and Kong"))
@@ -38,7 +42,7 @@ public sealed class RegisterShowcaseServiceCommand : PlatformCmdlet
             var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
             var spec = new PlatformServiceSpec(Name, connection.Domain, ServicePort);
             reporter.Verbose($"Registering {spec} in cluster {connection.ClusterName} through the {connection.Channel.Name} channel.");
-            var result = await ServiceRegistrar.RegisterAsync(connection.Channel, spec, reporter, ct).ConfigureAwait(false);
+            var result = await ServiceRegistrar.RegisterAsync(connection.Channel, spec, Force.IsPresent, reporter, ct).ConfigureAwait(false);
             return result.After is null ? null : new ShowcaseService(connection.ClusterName, connection.Domain, result.After);
         });
         if (output is not null)

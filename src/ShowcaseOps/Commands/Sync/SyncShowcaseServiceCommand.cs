@@ -78,6 +78,12 @@ public sealed class SyncShowcaseServiceCommand : PlatformCmdlet
         using var run = Run(async (reporter, ct) =>
         {
             var connection = await ConnectAsync(reporter, ct).ConfigureAwait(false);
+            if (Watch)
+            {
+                // The event stream goes to Marathon directly: it needs the cluster's Marathon credentials here too.
+                await connection.LoadCredentialsAsync(reporter, ct).ConfigureAwait(false);
+            }
+
             return SyncRun.Start(connection, Session.SyncHints(connection.ClusterName, connection.Channel.Name, connection.Domain), options, reporter);
         });
 
