@@ -68,6 +68,7 @@ public sealed class InvokeShowcaseBootstrapCommand : ClusterHostCmdlet
             return;
         }
 
+        StopHint = $"The bootstrap of cluster '{clusterName}' may be unfinished on some hosts (cancelled on them): run Invoke-ShowcaseBootstrap -Cluster {clusterName} again; hosts already done are skipped.";
         Run((reporter, ct) =>
         {
             sink = reporter;
