@@ -106,6 +106,28 @@ Describe 'The registration lifecycle over the <_> channel' -ForEach 'Ssm', 'Http
     }
 }
 
+Describe 'Use-ShowcaseCluster -Channel Http -PlatformEndpoint without -Name' {
+    It 'sets only the channel: a fresh runspace with no cluster and no AWS settings registers over HTTP' {
+        Reset-Platform
+        $h = $sandbox.Host
+        $endpoints = "@{ Consul = '$($h.Endpoint('consul'))'; Vulcand = '$($h.Endpoint('vulcand'))'; Kong = '$($h.Endpoint('kong'))' }"
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$env:SHOWCASE_MODULE_PATH'; Use-ShowcaseCluster -Channel Http -PlatformEndpoint $endpoints; Register-ShowcaseService -Name solo -ServicePort 10005")
+            $sends = $h.Log.Count('ssm', 'SendCommand')
+            $ec2 = $h.Log.Count('ec2')
+            $out = $ps.Invoke()
+            @($ps.Streams.Error) | Should -BeNullOrEmpty
+            $out.Status | Should -Be 'Registered'
+            $h.Log.Count('ssm', 'SendCommand') | Should -Be $sends
+            $h.Log.Count('ec2') | Should -Be $ec2 -Because 'no cluster is looked up'
+            $h.Consul.Services.Keys | Should -Contain 'solo'
+        }
+        finally { $ps.Dispose() }
+        Reset-Platform
+    }
+}
+
 Describe 'Pipeline binding and per-item failures' {
     BeforeEach { Reset-Platform }
 
