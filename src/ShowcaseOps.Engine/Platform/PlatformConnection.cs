@@ -129,7 +129,7 @@ public sealed class PlatformConnection : IDisposable
 
         var ssm = AwsClientFactory.CreateSsm(settings);
         var gateway = new SsmTarget(resolved.Gateway.InstanceId, "gateway", resolved.Gateway.Name);
-        var platform = PlatformEndpoints.ForCluster(resolved.Master.PrivateIpAddress, resolved.Gateway.PrivateIpAddress);
+        var platform = PlatformEndpoints.ForCluster(resolved.Master.PrivateIpAddress);
         reporter.Verbose($"Platform channel: SSM Run Command on {gateway} ({platform}).");
         return new PlatformConnection(resolved, resolved.Domain ?? ClusterSpec.DefaultDomain, new SsmPlatformChannel(ssm, gateway, platform, session.PlatformBodies(resolved.Name, gateway.InstanceId), resolved.Name), ssm)
         {
@@ -202,7 +202,7 @@ public sealed class PlatformConnection : IDisposable
         // Inside the VPC: the cluster's own addresses (see PlatformEndpoints.ForCluster).
         if (cluster?.Master?.PrivateIpAddress is { } master && cluster.Gateway?.PrivateIpAddress is { } gateway)
         {
-            return PlatformEndpoints.ForCluster(master, gateway).For(target);
+            return PlatformEndpoints.ForCluster(master).For(target);
         }
 
         return null;

@@ -30,24 +30,20 @@ public sealed class PlatformEndpoints
 
     /// <summary>
     /// The layout of a real cluster, seen from the gateway host: Consul <c>http://127.0.0.1:8500</c> (its own agent),
-    /// Vulcand <c>http://&lt;master&gt;:8182</c>, Kong Admin <c>http://&lt;gateway private ip&gt;:8001</c>, Marathon <c>http://&lt;master&gt;:8080</c>.
+    /// Vulcand <c>http://&lt;master&gt;:8182</c>, Kong Admin <c>http://127.0.0.1:8001</c> (the gateway serves it on loopback
+    /// only: no security group admits it, and the SSM channel runs on the gateway itself), Marathon <c>http://&lt;master&gt;:8080</c>.
     /// </summary>
-    public static PlatformEndpoints ForCluster(string masterIp, string gatewayPrivateIp)
+    public static PlatformEndpoints ForCluster(string masterIp)
     {
         if (string.IsNullOrWhiteSpace(masterIp))
         {
             throw new ArgumentException("The master's IP address is required.", nameof(masterIp));
         }
 
-        if (string.IsNullOrWhiteSpace(gatewayPrivateIp))
-        {
-            throw new ArgumentException("The gateway's private IP address is required.", nameof(gatewayPrivateIp));
-        }
-
         return new PlatformEndpoints(
             Url("127.0.0.1", PlatformTargets.DefaultPort(PlatformTarget.Consul)),
             Url(masterIp, PlatformTargets.DefaultPort(PlatformTarget.Vulcand)),
-            Url(gatewayPrivateIp, PlatformTargets.DefaultPort(PlatformTarget.Kong)),
+            Url("127.0.0.1", PlatformTargets.DefaultPort(PlatformTarget.Kong)),
             Url(masterIp, PlatformTargets.DefaultPort(PlatformTarget.Marathon)));
     }
 

@@ -112,7 +112,7 @@ public sealed class SecurityGroupEnforcementTests : IDisposable
     {
         var cluster = (await _sandbox.BuildAsync(Spec())).Cluster;
         var gateway = cluster.Gateway!;
-        var channel = new SsmPlatformChannel(_ssm, new SsmTarget(gateway.InstanceId, gateway.Role, gateway.Name), PlatformEndpoints.ForCluster(cluster.Master!.PrivateIpAddress!, gateway.PrivateIpAddress!));
+        var channel = new SsmPlatformChannel(_ssm, new SsmTarget(gateway.InstanceId, gateway.Role, gateway.Name), PlatformEndpoints.ForCluster(cluster.Master!.PrivateIpAddress!));
         await Task.Delay(50);
         return (cluster, channel);
     }

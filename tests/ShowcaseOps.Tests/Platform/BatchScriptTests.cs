@@ -15,7 +15,7 @@ namespace ShowcaseOps.Tests.Platform;
 
 public sealed class BatchScriptTests : SandboxTestBase
 {
-    private static readonly PlatformEndpoints Cluster = PlatformEndpoints.ForCluster("10.0.0.10", "10.0.0.20");
+    private static readonly PlatformEndpoints Cluster = PlatformEndpoints.ForCluster("10.0.0.10");
 
     private static readonly PlatformRequest[] Batch =
     {
@@ -25,13 +25,13 @@ public sealed class BatchScriptTests : SandboxTestBase
     };
 
     [Fact]
-    public void The_cluster_layout_uses_the_gateway_agent_the_master_and_the_gateway_admin_port()
+    public void The_cluster_layout_uses_the_gateway_agent_the_master_and_the_gateway_loopback_admin_port()
     {
         Assert.Equal("http://127.0.0.1:8500/", Cluster.Consul.AbsoluteUri);
         Assert.Equal("http://10.0.0.10:8182/", Cluster.Vulcand.AbsoluteUri);
-        Assert.Equal("http://10.0.0.20:8001/", Cluster.Kong.AbsoluteUri);
+        Assert.Equal("http://127.0.0.1:8001/", Cluster.Kong.AbsoluteUri);   // Kong serves its Admin API on the gateway's loopback only
         Assert.Equal("http://10.0.0.10:8080/", Cluster.Marathon!.AbsoluteUri);
-        Assert.Equal("http://10.0.0.20:8001/services/web", Cluster.UrlFor(Batch[1]));
+        Assert.Equal("http://127.0.0.1:8001/services/web", Cluster.UrlFor(Batch[1]));
     }
 
     [Fact]

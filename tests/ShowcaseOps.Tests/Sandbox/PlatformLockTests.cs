@@ -160,7 +160,7 @@ public sealed class PlatformLockTests : IDisposable
 
         var error = await Assert.ThrowsAsync<ShowcaseOps.Core.ShowcaseException>(() => ClusterSecrets.ReadAsync(_sandbox.Ssm, "demo", NullReporter.Instance, CancellationToken.None));
         var gateway = _sandbox.AddHosts(1, "gateway").Single();
-        var refused = await Assert.ThrowsAnyAsync<Exception>(() => new SsmPlatformChannel(_sandbox.Ssm, gateway, PlatformEndpoints.ForCluster("10.0.12.20", "10.0.12.10"), secretsCluster: "demo").SendAsync(Batch(), NullReporter.Instance, CancellationToken.None));
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => new SsmPlatformChannel(_sandbox.Ssm, gateway, PlatformEndpoints.ForCluster("10.0.12.20"), secretsCluster: "demo").SendAsync(Batch(), NullReporter.Instance, CancellationToken.None));
 
         Assert.Equal("ShowcaseClusterSecretInvalid", error.ErrorId);
         Assert.DoesNotContain("X-Injected", error.Message, StringComparison.Ordinal);
@@ -219,7 +219,7 @@ public sealed class PlatformLockTests : IDisposable
     {
         await ClusterSecrets.EnsureAsync(_sandbox.Ssm, "demo", Fast, NullReporter.Instance, CancellationToken.None);
         var gateway = _sandbox.AddHosts(1, "gateway").Single();
-        var endpoints = PlatformEndpoints.ForCluster("10.0.12.20", "10.0.12.10");
+        var endpoints = PlatformEndpoints.ForCluster("10.0.12.20");
         var bare = new SsmPlatformChannel(_sandbox.Ssm, gateway, endpoints);
         var channel = new SsmPlatformChannel(_sandbox.Ssm, gateway, endpoints, secretsCluster: "demo");
 
@@ -237,7 +237,7 @@ public sealed class PlatformLockTests : IDisposable
     public async Task Over_ssm_a_cluster_without_secrets_still_registers_and_a_host_without_a_role_fails_clearly()
     {
         var gateway = _sandbox.AddHosts(1, "gateway").Single();
-        var channel = new SsmPlatformChannel(_sandbox.Ssm, gateway, PlatformEndpoints.ForCluster("10.0.12.20", "10.0.12.10"), secretsCluster: "old");
+        var channel = new SsmPlatformChannel(_sandbox.Ssm, gateway, PlatformEndpoints.ForCluster("10.0.12.20"), secretsCluster: "old");
 
         var responses = await channel.SendAsync(Batch(), NullReporter.Instance, CancellationToken.None);
 
@@ -271,10 +271,10 @@ public sealed class PlatformLockTests : IDisposable
     [Fact]
     public async Task The_batch_with_credentials_is_shellcheck_clean_and_names_only_the_parameters()
     {
-        var script = PlatformBatchScript.Create(PlatformEndpoints.ForCluster("10.0.12.20", "10.0.12.10"), Batch(), new PlatformBatchScriptOptions { SecretsCluster = "demo" });
+        var script = PlatformBatchScript.Create(PlatformEndpoints.ForCluster("10.0.12.20"), Batch(), new PlatformBatchScriptOptions { SecretsCluster = "demo" });
         Assert.Contains("/showcaseops/demo/consul-registrar-token", script.Text, StringComparison.Ordinal);
         Assert.Contains("/showcaseops/demo/marathon-credentials", script.Text, StringComparison.Ordinal);
-        var plain = PlatformBatchScript.Create(PlatformEndpoints.ForCluster("10.0.12.20", "10.0.12.10"), new[] { new PlatformRequest(PlatformTarget.Kong, "GET", "/status") }, new PlatformBatchScriptOptions { SecretsCluster = "demo" });
+        var plain = PlatformBatchScript.Create(PlatformEndpoints.ForCluster("10.0.12.20"), new[] { new PlatformRequest(PlatformTarget.Kong, "GET", "/status") }, new PlatformBatchScriptOptions { SecretsCluster = "demo" });
         Assert.DoesNotContain("169.254.169.254", plain.Text, StringComparison.Ordinal);
         if (!System.IO.File.Exists("/usr/bin/shellcheck"))
         {

@@ -22,7 +22,7 @@ public sealed class SyncReadCommandsTests : IDisposable
     {
         var gateway = _sandbox.AddHosts(1, "gateway").Single();
         var bodies = new PlatformBodyCache();
-        var channel = new SsmPlatformChannel(_sandbox.Ssm, gateway, PlatformEndpoints.ForCluster("10.0.12.4", "10.0.5.5"), bodies);
+        var channel = new SsmPlatformChannel(_sandbox.Ssm, gateway, PlatformEndpoints.ForCluster("10.0.12.4"), bodies);
         var engine = new SyncEngine(channel, "service.consul");
         _sandbox.Host.Marathon.SeedApps(100, 10);
         var initial = engine.Plan(await engine.ReadAsync(NullReporter.Instance, CancellationToken.None));

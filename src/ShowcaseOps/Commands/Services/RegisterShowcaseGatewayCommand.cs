@@ -110,7 +110,7 @@ public sealed class RegisterShowcaseGatewayCommand : PlatformCmdlet
 
             var spec = new GatewaySpec(cluster.Name, connection.Domain, master, AllowCidr ?? System.Array.Empty<string>(), KeyAuth, AllowAnonymous);
             var overSsm = connection.Channel.Name == "ssm";
-            var kong = PlatformEndpoints.ForCluster(master, cluster.Gateway.PrivateIpAddress ?? master).Kong;
+            var kong = PlatformEndpoints.ForCluster(master).Kong;
             using var keys = GatewayKeyTransport.Open(ConnectionSettings, overSsm ? new SsmTarget(cluster.Gateway.InstanceId, "gateway", cluster.Gateway.Name) : null, kong);
 
             var installed = await GatewayInstaller.InstallAsync(connection.Channel, spec, keys, NewApiKey, _imported, reporter, ct).ConfigureAwait(false);
