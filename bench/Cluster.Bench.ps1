@@ -27,7 +27,7 @@ function Measure-Create([string] $name, [int] $concurrency) {
 
 try {
     $null = New-ShowcaseCluster -Name warmup @common   # JIT, connections
-    Remove-ShowcaseCluster warmup -Force
+    $null = Remove-ShowcaseCluster warmup -Force
     $parallel = Measure-Create 'bench-par' 16
     $serial = Measure-Create 'bench-ser' 1
 }
@@ -44,8 +44,8 @@ $planRatio = $report.WallTime.TotalMilliseconds / $report.CriticalPath.TotalMill
 'New-ShowcaseCluster wall time : {0,8:N0} ms  = {1:N2}x the critical path (goal <= {2}x; includes discovery before, the lock and the check after)' -f $parallel.Wall.TotalMilliseconds, $ratio, $Goal
 'outside the plan              : {0,8:N0} ms  (discovery before, cluster lock, the check after)' -f ($parallel.Wall.TotalMilliseconds - $report.WallTime.TotalMilliseconds)
 'one call at a time            : {0,8:N0} ms  (plan {1:N0} ms) = {2:N1}x slower than concurrent' -f $serial.Wall.TotalMilliseconds, $serial.Report.WallTime.TotalMilliseconds, ($serial.Wall.TotalMilliseconds / $parallel.Wall.TotalMilliseconds)
-Remove-ShowcaseCluster bench-par -Force
-Remove-ShowcaseCluster bench-ser -Force
+$null = Remove-ShowcaseCluster bench-par -Force
+$null = Remove-ShowcaseCluster bench-ser -Force
 Stop-ShowcaseSandbox -Confirm:$false
 if ($ratio -gt $Goal) { 'FAIL: New-ShowcaseCluster took {0:N2}x the critical path (goal <= {1}x)' -f $ratio, $Goal; exit 1 }
 'OK: {0:N2}x the critical path (goal <= {1}x)' -f $ratio, $Goal
