@@ -324,7 +324,7 @@ public static class ClusterDiscovery
         info.GatewayAddress = info.Addresses.Where(a => a.Role == ClusterRoles.GatewayEip).OrderByDescending(a => a.InstanceId is not null && a.InstanceId == info.Gateway?.InstanceId).FirstOrDefault();
         if (info.Gateway is not null && info.GatewayAddress?.InstanceId == info.Gateway.InstanceId && info.Gateway.PublicIpAddress is null)
         {
-            info.Gateway = Copy(info.Gateway, info.GatewayAddress.PublicIp);
+            info.Gateway = info.Gateway with { PublicIpAddress = info.GatewayAddress.PublicIp };
         }
 
         foreach (var k in found.Keys)
@@ -397,21 +397,6 @@ public static class ClusterDiscovery
             SecurityGroupIds = (instance.SecurityGroups ?? new List<GroupIdentifier>()).Select(g => g.GroupId).ToList(),
         };
     }
-
-    private static ClusterHostInfo Copy(ClusterHostInfo host, string publicIp) =>
-        new(host.InstanceId, host.Role, host.Name, host.Index, host.State)
-        {
-            PrivateIpAddress = host.PrivateIpAddress,
-            PublicIpAddress = publicIp,
-            InstanceType = host.InstanceType,
-            ImageId = host.ImageId,
-            SubnetId = host.SubnetId,
-            KeyName = host.KeyName,
-            InstanceProfileName = host.InstanceProfileName,
-            HttpTokens = host.HttpTokens,
-            LaunchTime = host.LaunchTime,
-            SecurityGroupIds = host.SecurityGroupIds,
-        };
 
     internal static NatGatewayInfo ToNat(NatGateway n) =>
         new(n.NatGatewayId, n.State?.Value ?? "unknown", n.SubnetId, n.VpcId, (n.NatGatewayAddresses ?? new List<NatGatewayAddress>()).Select(a => a.AllocationId).FirstOrDefault(), n.CreateTime?.ToUniversalTime());

@@ -161,8 +161,8 @@ public sealed class NatGatewayInfo
     public bool IsUsable => State is "pending" or "available";
 }
 
-/// <summary>One EC2 host of a cluster (gateway, master or agent).</summary>
-public sealed class ClusterHostInfo
+/// <summary>One EC2 host of a cluster (gateway, master or agent); a record so a changed copy is one <c>with</c>.</summary>
+public sealed record ClusterHostInfo
 {
     public ClusterHostInfo(string instanceId, string role, string name, int? index, string state)
     {

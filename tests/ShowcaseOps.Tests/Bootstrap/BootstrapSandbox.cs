@@ -30,21 +30,8 @@ public sealed class BootstrapSandbox : IDisposable
             SsmOnlineDelay = TimeSpan.FromMilliseconds(50),
             CommandDuration = TimeSpan.FromMilliseconds(30),
         });
-        var settings = new AwsConnectionSettings
-        {
-            Region = Host.Options.Region,
-            AccessKey = "AKIASANDBOXSHOWCASE0",
-            SecretKey = "sandbox-secret",
-            EndpointUrl = Host.Endpoint("ec2").ToString(),
-        };
-        Ec2 = AwsClientFactory.CreateEc2(settings);
-        Ssm = AwsClientFactory.CreateSsm(new AwsConnectionSettings
-        {
-            Region = Host.Options.Region,
-            AccessKey = "AKIASANDBOXSHOWCASE0",
-            SecretKey = "sandbox-secret",
-            EndpointUrl = Host.Endpoint("ssm").ToString(),
-        });
+        Ec2 = AwsClientFactory.CreateEc2(ClusterSandbox.Settings(Host, "ec2"));
+        Ssm = AwsClientFactory.CreateSsm(ClusterSandbox.Settings(Host, "ssm"));
         Scripts = BootstrapScripts.Load(ScriptsDirectory);
     }
 

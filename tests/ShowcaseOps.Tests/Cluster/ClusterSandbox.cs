@@ -21,15 +21,17 @@ public sealed class ClusterSandbox : IDisposable
             InstancePendingTime = TimeSpan.FromMilliseconds(30),
             InstanceShutdownTime = TimeSpan.FromMilliseconds(30),
         });
-        var settings = new AwsConnectionSettings
-        {
-            Region = Host.Options.Region,
-            AccessKey = "AKIASANDBOXSHOWCASE0",
-            SecretKey = "sandbox-secret",
-            EndpointUrl = Host.Endpoint("ec2").ToString(),
-        };
-        Ec2 = AwsClientFactory.CreateEc2(settings);
+        Ec2 = AwsClientFactory.CreateEc2(Settings(Host, "ec2"));
     }
+
+    /// <summary>The sandbox's fixed test credentials and region, pointed at one of its services (ec2, ssm).</summary>
+    public static AwsConnectionSettings Settings(SandboxHost host, string service) => new()
+    {
+        Region = host.Options.Region,
+        AccessKey = "AKIASANDBOXSHOWCASE0",
+        SecretKey = "sandbox-secret",
+        EndpointUrl = host.Endpoint(service).ToString(),
+    };
 
     public SandboxHost Host { get; }
 

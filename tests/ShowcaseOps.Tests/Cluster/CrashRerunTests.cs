@@ -66,21 +66,8 @@ public sealed class CrashRerunTests
     }
 
     /// <summary>Fast timings, with a verification budget longer than the tag lag.</summary>
-    private static ClusterEngineOptions Options()
-    {
-        var fast = ClusterSandbox.FastOptions();
-        return new ClusterEngineOptions
-        {
-            Retry = new RetryPolicy(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(8)),
-            DependencyRetry = fast.DependencyRetry,
-            InstanceProfileRetryBudget = fast.InstanceProfileRetryBudget,
-            PollInitial = fast.PollInitial,
-            PollMax = fast.PollMax,
-            WaitTimeout = fast.WaitTimeout,
-            MaxConcurrency = fast.MaxConcurrency,
-            LockWait = fast.LockWait,
-        };
-    }
+    private static ClusterEngineOptions Options() =>
+        ClusterSandbox.FastOptions() with { Retry = new RetryPolicy(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(8)) };
 
     /// <summary>Stops the run shortly after its Nth change is sent (the lock's own key pair not counted).</summary>
     private sealed class StopAfterWrites : IOperationReporter

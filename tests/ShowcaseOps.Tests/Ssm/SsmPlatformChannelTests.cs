@@ -18,8 +18,7 @@ public sealed class SsmPlatformChannelTests : IDisposable
     [Fact]
     public async Task One_batch_reaches_every_platform_stand_in_with_one_command()
     {
-        var gateway = _sandbox.AddHosts(1, "gateway").Single();
-        var channel = new SsmPlatformChannel(_sandbox.Ssm, gateway, PlatformEndpoints.ForCluster("10.0.12.4"));
+        var channel = _sandbox.AddGatewayChannel();
         var batch = new[]
         {
             new PlatformRequest(PlatformTarget.Consul, "PUT", "/v1/agent/service/register", "{\"Name\":\"web\",\"Port\":1}"),

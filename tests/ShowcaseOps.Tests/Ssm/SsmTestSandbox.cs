@@ -5,6 +5,7 @@ using System.Linq;
 using Amazon.SimpleSystemsManagement;
 using ShowcaseOps.Core.Aws;
 using ShowcaseOps.Core.Execution;
+using ShowcaseOps.Core.Platform;
 using ShowcaseOps.Core.Ssm;
 using ShowcaseOps.Sandbox;
 using ShowcaseOps.Sandbox.StandIns;
@@ -64,6 +65,10 @@ public sealed class SsmTestSandbox : IDisposable
 
         return targets;
     }
+
+    /// <summary>Adds one gateway host and opens the platform channel through it (the stand-ins' usual gateway and master addresses).</summary>
+    internal SsmPlatformChannel AddGatewayChannel(PlatformBodyCache? bodies = null) =>
+        new(Ssm, AddHosts(1, "gateway").Single(), PlatformEndpoints.ForCluster("10.0.12.4"), bodies);
 
     public void Dispose()
     {

@@ -20,9 +20,8 @@ public sealed class SyncReadCommandsTests : IDisposable
     [Fact]
     public async Task A_sync_read_of_1000_registrations_is_at_most_2_SSM_commands_and_still_sees_every_change()
     {
-        var gateway = _sandbox.AddHosts(1, "gateway").Single();
         var bodies = new PlatformBodyCache();
-        var channel = new SsmPlatformChannel(_sandbox.Ssm, gateway, PlatformEndpoints.ForCluster("10.0.12.4"), bodies);
+        var channel = _sandbox.AddGatewayChannel(bodies);
         var engine = new SyncEngine(channel, "service.consul");
         _sandbox.Host.Marathon.SeedApps(100, 10);
         var initial = engine.Plan(await engine.ReadAsync(NullReporter.Instance, CancellationToken.None));

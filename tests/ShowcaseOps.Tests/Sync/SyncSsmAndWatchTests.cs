@@ -20,8 +20,7 @@ public sealed class SyncSsmTests : IDisposable
     [Fact]
     public async Task Over_SSM_a_sync_is_one_read_command_and_one_write_command_and_then_one_read_only()
     {
-        var gateway = _sandbox.AddHosts(1, "gateway").Single();
-        var channel = new SsmPlatformChannel(_sandbox.Ssm, gateway, PlatformEndpoints.ForCluster("10.0.12.4"));
+        var channel = _sandbox.AddGatewayChannel();
         var engine = new SyncEngine(channel, "service.consul");
         _sandbox.Host.Marathon.SeedApps(4, 3);
 

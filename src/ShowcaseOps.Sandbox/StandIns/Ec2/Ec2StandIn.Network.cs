@@ -230,7 +230,7 @@ public sealed partial class Ec2StandIn
                    || _natGateways.Values.Any(n => n.VpcId == vpc.Id && n.StateAt(now, Options) != "deleted");
         if (busy)
         {
-            throw new Ec2Fault("DependencyViolation", $"The vpc '{vpc.Id}' has dependencies and cannot be deleted.");
+            throw HasDependencies("vpc", vpc.Id);
         }
 
         _vpcs.Remove(vpc.Id);
@@ -307,7 +307,7 @@ public sealed partial class Ec2StandIn
             || _natGateways.Values.Any(n => n.SubnetId == subnet.Id && n.StateAt(now, Options) != "deleted")
             || _detachedInterfaces.Values.Any(e => e.SubnetId == subnet.Id))
         {
-            throw new Ec2Fault("DependencyViolation", $"The subnet '{subnet.Id}' has dependencies and cannot be deleted.");
+            throw HasDependencies("subnet", subnet.Id);
         }
 
         _subnets.Remove(subnet.Id);
@@ -388,7 +388,7 @@ public sealed partial class Ec2StandIn
         var gateway = Require(_internetGateways, p.Required("InternetGatewayId"), now, "InvalidInternetGatewayID.NotFound", "internetGateway");
         if (gateway.AttachedVpcId is not null)
         {
-            throw new Ec2Fault("DependencyViolation", $"The internetGateway '{gateway.Id}' has dependencies and cannot be deleted.");
+            throw HasDependencies("internetGateway", gateway.Id);
         }
 
         _internetGateways.Remove(gateway.Id);
@@ -554,7 +554,7 @@ public sealed partial class Ec2StandIn
         var table = Require(_routeTables, p.Required("RouteTableId"), now, "InvalidRouteTableID.NotFound", "routeTable");
         if (table.Associations.Count > 0)
         {
-            throw new Ec2Fault("DependencyViolation", $"The routeTable '{table.Id}' has dependencies and cannot be deleted.");
+            throw HasDependencies("routeTable", table.Id);
         }
 
         _routeTables.Remove(table.Id);

@@ -523,6 +523,10 @@ public sealed partial class Ec2StandIn : StandIn
         return same is null || sameArguments(same) ? same : throw IdempotentMismatch(token!);
     }
 
+    /// <summary>EC2's refusal to delete a resource something still uses (kind as EC2 spells it: vpc, subnet, internetGateway, routeTable).</summary>
+    private static Ec2Fault HasDependencies(string kind, string id) =>
+        new("DependencyViolation", $"The {kind} '{id}' has dependencies and cannot be deleted.");
+
     private static Ec2Fault IdempotentMismatch(string token) =>
         new("IdempotentParameterMismatch", $"Arguments on this idempotent request are inconsistent with arguments used in previous request(s) (client token {token}).");
 
