@@ -13,7 +13,8 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module $env:SHOWCASE_MODULE_PATH -Force
     $repo = if ($env:SHOWCASE_REPO_ROOT) { $env:SHOWCASE_REPO_ROOT } else { Join-Path $PSScriptRoot '..' }
-    $script:sandbox = Start-ShowcaseSandbox -Force -InstanceBootSeconds 0.03 -WarningAction SilentlyContinue
+    # -SkipBootstrap waits for no SSM agent: make them Online at once, or a warm process sends before they are (InvalidInstanceId).
+    $script:sandbox = Start-ShowcaseSandbox -Force -InstanceBootSeconds 0.03 -SsmOnlineSeconds 0 -WarningAction SilentlyContinue
     $h = $sandbox.Host
     $h.Marathon.DeploymentDuration = [TimeSpan]::FromMilliseconds(20)
     $h.Marathon.TaskStartTime = [TimeSpan]::FromMilliseconds(10)
