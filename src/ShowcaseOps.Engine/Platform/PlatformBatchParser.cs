@@ -5,6 +5,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Text;
+using ShowcaseOps.Core.Platform.Compact;
 
 namespace ShowcaseOps.Core.Platform;
 
@@ -43,6 +44,53 @@ public static class PlatformBatchParser
         }
 
         return Enumerable.Range(1, batch.Count).Select(i => found[i]).ToArray();
+    }
+
+    /// <summary>
+    /// Parses the output of a batch that may have asked for a compact read: a <c>@@SHOWCASE-COMPACT</c> frame (followed by
+    /// <c>@@SHOWCASE-DONE</c>) is decoded by <see cref="PlatformCompactDecoder"/>; otherwise the plain frames are read.
+    /// </summary>
+    public static PlatformBatchOutput ParseBatch(string output, IReadOnlyList<PlatformRequest> batch, string batchId, string? errorOutput, IReadOnlyList<string?>? knownBodies, IReadOnlyList<(string Backend, int Status, string Body)>? knownServers)
+    {
+        if (batch is null)
+        {
+            throw new ArgumentNullException(nameof(batch));
+        }
+
+        var payload = CompactPayload(output, batchId, batch.Count);
+        if (payload is null)
+        {
+            return new PlatformBatchOutput(Parse(output, batch, batchId, errorOutput, knownBodies), null);
+        }
+
+        PlatformCompactResult result;
+        try
+        {
+            result = PlatformCompactDecoder.Decode(payload, batch.Select(PlatformCompactKinds.Of).ToArray(), knownBodies ?? Array.Empty<string?>(), knownServers);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException or InvalidCastException or ArgumentException)
+        {
+            throw Malformed(batch.Count > 0 ? batch[0] : null, ex.Message, ex);
+        }
+
+        var responses = batch.Select((request, i) => new PlatformResponse(request, result.Answers[i].Status, result.Answers[i].Body)).ToArray();
+        return new PlatformBatchOutput(responses, result);
+    }
+
+    // The payload line of "@@SHOWCASE-COMPACT <batch> <count>" when a DONE frame follows it; null without one.
+    private static string? CompactPayload(string output, string batchId, int count)
+    {
+        var lines = (output ?? string.Empty).Split(LineBreaks);
+        var marker = PlatformCompactRead.CompactMarker + " " + batchId + " " + count.ToString(CultureInfo.InvariantCulture);
+        for (var i = 0; i + 2 < lines.Length; i++)
+        {
+            if (lines[i].TrimEnd('\r') == marker && lines[i + 2].TrimEnd('\r') == PlatformBatchScript.DoneMarker + " " + batchId)
+            {
+                return lines[i + 1].Trim();
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The frames of this batch in the output; every other line is ignored.</summary>
@@ -212,3 +260,6 @@ public static class PlatformBatchParser
 
     private static string Tail(string text, int max) => text.Length <= max ? text.Trim() : "…" + text.Substring(text.Length - max).Trim();
 }
+
+/// <summary>A parsed batch: one response per request, and the compact read's result when the host sent one.</summary>
+public sealed record PlatformBatchOutput(IReadOnlyList<PlatformResponse> Responses, PlatformCompactResult? Compact);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using ShowcaseOps.Core.Platform.Compact;
 
 namespace ShowcaseOps.Core.Platform;
 
@@ -30,6 +31,12 @@ public sealed class PlatformBatchScriptOptions
     /// requests; null sends none. The secrets are never part of the script.
     /// </summary>
     public string? SecretsCluster { get; init; }
+
+    /// <summary>
+    /// Ask the host for a compact read (<see cref="PlatformCompactRead"/>); null: plain frames. With it,
+    /// <see cref="KnownBodies"/> are the bodies of earlier compact answers and answer the ones the host calls "same".
+    /// </summary>
+    public PlatformCompactOptions? Compact { get; init; }
 }
 
 /// <summary>
@@ -100,7 +107,12 @@ public sealed class PlatformBatchScript
         }
 
         files.Insert(0, new KeyValuePair<string, byte[]>("request.conf", Encoding.ASCII.GetBytes(config.ToString())));
-        var digests = KnownDigests(known);
+        if (options.Compact is { } compact)
+        {
+            files.AddRange(PlatformCompactRead.Files(endpoints, requests, batchId, compact));
+        }
+
+        var digests = options.Compact is null ? KnownDigests(known) : string.Empty;
         if (digests.Length > 0)
         {
             files.Add(new KeyValuePair<string, byte[]>("known", Encoding.ASCII.GetBytes(digests)));
@@ -109,7 +121,11 @@ public sealed class PlatformBatchScript
         var payload = Convert.ToBase64String(TarArchive.CreateGzip(files));
         var s = new StringBuilder();
         AppendPrologue(s, batchId, requests, payload, options);
-        if (requests.Length > 0)
+        if (requests.Length > 0 && options.Compact is not null)
+        {
+            PlatformCompactRead.AppendScript(s);
+        }
+        else if (requests.Length > 0)
         {
             // A transfer curl cannot make writes status 000 and curl goes on with the next one.
             AppendCurlInvocation(s);
@@ -125,8 +141,11 @@ public sealed class PlatformBatchScript
         }
 
         AppendOutput(s, batchId, requests.Length, options);
-        return new PlatformBatchScript(batchId, s.ToString(), requests) { Known = known };
+        return new PlatformBatchScript(batchId, s.ToString(), requests) { Known = known, CompactRequested = options.Compact is not null };
     }
+
+    /// <summary>The batch asked for a compact read (its output may hold a compact frame instead of the plain ones).</summary>
+    public bool CompactRequested { get; private init; }
 
     /// <summary>The body each request already has on this side (by index, null for none), from the options.</summary>
     internal IReadOnlyList<string?> Known { get; private init; } = Array.Empty<string?>();
@@ -262,7 +281,11 @@ public sealed class PlatformBatchScript
 
     /// <summary>Parses what the script printed (see <see cref="PlatformBatchParser"/>).</summary>
     public IReadOnlyList<PlatformResponse> ParseOutput(string output, string? errorOutput = null) =>
-        PlatformBatchParser.Parse(output, Requests, BatchId, errorOutput, Known);
+        ParseBatch(output, errorOutput).Responses;
+
+    /// <summary>Parses the output, compact frame included (see <see cref="PlatformBatchParser.ParseBatch"/>).</summary>
+    public PlatformBatchOutput ParseBatch(string output, string? errorOutput = null, IReadOnlyList<(string Backend, int Status, string Body)>? knownServers = null) =>
+        PlatformBatchParser.ParseBatch(output, Requests, BatchId, errorOutput, Known, knownServers);
 
     private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 

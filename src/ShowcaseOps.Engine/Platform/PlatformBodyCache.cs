@@ -54,9 +54,12 @@ public sealed class PlatformBodyCache
         }
     }
 
-    public void Store(string key, string body)
+    public void Store(string key, string body) => Store(key, body, Digest(body));
+
+    /// <summary>Keeps <paramref name="body"/> under the digest the host computed (a compact read's: of the body it read, not of this text).</summary>
+    public void Store(string key, string body, string digest)
     {
-        var entry = new Entry(Digest(body), body);
+        var entry = new Entry(digest ?? throw new ArgumentNullException(nameof(digest)), body ?? throw new ArgumentNullException(nameof(body)));
         lock (_gate)
         {
             if (_entries.TryGetValue(key, out var old))

@@ -37,4 +37,18 @@ public static class PlatformReadPlan
 
     public static PlatformRequest VulcandServers(string backendId) =>
         new(PlatformTarget.Vulcand, "GET", "/v2/backends/" + PlatformPath.Segment(backendId) + "/servers", null, $"Vulcand servers of {backendId}");
+
+    /// <summary>The backend whose servers <paramref name="request"/> reads (<c>GET /v2/backends/{id}/servers</c>), or null.</summary>
+    public static string? ServersBackend(PlatformRequest request)
+    {
+        if (request is null || request.Target != PlatformTarget.Vulcand || request.Method != "GET")
+        {
+            return null;
+        }
+
+        var parts = request.PathAndQuery.Split('/');
+        return parts.Length == 5 && parts[0].Length == 0 && parts[1] == "v2" && parts[2] == "backends" && parts[4] == "servers" && parts[3].Length > 0
+            ? Uri.UnescapeDataString(parts[3])
+            : null;
+    }
 }
