@@ -50,7 +50,7 @@ public static class PlatformBatchParser
     /// Parses the output of a batch that may have asked for a compact read: a <c>@@SHOWCASE-COMPACT</c> frame (followed by
     /// <c>@@SHOWCASE-DONE</c>) is decoded by <see cref="PlatformCompactDecoder"/>; otherwise the plain frames are read.
     /// </summary>
-    public static PlatformBatchOutput ParseBatch(string output, IReadOnlyList<PlatformRequest> batch, string batchId, string? errorOutput, IReadOnlyList<string?>? knownBodies, IReadOnlyList<(string Backend, int Status, string Body)>? knownServers)
+    public static PlatformBatchOutput ParseBatch(string output, IReadOnlyList<PlatformRequest> batch, string batchId, string? errorOutput, IReadOnlyList<string?>? knownBodies, IReadOnlyDictionary<string, string>? knownServers)
     {
         if (batch is null)
         {

@@ -284,7 +284,7 @@ public sealed class PlatformBatchScript
         ParseBatch(output, errorOutput).Responses;
 
     /// <summary>Parses the output, compact frame included (see <see cref="PlatformBatchParser.ParseBatch"/>).</summary>
-    public PlatformBatchOutput ParseBatch(string output, string? errorOutput = null, IReadOnlyList<(string Backend, int Status, string Body)>? knownServers = null) =>
+    public PlatformBatchOutput ParseBatch(string output, string? errorOutput = null, IReadOnlyDictionary<string, string>? knownServers = null) =>
         PlatformBatchParser.ParseBatch(output, Requests, BatchId, errorOutput, Known, knownServers);
 
     private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));

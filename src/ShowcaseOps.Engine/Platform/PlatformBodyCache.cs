@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -75,6 +76,15 @@ public sealed class PlatformBodyCache
 
             _entries[key] = entry;
             _size += body.Length;
+        }
+    }
+
+    /// <summary>The keys that start with <paramref name="prefix"/> (a snapshot).</summary>
+    public IReadOnlyList<string> Keys(string prefix)
+    {
+        lock (_gate)
+        {
+            return _entries.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToArray();
         }
     }
 

@@ -75,7 +75,7 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
         var remaining = Enumerable.Range(0, batch.Count).Where(i => answers[i] is null).ToList();
         while (remaining.Count > 0)
         {
-            var (script, encodedLength) = FitScript(remaining.Select(i => batch[i]).ToList());
+            var (script, encodedLength, knownServerBodies) = FitScript(remaining.Select(i => batch[i]).ToList());
             var indexes = remaining.Take(script.Requests.Count).ToArray();
             remaining.RemoveRange(0, indexes.Length);
             reporter.Verbose($"SSM: sending {indexes.Length} platform request(s) to {_gateway} as one command ({encodedLength:N0} characters{(script.CompactRequested ? ", compact read" : string.Empty)}).");
@@ -88,7 +88,7 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
                 PollInterval = TimeSpan.FromMilliseconds(250),
                 MaxPollInterval = TimeSpan.FromSeconds(3),
             };
-            var knownServers = script.CompactRequested ? KnownServers() : null;
+            var knownServers = script.CompactRequested ? knownServerBodies : null;
             var result = (await SsmRunner.Create(_ssm).RunAsync(new SsmScript(script.Text), new[] { _gateway }, options, reporter, cancellationToken).ConfigureAwait(false)).Single();
             CommandsSent++;
             if (!result.Succeeded && result.ExitCode != 0)
@@ -100,7 +100,7 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
             if (parsed.Compact is { } compact)
             {
                 RememberCompact(parsed.Responses, compact);
-                reporter.Verbose($"SSM: compact read: {compact.Answers.Count(a => a.Same)} of {compact.Answers.Count} answer(s) unchanged, {(compact.ServersSame ? "server lists unchanged" : (compact.Servers?.Count ?? 0).ToString(CultureInfo.InvariantCulture) + " server list(s) read ahead")}.");
+                reporter.Verbose($"SSM: compact read: {compact.Answers.Count(a => a.Same)} of {compact.Answers.Count} answer(s) unchanged; {compact.Servers.Count} server list(s) read ahead, {compact.Servers.Count(s => s.Same)} of them unchanged.");
             }
             else
             {
@@ -132,62 +132,67 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
     }
 
     private const string CompactPrefix = "compact ";
-    private const string ServersSetKey = CompactPrefix + "server lists";
 
     // Compact answers are kept under their own keys: their bodies hold only what the readers use, and must never answer
-    // a plain batch's "same".
+    // a plain batch's "same". The server lists read ahead are kept as if each had been read on its own.
     private void RememberCompact(IReadOnlyList<PlatformResponse> responses, PlatformCompactResult compact)
     {
         for (var i = 0; i < responses.Count; i++)
         {
-            var key = CompactPrefix + CacheKey(responses[i].Request);
-            var answer = compact.Answers[i];
-            if (_bodies is null || responses[i].Request.Method != "GET")
+            if (responses[i].Request.Method == "GET")
             {
-                continue;
-            }
-
-            if (answer.Digest is { } digest && responses[i].Status is >= 200 and < 300)
-            {
-                _bodies.Store(key, answer.Body, digest);
-            }
-            else
-            {
-                _bodies.Remove(key);
+                Keep(responses[i].Request, responses[i].Status, compact.Answers[i].Body, compact.Answers[i].Digest);
             }
         }
 
-        if (compact.Servers is { } servers)
+        var ahead = new Dictionary<string, PlatformResponse>(StringComparer.Ordinal);
+        foreach (var servers in compact.Servers)
         {
-            if (_bodies is not null && compact.ServersDigest is { } setDigest)
-            {
-                _bodies.Store(ServersSetKey, Newtonsoft.Json.JsonConvert.SerializeObject(servers.Select(s => new object[] { s.Backend, s.Status, s.Body })), setDigest);
-            }
+            var request = PlatformReadPlan.VulcandServers(servers.Backend);
+            Keep(request, servers.Status, servers.Body, servers.Digest);
+            ahead[CacheKey(request)] = new PlatformResponse(request, servers.Status, servers.Body);
+        }
 
-            var ahead = new Dictionary<string, PlatformResponse>(StringComparer.Ordinal);
-            foreach (var (backend, status, body) in servers)
-            {
-                var request = PlatformReadPlan.VulcandServers(backend);
-                ahead[CacheKey(request)] = new PlatformResponse(request, status, body);
-            }
-
-            lock (_readAheadGate)
-            {
-                _readAhead = ahead;
-            }
+        lock (_readAheadGate)
+        {
+            _readAhead = ahead;
         }
     }
 
-    // The server lists of the last compact read (null: none kept), to answer a "same" for the set.
-    private (string Backend, int Status, string Body)[]? KnownServers()
+    private void Keep(PlatformRequest request, int status, string body, string? digest)
     {
-        if (_bodies?.DigestOf(ServersSetKey) is not { } digest || _bodies.BodyOf(ServersSetKey, digest) is not { } text)
+        if (_bodies is null)
         {
-            return null;
+            return;
         }
 
-        var rows = Newtonsoft.Json.Linq.JArray.Parse(text);
-        return rows.Select(r => ((string)r[0]!, (int)r[1]!, (string)r[2]!)).ToArray();
+        if (digest is not null && status is >= 200 and < 300)
+        {
+            _bodies.Store(CompactPrefix + CacheKey(request), body, digest);
+        }
+        else
+        {
+            _bodies.Remove(CompactPrefix + CacheKey(request));
+        }
+    }
+
+    // The server lists this side holds from compact reads, by backend: their digests go to the host, their bodies answer its "same".
+    private (Dictionary<string, string> Digests, Dictionary<string, string> Bodies) KnownServers()
+    {
+        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
+        var bodies = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in _bodies?.Keys(CompactPrefix + PlatformTarget.Vulcand + " /v2/backends/") ?? Array.Empty<string>())
+        {
+            var path = key.Substring(CompactPrefix.Length + PlatformTarget.Vulcand.ToString().Length + 1);
+            if (PlatformReadPlan.ServersBackend(new PlatformRequest(PlatformTarget.Vulcand, "GET", path)) is { } backend
+                && _bodies!.DigestOf(key) is { } digest && _bodies.BodyOf(key, digest) is { } body)
+            {
+                digests[backend] = digest;
+                bodies[backend] = body;
+            }
+        }
+
+        return (digests, bodies);
     }
 
     // A digest line costs ~70 characters, so tiny bodies travel as they are; Kong consumers (credentials) are never kept.
@@ -245,7 +250,7 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
 
     // The longest prefix of the batch whose script fits one SSM command (halving until it does). The budget leaves
     // room for the runner's output-capture wrapper.
-    private (PlatformBatchScript Script, int EncodedLength) FitScript(List<PlatformRequest> requests)
+    private (PlatformBatchScript Script, int EncodedLength, Dictionary<string, string> KnownServerBodies) FitScript(List<PlatformRequest> requests)
     {
         const int budget = SsmCommandEncoder.DefaultMaxTotalLength - (4 * 1024);
         var count = requests.Count;
@@ -254,16 +259,17 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
             var part = requests.Take(count).ToArray();
             var compact = WantsCompact(part);
             var (bodies, digests) = KnownBodies(part, compact);
+            var knownServers = compact ? KnownServers() : (Digests: new Dictionary<string, string>(), Bodies: new Dictionary<string, string>());
             var script = PlatformBatchScript.Create(_endpoints, part, new PlatformBatchScriptOptions
             {
                 KnownBodies = bodies,
                 SecretsCluster = _secretsCluster,
-                Compact = compact ? new PlatformCompactOptions { KnownDigests = digests, KnownServersDigest = _bodies?.DigestOf(ServersSetKey) } : null,
+                Compact = compact ? new PlatformCompactOptions { KnownDigests = digests, KnownServerDigests = knownServers.Digests } : null,
             });
             var encoded = SsmCommandEncoder.Encode(script.Text, SsmCommandEncoder.DefaultMaxLineLength, int.MaxValue).Sum(line => line.Length + 1);
             if (encoded <= budget || count == 1)
             {
-                return (script, encoded);
+                return (script, encoded, knownServers.Bodies);
             }
 
             count = Math.Max(1, count / 2);

@@ -10,16 +10,25 @@ namespace ShowcaseOps.Core.Ssm;
 /// <summary>
 /// Output capture beyond SSM's 24,000 characters: the host saves the script's stdout, gzip+base64 encodes it, and
 /// prints a framed first page (length and sha256 included); the runner reads the rest with follow-up page commands
-/// and verifies it. The saved files are removed once the last page has been read.
+/// and verifies it. Each command also carries the next <see cref="LaneSize"/> characters on stderr (SSM returns its
+/// first 8,000), after the script's own stderr, when that is short: a "lane" that makes every command return ~30,400
+/// characters instead of 23,000. The saved files are removed once the last page has been printed.
 /// </summary>
 public sealed class SsmOutputCapture
 {
     /// <summary>Base64 characters per page: well under 24,000 once the frame lines are added.</summary>
     public const int PageSize = 23000;
 
+    /// <summary>Base64 characters a command adds on stderr (within SSM's 8,000 with the frame and up to <see cref="LaneRoom"/> bytes of the script's own stderr).</summary>
+    public const int LaneSize = 7400;
+
+    /// <summary>The script's own stderr above which no lane is added (it must stay readable, and SSM keeps 8,000 in all).</summary>
+    public const int LaneRoom = 400;
+
     private const string HeaderPrefix = "==showcaseops-output:v1 ";
     private const string PagePrefix = "==showcaseops-page:v1 ";
     private const string EndMarker = "==showcaseops-end==";
+    private const string LanePrefix = "==showcaseops-lane:v1 ";
     private static readonly Regex SafeDirectory = new("^/[A-Za-z0-9_./-]+$", RegexOptions.CultureInvariant);
     private static readonly Regex Header = new(@"^==showcaseops-output:v1 id=(?<id>[0-9a-f]+) bytes=(?<bytes>\d+) encoded=(?<encoded>\d+) sha256=(?<sha>[0-9a-f]{64})==$", RegexOptions.CultureInvariant);
 
@@ -55,7 +64,7 @@ public sealed class SsmOutputCapture
             text.Append('\n');
         }
 
-        text.Append(") > \"$showcaseops_out\"\n");
+        text.Append(") > \"$showcaseops_out\" 2> \"$showcaseops_out.err\"\n");
         text.Append("showcaseops_rc=$?\n");
         text.Append("gzip -c \"$showcaseops_out\" | base64 | tr -d '\\n' > \"$showcaseops_out.b64\"\n");
         text.Append("showcaseops_bytes=$(wc -c < \"$showcaseops_out\" | tr -d ' ')\n");
@@ -65,26 +74,61 @@ public sealed class SsmOutputCapture
         text.Append("printf '%s\\n' \"").Append(HeaderPrefix).Append("id=").Append(Id).Append(" bytes=$showcaseops_bytes encoded=$showcaseops_len sha256=$showcaseops_sha==\"\n");
         text.Append("head -c ").Append(page).Append(" \"$showcaseops_out.b64\"\n");
         text.Append("printf '\\n%s\\n' '").Append(EndMarker).Append("'\n");
-        text.Append("[ \"$showcaseops_len\" -gt ").Append(page).Append(" ] || rm -f \"$showcaseops_out.b64\"\n");
+        text.Append("showcaseops_lane=0\n");
+        text.Append("if [ \"$showcaseops_len\" -gt ").Append(page).Append(" ] && [ \"$(wc -c < \"$showcaseops_out.err\" | tr -d ' ')\" -le ").Append(Invariant(LaneRoom)).Append(" ]; then showcaseops_lane=").Append(Invariant(LaneSize)).Append("; fi\n");
+        text.Append("cat \"$showcaseops_out.err\" >&2\n");
+        text.Append("rm -f \"$showcaseops_out.err\"\n");
+        text.Append("if [ \"$showcaseops_lane\" -gt 0 ]; then\n");
+        AppendLane(text, "  ", PageSize, "\"$showcaseops_out.b64\"");
+        text.Append("fi\n");
+        text.Append("[ \"$showcaseops_len\" -gt $((").Append(page).Append(" + showcaseops_lane)) ] || rm -f \"$showcaseops_out.b64\"\n");
         text.Append("exit $showcaseops_rc\n");
     }
 
-    /// <summary>The follow-up script that prints one page (and removes the saved file after the last one).</summary>
-    public string PageScript(long offset, bool last)
+    // The lane: the LaneSize characters of the encoded file after offset, framed, on stderr.
+    private static void AppendLane(StringBuilder text, string indent, long offset, string file)
+    {
+        text.Append(indent).Append("printf '\\n%s\\n' '").Append(LanePrefix).Append("offset=").Append(Invariant(offset)).Append("==' >&2\n");
+        text.Append(indent).Append("tail -c +").Append(Invariant(offset + 1)).Append(' ').Append(file).Append(" 2>/dev/null | head -c ").Append(Invariant(LaneSize)).Append(" >&2\n");
+        text.Append(indent).Append("printf '\\n%s\\n' '").Append(EndMarker).Append("' >&2\n");
+    }
+
+    /// <summary>
+    /// The follow-up script that prints one page on stdout and the lane after it on stderr, and removes the saved file
+    /// once both reach its end.
+    /// </summary>
+    public string PageScript(long offset)
     {
         var text = new StringBuilder();
         text.Append("f='").Append(EncodedPath).Append("'\n");
         text.Append("[ -f \"$f\" ] || { echo \"showcaseops: the saved output $f is gone\" >&2; exit 3; }\n");
-        text.Append("printf '%s\\n' '").Append(PagePrefix).Append("offset=").Append(offset.ToString(CultureInfo.InvariantCulture)).Append("=='\n");
-        text.Append("tail -c +").Append((offset + 1).ToString(CultureInfo.InvariantCulture)).Append(" \"$f\" | head -c ").Append(PageSize.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        text.Append("printf '%s\\n' '").Append(PagePrefix).Append("offset=").Append(Invariant(offset)).Append("=='\n");
+        // tail's stderr stays out of the lane: where SIGPIPE is ignored it reports the pipe head closed.
+        text.Append("tail -c +").Append(Invariant(offset + 1)).Append(" \"$f\" 2>/dev/null | head -c ").Append(Invariant(PageSize)).Append('\n');
         text.Append("printf '\\n%s\\n' '").Append(EndMarker).Append("'\n");
-        if (last)
-        {
-            text.Append("rm -f \"$f\"\n");
-        }
-
+        AppendLane(text, string.Empty, offset + PageSize, "\"$f\"");
+        text.Append("[ \"$(wc -c < \"$f\" | tr -d ' ')\" -gt ").Append(Invariant(offset + PageSize + LaneSize)).Append(" ] || rm -f \"$f\"\n");
         return text.ToString();
     }
+
+    /// <summary>The lane a command printed on stderr for <paramref name="offset"/>, and its stderr without it (null lane: none, or cut short).</summary>
+    public static (string? Lane, string Stderr) ParseLane(string stderr, long offset)
+    {
+        stderr ??= string.Empty;
+        var marker = "\n" + LanePrefix + "offset=" + Invariant(offset) + "==\n";
+        var at = stderr.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return (null, stderr);
+        }
+
+        var rest = stderr.Substring(at + marker.Length);
+        var end = rest.IndexOf("\n" + EndMarker + "\n", StringComparison.Ordinal);
+        var own = stderr.Substring(0, at) + (end < 0 ? string.Empty : rest.Substring(end + EndMarker.Length + 2));
+        return (end < 0 ? null : rest.Substring(0, end), own);
+    }
+
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A cleanup script for when paging is abandoned.</summary>
     public string CleanupScript() => "rm -f '" + EncodedPath + "' '" + RawPath + "'\n";

@@ -407,7 +407,9 @@ public sealed class SsmRunner
                 var first = SsmOutputCapture.ParseFirstPage(stdout);
                 if (first is not null)
                 {
-                    (stdout, error) = await ReadCapturedAsync(target, capture, first, comment, cancellationToken).ConfigureAwait(false);
+                    string? lane;
+                    (lane, stderr) = SsmOutputCapture.ParseLane(stderr, first.Content.Length);
+                    (stdout, error) = await ReadCapturedAsync(target, capture, first, lane, comment, cancellationToken).ConfigureAwait(false);
                     truncated = error is not null;
                 }
             }
@@ -526,9 +528,9 @@ public sealed class SsmRunner
             }
         }
 
-        private async Task<(string Output, string? Error)> ReadCapturedAsync(SsmTarget target, SsmOutputCapture capture, SsmOutputCapture.FirstPage first, string comment, CancellationToken cancellationToken)
+        private async Task<(string Output, string? Error)> ReadCapturedAsync(SsmTarget target, SsmOutputCapture capture, SsmOutputCapture.FirstPage first, string? firstLane, string comment, CancellationToken cancellationToken)
         {
-            var encoded = new StringBuilder(first.Content);
+            var encoded = new StringBuilder(first.Content).Append(firstLane);
             var pages = 0;
             while (encoded.Length < first.EncodedLength)
             {
@@ -539,9 +541,8 @@ public sealed class SsmRunner
                 }
 
                 var offset = encoded.Length;
-                var last = offset + SsmOutputCapture.PageSize >= first.EncodedLength;
                 _reporter.Verbose($"{target}: reading output page {pages + 1} (offset {offset} of {first.EncodedLength}).");
-                var page = await RunFollowUpAsync(target, capture.PageScript(offset, last), comment, cancellationToken).ConfigureAwait(false);
+                var page = await RunFollowUpAsync(target, capture.PageScript(offset), comment, cancellationToken).ConfigureAwait(false);
                 var content = page is null ? null : SsmOutputCapture.ParsePage(page.StandardOutput, offset);
                 if (content is null || content.Length == 0)
                 {
@@ -549,7 +550,7 @@ public sealed class SsmRunner
                     return (string.Empty, $"Reading the output back failed at offset {offset}: {page?.StandardError.Trim() ?? "no answer"}");
                 }
 
-                encoded.Append(content);
+                encoded.Append(content).Append(SsmOutputCapture.ParseLane(page!.StandardError, offset + content.Length).Lane);
             }
 
             try

@@ -30,11 +30,14 @@ internal sealed class ShellScriptChannel : IPlatformChannel
 
     public string? LastOutput { get; private set; }
 
+    /// <summary>Run the script as on a host without python3 (a stub that fails comes first on PATH).</summary>
+    public bool HidePython { get; init; }
+
     public async Task<IReadOnlyList<PlatformResponse>> SendAsync(IReadOnlyList<PlatformRequest> batch, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var script = PlatformBatchScript.Create(_endpoints, batch, _options);
         LastScript = script.Text;
-        var (stdout, stderr, _) = await Shell.RunAsync(script.Text, cancellationToken);
+        var (stdout, stderr, _) = HidePython ? await Shell.RunWithoutPythonAsync(script.Text, cancellationToken) : await Shell.RunAsync(script.Text, cancellationToken);
         LastOutput = stdout;
         return script.ParseOutput(stdout, stderr);
     }
@@ -42,6 +45,26 @@ internal sealed class ShellScriptChannel : IPlatformChannel
 
 internal static class Shell
 {
+    /// <summary>Runs the script with a <c>python3</c> that exits 127 first on PATH, as a host without python3.</summary>
+    public static async Task<(string Stdout, string Stderr, int ExitCode)> RunWithoutPythonAsync(string scriptText, CancellationToken cancellationToken)
+    {
+        var bin = Directory.CreateTempSubdirectory("showcase-nopython-").FullName;
+        try
+        {
+            var stub = Path.Combine(bin, "python3");
+            await File.WriteAllTextAsync(stub, "#!/bin/sh\nexit 127\n", cancellationToken);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            }
+            return await RunAsync("PATH='" + bin + "':\"$PATH\"\nexport PATH\n" + scriptText, cancellationToken);
+        }
+        finally
+        {
+            Directory.Delete(bin, true);
+        }
+    }
+
 #pragma warning disable CA1068 // shell last keeps the callers that pass (script, token) positionally unchanged
     public static async Task<(string Stdout, string Stderr, int ExitCode)> RunAsync(string scriptText, CancellationToken cancellationToken = default, string shell = "/bin/sh")
 #pragma warning restore CA1068

@@ -14,27 +14,11 @@ namespace ShowcaseOps.Core.Platform.Compact;
 /// <summary>One answer of a compact read: its status, its JSON (only the fields the module reads) and the host's digest.</summary>
 public sealed record PlatformCompactAnswer(int Status, string Body, string? Digest, bool Same);
 
+/// <summary>A server list the host read ahead (<see cref="Same"/>: unchanged from the one this side holds).</summary>
+public sealed record PlatformCompactServers(string Backend, int Status, string Body, string? Digest, bool Same);
+
 /// <summary>A decoded compact frame: the batch's answers by index, and the server lists the host read ahead.</summary>
-public sealed class PlatformCompactResult
-{
-    public PlatformCompactResult(IReadOnlyList<PlatformCompactAnswer> answers, IReadOnlyList<(string Backend, int Status, string Body)>? servers, bool serversSame, string? serversDigest)
-    {
-        Answers = answers;
-        Servers = servers;
-        ServersSame = serversSame;
-        ServersDigest = serversDigest;
-    }
-
-    public IReadOnlyList<PlatformCompactAnswer> Answers { get; }
-
-    /// <summary>The prefetched server lists (null when they are <see cref="ServersSame"/> or none were read).</summary>
-    public IReadOnlyList<(string Backend, int Status, string Body)>? Servers { get; }
-
-    /// <summary>The host found the prefetched lists unchanged from <see cref="PlatformCompactOptions.KnownServersDigest"/>.</summary>
-    public bool ServersSame { get; }
-
-    public string? ServersDigest { get; }
-}
+public sealed record PlatformCompactResult(IReadOnlyList<PlatformCompactAnswer> Answers, IReadOnlyList<PlatformCompactServers> Servers);
 
 /// <summary>
 /// Turns the payload of a <c>@@SHOWCASE-COMPACT</c> frame back into answers: "SCR1", the UUID count, the UUIDs (16 bytes
@@ -50,7 +34,7 @@ public static class PlatformCompactDecoder
     private static readonly string[] ConsulColumns = { "k", "sv", "id", "a", "p", "t", "m", "c" };
 
     /// <summary>Decodes <paramref name="base64"/>; <paramref name="known"/> holds the bodies of answers the host calls "same" (by index).</summary>
-    public static PlatformCompactResult Decode(string base64, IReadOnlyList<string?> kinds, IReadOnlyList<string?> known, IReadOnlyList<(string Backend, int Status, string Body)>? knownServers)
+    public static PlatformCompactResult Decode(string base64, IReadOnlyList<string?> kinds, IReadOnlyList<string?> known, IReadOnlyDictionary<string, string>? knownServers)
     {
         var doc = Document(Gunzip(Convert.FromBase64String(base64)));
         var entries = doc["r"] as JArray ?? throw Bad("no answers");
@@ -67,14 +51,8 @@ public static class PlatformCompactDecoder
             answers[i] = Answer(entries[i] as JObject ?? throw Bad("an answer is not an object"), kinds[i], i < known.Count ? known[i] : null, tasks);
         }
 
-        var servers = doc["p"];
-        var same = servers is JValue { Type: JTokenType.String } && (string?)servers == "same";
-        if (same && knownServers is null)
-        {
-            throw Bad("the host called the server lists unchanged, but none were sent");
-        }
-
-        return new PlatformCompactResult(answers!, same ? knownServers : (servers as JArray)?.Select(s => Servers(s as JObject ?? throw Bad("a server list is not an object"), tasks)).ToArray(), same, (string?)doc["pd"]);
+        var servers = (doc["p"] as JArray ?? new JArray()).Select(s => Servers(s as JObject ?? throw Bad("a server list is not an object"), tasks, knownServers)).ToArray();
+        return new PlatformCompactResult(answers!, servers);
     }
 
     private static PlatformCompactAnswer Answer(JObject entry, string? kind, string? known, Dictionary<string, JObject> tasks)
@@ -269,12 +247,20 @@ public static class PlatformCompactDecoder
         return new JObject { ["Servers"] = servers };
     }
 
-    private static (string Backend, int Status, string Body) Servers(JObject entry, Dictionary<string, JObject> tasks)
+    private static PlatformCompactServers Servers(JObject entry, Dictionary<string, JObject> tasks, IReadOnlyDictionary<string, string>? known)
     {
         var backend = (string?)entry["b"] ?? throw Bad("a server list without its backend");
         var status = (int?)entry["s"] ?? throw Bad("a server list without a status");
-        var body = entry["raw"] is JValue raw ? (string?)raw ?? string.Empty : ServerList(Compact(entry), tasks).ToString(Formatting.None);
-        return (backend, status, body);
+        var digest = (string?)entry["d"];
+        if (entry["same"] is not null)
+        {
+            return known is not null && known.TryGetValue(backend, out var body)
+                ? new PlatformCompactServers(backend, status, body, digest, true)
+                : throw Bad($"the host called the servers of '{backend}' unchanged, but none were sent");
+        }
+
+        var text = entry["raw"] is JValue raw ? (string?)raw ?? string.Empty : ServerList(Compact(entry), tasks).ToString(Formatting.None);
+        return new PlatformCompactServers(backend, status, text, entry["raw"] is null ? digest : null, false);
     }
 
     private static JObject Listing(JObject c, string key, bool kong)

@@ -67,8 +67,8 @@ public sealed class PlatformCompactOptions
     /// <summary>Read the servers of every backend the batch's <c>GET /v2/backends</c> lists (the ones it reads itself excepted).</summary>
     public bool PrefetchServers { get; init; } = true;
 
-    /// <summary>The digest of the prefetched server lists this side holds (null: none).</summary>
-    public string? KnownServersDigest { get; init; }
+    /// <summary>The digests of the server lists this side holds from earlier compact reads, by backend.</summary>
+    public IReadOnlyDictionary<string, string> KnownServerDigests { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
@@ -113,9 +113,12 @@ public static class PlatformCompactRead
             }
         }
 
-        if (options.KnownServersDigest is { } servers && IsDigest(servers))
+        foreach (var (backend, digest) in options.KnownServerDigests)
         {
-            known.Append("p ").Append(servers).Append('\n');
+            if (IsDigest(digest))
+            {
+                known.Append("p:").Append(Convert.ToHexString(Encoding.UTF8.GetBytes(backend)).ToLowerInvariant()).Append(' ').Append(digest).Append('\n');
+            }
         }
 
         yield return new KeyValuePair<string, byte[]>("known", Encoding.ASCII.GetBytes(known.ToString()));

@@ -267,9 +267,7 @@ def encode(spec):
         encoded[i] = entry
     for i in range(1, len(kinds) + 1):
         entries.append(encoded[i])
-    # The prefetched server lists travel as one set with one digest: unchanged, the module keeps the set it has.
     pushed = []
-    whole = hashlib.sha256()
     for n, bid in enumerate(prefetched, 1):
         code = pstatus.get(n)
         if code is None or code == 0:
@@ -278,19 +276,21 @@ def encode(spec):
             raw = read('p%d' % n)
         except OSError:
             raw = b''
-        whole.update(bid.encode('utf-8') + b'\0' + str(code).encode('ascii') + b'\0' + raw + b'\0')
         entry = {'b': bid, 's': code}
-        try:
-            if not 200 <= code < 300:
-                raise ValueError()
-            entry['c'] = servers(json.loads(raw.decode('utf-8')), tasks)
-        except (ValueError, AttributeError, TypeError, KeyError, NotCompactable):
+        if 200 <= code < 300:
+            entry['d'] = digest(raw)
+            if known.get('p:' + bid.encode('utf-8').hex()) == entry['d']:
+                entry['same'] = 1
+            else:
+                try:
+                    entry['c'] = servers(json.loads(raw.decode('utf-8')), tasks)
+                except (ValueError, AttributeError, TypeError, KeyError, NotCompactable):
+                    del entry['d']
+                    entry['raw'] = raw.decode('utf-8', 'replace')
+        else:
             entry['raw'] = raw.decode('utf-8', 'replace')
         pushed.append(entry)
-    set_digest = whole.hexdigest()[:16]
-    if prefetched and known.get('p') == set_digest:
-        pushed = 'same'
-    text = json.dumps({'r': entries, 'p': pushed, 'pd': set_digest if prefetched else None}, separators=(',', ':'), ensure_ascii=True)
+    text = json.dumps({'r': entries, 'p': pushed}, separators=(',', ':'), ensure_ascii=True)
     table = []
     if '\\u0001' not in text:
         index = {}
