@@ -4,8 +4,10 @@
     commands counted from the sandbox log, the planner timed alone (goal < 50 ms), a second sync with nothing to do (goal:
     zero writes, one read command), and -Watch latency from a Marathon scale to the registration in Consul and Vulcand,
     against one SSM round trip measured in the same run (goal: at most one round trip + 250 ms).
-    Asserted (FAIL and exit 1): a sync read of the 1,000 registrations the session has read before costs at most 2
-    SendCommand in the sandbox's request log, output pages included (conditional reads, docs/ssm.md).
+    Asserted (FAIL and exit 1): a sync read of the 1,000 registrations costs at most 2 SendCommand in the sandbox's
+    request log, output pages included, in each of three cases: a fresh session (a new runspace: no cached bodies, no
+    hints; compact reads, docs/ssm.md), the read right after a sync wrote (the changed bodies come back), and a read of
+    what the session has read before (conditional reads).
 #>
 param([int] $Apps = 100, [int] $TasksPerApp = 10, [double] $DriftRate = 0.10, [int] $LatencySamples = 5, [int] $PlannerRuns = 30)
 $ErrorActionPreference = 'Stop'
@@ -114,15 +116,28 @@ $rtt = ($rtts.Wall.TotalMilliseconds | Sort-Object)[1]
 'first sync after the writes   : {0} SendCommand (the bodies the writes changed come back in full: {1} batch + {2} output pages)' -f $rtts[0].Commands, $rtts[0].Ssm.Batches, $rtts[0].Ssm.Pages
 'second sync, nothing changed  : {0} changes, {1} platform writes, {2} SSM batch(es) (goal 0 writes, 1 batch) {3}, + {4} output page fetches; read round trip (median of 3) = {5:N0} ms' -f $quiet.Changes.Count, $quiet.Writes, $quiet.Ssm.Batches, $(if ($quiet.Writes -eq 0 -and $quiet.Ssm.Batches -eq 1) { 'OK' } else { 'OVER GOAL' }), $quiet.Ssm.Pages, $rtt
 $readCommands = $quiet.Commands
+$changedCommands = $rtts[0].Commands
+
+# ---- a fresh session: a new runspace (a runbook job) has no cached bodies and no hints ------------------------
+# A new runspace has its own session (no sandbox): it reaches the sandbox's EC2 and SSM through the standard variables.
+$env:AWS_ENDPOINT_URL_EC2 = $h.Endpoint('ec2').ToString(); $env:AWS_ENDPOINT_URL_SSM = $h.Endpoint('ssm').ToString()
+$env:AWS_REGION = 'eu-west-1'; $env:AWS_ACCESS_KEY_ID = 'AKIDSANDBOX'; $env:AWS_SECRET_ACCESS_KEY = 'sandbox'; $env:SHOWCASE_CLUSTER = 'bench'
+$h.Log.Clear()
+$freshPs = [powershell]::Create()
+$null = $freshPs.AddScript("Import-Module '$env:SHOWCASE_MODULE_PATH'; Sync-ShowcaseService -Channel Ssm -PassThru")
+$watch = [Diagnostics.Stopwatch]::StartNew()
+$freshOut = $freshPs.Invoke()
+$watch.Stop()
+if ($freshPs.Streams.Error.Count -gt 0) { throw "the fresh session's sync failed: $($freshPs.Streams.Error | Out-String)" }
+$freshPs.Dispose()
+$freshCommands = @($h.Log.Entries | Where-Object Operation -EQ 'SendCommand').Count
+'fresh session, nothing changed: {0} SendCommand in {1:N0} ms ({2} changes; the compact read: one command and its one output page) (goal <= 2) {3}' -f $freshCommands, $watch.Elapsed.TotalMilliseconds, @($freshOut | Where-Object { $_ -is [ShowcaseOps.Model.ShowcaseSyncChange] }).Count, $(if ($freshCommands -le 2) { 'OK' } else { 'OVER GOAL' })
 
 # ---- -Watch latency -----------------------------------------------------------------------------------------
 $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
 # Index, never pipe: enumerating a PSDataCollection blocks until the producer completes it.
 function Get-Cycles { @(for ($k = 0; $k -lt $output.Count; $k++) { $output[$k] }) | Where-Object { $_ -is [ShowcaseOps.Model.ShowcaseSyncCycle] } }
 $ps = [powershell]::Create()
-# A new runspace has its own session (no sandbox): it reaches the sandbox's EC2 and SSM through the standard variables.
-$env:AWS_ENDPOINT_URL_EC2 = $h.Endpoint('ec2').ToString(); $env:AWS_ENDPOINT_URL_SSM = $h.Endpoint('ssm').ToString()
-$env:AWS_REGION = 'eu-west-1'; $env:AWS_ACCESS_KEY_ID = 'AKIDSANDBOX'; $env:AWS_SECRET_ACCESS_KEY = 'sandbox'; $env:SHOWCASE_CLUSTER = 'bench'
 $null = $ps.AddScript("Import-Module '$env:SHOWCASE_MODULE_PATH'; Sync-ShowcaseService -Channel Ssm -Watch -ResyncSeconds 300 -TimeoutSeconds 120 -PassThru -PlatformEndpoint @{ Marathon = '$marathonUrl' }")
 $async = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
 try {
@@ -161,5 +176,6 @@ $goal = $rtt + 250
 'watch: scale → registered     : median {0:N0} ms, max {1:N0} ms over {2} samples; goal one round trip + 250 ms = {3:N0} ms {4}' -f $latMedian, $lat[-1], $lat.Count, $goal, $(if ($latMedian -le $goal) { 'OK' } else { 'OVER GOAL' })
 '  the cycles that registered  : trigger {0}; read batches {1}; write batches {2}; cycle {3}' -f (($samples.Cycle.Trigger | Sort-Object -Unique) -join '/'), (($samples.Cycle.ReadBatches | Sort-Object -Unique) -join '/'), (($samples.Cycle.WriteBatches | Sort-Object -Unique) -join '/'), (($samples.Cycle | ForEach-Object { '{0:N0} ms' -f $_.Duration.TotalMilliseconds }) -join ', ')
 Stop-ShowcaseSandbox -Confirm:$false
-if ($readCommands -gt 2) { 'FAIL: a sync read of {0} registrations cost {1} SendCommand (goal <= 2)' -f ($Apps * $TasksPerApp), $readCommands; exit 1 }
-'OK: a sync read of {0} registrations cost {1} SendCommand (goal <= 2)' -f ($Apps * $TasksPerApp), $readCommands
+$reads = 'fresh session {0}, right after the writes {1}, unchanged {2}' -f $freshCommands, $changedCommands, $readCommands
+if (($freshCommands, $changedCommands, $readCommands | Measure-Object -Maximum).Maximum -gt 2) { 'FAIL: a sync read of {0} registrations cost more than 2 SendCommand ({1})' -f ($Apps * $TasksPerApp), $reads; exit 1 }
+'OK: a sync read of {0} registrations cost at most 2 SendCommand ({1})' -f ($Apps * $TasksPerApp), $reads

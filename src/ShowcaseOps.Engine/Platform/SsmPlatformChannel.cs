@@ -27,8 +27,10 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
     private readonly string? _secretsCluster;
 
     // The server lists the last compact read fetched ahead, by cache key: they answer the reads of the very next batch
-    // (the reader's second round) and are dropped after it.
+    // (the reader's second round) if it comes within ReadAheadLifetime, and are dropped after it.
+    private static readonly TimeSpan ReadAheadLifetime = TimeSpan.FromSeconds(10);
     private Dictionary<string, PlatformResponse> _readAhead = new(StringComparer.Ordinal);
+    private DateTime _readAheadAt;
     private readonly object _readAheadGate = new();
 
     // bodies: the bodies of earlier reads (the session's, per cluster and gateway), sent as digests so the host prints only
@@ -125,7 +127,7 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
     {
         lock (_readAheadGate)
         {
-            var taken = _readAhead;
+            var taken = DateTime.UtcNow - _readAheadAt <= ReadAheadLifetime ? _readAhead : new Dictionary<string, PlatformResponse>(StringComparer.Ordinal);
             _readAhead = new Dictionary<string, PlatformResponse>(StringComparer.Ordinal);
             return taken;
         }
@@ -156,6 +158,7 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
         lock (_readAheadGate)
         {
             _readAhead = ahead;
+            _readAheadAt = DateTime.UtcNow;
         }
     }
 

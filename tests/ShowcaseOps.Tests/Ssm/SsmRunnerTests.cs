@@ -86,6 +86,34 @@ public sealed class SsmRunnerTests : IDisposable
         Directory.Delete(directory, true);
     }
 
+    [Theory]
+    [InlineData(20, 2)]
+    [InlineData(1000, 3)]
+    public async Task Each_command_also_carries_output_on_stderr_when_its_own_stderr_is_short(int ownStderr, int commands)
+    {
+        var targets = _sandbox.AddHosts(1, "gateway");
+        var directory = Path.Combine(Path.GetTempPath(), "showcaseops-capture-" + Guid.NewGuid().ToString("N"));
+        // ~54,600 encoded characters: two commands of 23,000 + 7,400 hold them, two of 23,000 do not.
+        var body = "awk 'BEGIN { srand(7); for (i = 0; i < 50000; i++) printf \"%c\", 33 + int(rand() * 94) }'\n"
+            + "awk 'BEGIN { for (i = 0; i < " + ownStderr.ToString(System.Globalization.CultureInfo.InvariantCulture) + "; i++) printf \"e\" }' >&2\n";
+        var options = SsmTestSandbox.FastOptions(o =>
+        {
+            o.CaptureFullOutput = true;
+            o.PlatformOperation = true;
+            o.HostOutputDirectory = directory;
+        });
+
+        var result = (await _sandbox.Runner.RunAsync(new SsmScript(body), targets, options, NullReporter.Instance, CancellationToken.None)).Single();
+
+        Assert.Null(result.Error);
+        Assert.Equal(Sha256(await RunLocallyAsync(body.Split('\n')[0] + "\n")), Sha256(result.StandardOutput));
+        Assert.Equal(new string('e', ownStderr), result.StandardError);
+        Assert.Equal(commands, _sandbox.Host.Log.Count("ssm", "SendCommand"));
+        Assert.All(_sandbox.Host.Ssm.Invocations(), i => Assert.True(i.StandardError.Length <= 8000, "each lane fits in what SSM returns of stderr"));
+        Assert.Empty(Directory.Exists(directory) ? Directory.GetFiles(directory) : Array.Empty<string>());
+        Directory.Delete(directory, true);
+    }
+
     [Fact]
     public async Task Small_captured_output_needs_no_follow_up_and_leaves_no_file()
     {
