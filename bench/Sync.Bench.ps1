@@ -33,7 +33,7 @@ function Get-ScriptText($Record) {
 # SSM commands sent since $Since: the batches themselves, and the follow-ups that fetch output past 24,000 characters.
 function Get-SsmCommands([datetime] $Since) {
     $all = @($h.Ssm.Commands | Where-Object { $_.RequestedAt -ge $Since })
-    $pages = @($all | Where-Object { (Get-ScriptText $_) -match 'tail -c \+' })
+    $pages = @($all | Where-Object { (Get-ScriptText $_) -match '==showcaseops-page:v1' })
     [pscustomobject]@{ Batches = $all.Count - $pages.Count; Pages = $pages.Count }
 }
 function Measure-Sync([hashtable] $Extra = @{}) {

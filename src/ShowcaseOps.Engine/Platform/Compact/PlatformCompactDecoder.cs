@@ -31,7 +31,7 @@ public static class PlatformCompactDecoder
     private static readonly Regex Reference = new(@"\\u0001(-?[0-9]{1,9})\\u0002", RegexOptions.CultureInvariant);
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("SCR1");
     private static readonly string[] TaskColumns = { "id", "app", "host", "ip", "hc", "ports", "sp", "st", "ag", "v" };
-    private static readonly string[] ConsulColumns = { "k", "sv", "id", "a", "p", "t", "m", "c" };
+    private static readonly string[] ConsulColumns = { "k", "sv", "id", "a", "p", "t", "m", "c", "ti" };
 
     /// <summary>Decodes <paramref name="base64"/>; <paramref name="known"/> holds the bodies of answers the host calls "same" (by index).</summary>
     public static PlatformCompactResult Decode(string base64, IReadOnlyList<string?> kinds, IReadOnlyList<string?> known, IReadOnlyDictionary<string, string>? knownServers)
@@ -44,7 +44,7 @@ public static class PlatformCompactDecoder
         }
 
         var answers = new PlatformCompactAnswer?[kinds.Count];
-        var tasks = new Dictionary<string, JObject>(StringComparer.Ordinal);
+        var tasks = new TaskTable();
         // Marathon first: the other answers name its tasks' ports.
         foreach (var i in Enumerable.Range(0, kinds.Count).OrderBy(i => kinds[i] == PlatformCompactKinds.MarathonApps ? 0 : 1))
         {
@@ -55,7 +55,7 @@ public static class PlatformCompactDecoder
         return new PlatformCompactResult(answers!, servers);
     }
 
-    private static PlatformCompactAnswer Answer(JObject entry, string? kind, string? known, Dictionary<string, JObject> tasks)
+    private static PlatformCompactAnswer Answer(JObject entry, string? kind, string? known, TaskTable tasks)
     {
         var status = (int?)entry["s"] ?? throw Bad("an answer without a status");
         var digest = (string?)entry["d"];
@@ -166,19 +166,53 @@ public static class PlatformCompactDecoder
         return task;
     }
 
-    private static void IndexTasks(JToken marathon, Dictionary<string, JObject> tasks)
+    private static void IndexTasks(JToken marathon, TaskTable tasks)
     {
         foreach (var task in (marathon["apps"] as JArray ?? new JArray()).OfType<JObject>().SelectMany(a => (a["tasks"] as JArray ?? new JArray()).OfType<JObject>()))
         {
+            tasks.Add(task);
+        }
+    }
+
+    /// <summary>Marathon's tasks in the program's order (apps as listed, each app's tasks by id), and by id (the first of an id).</summary>
+    private sealed class TaskTable
+    {
+        private readonly List<JObject> _order = new();
+        private readonly Dictionary<string, JObject> _byId = new(StringComparer.Ordinal);
+
+        public void Add(JObject task)
+        {
+            _order.Add(task);
             if (task["id"] is JValue { Type: JTokenType.String } id)
             {
-                tasks[(string)id!] = task;
+                _byId.TryAdd((string)id!, task);
             }
+        }
+
+        public bool TryGetValue(string id, out JObject? task) => _byId.TryGetValue(id, out task);
+
+        /// <summary>A column of task references (each the difference from the previous; null: none) as task ids.</summary>
+        public string?[] Ids(JArray refs)
+        {
+            var ids = new string?[refs.Count];
+            var last = 0;
+            for (var i = 0; i < refs.Count; i++)
+            {
+                if (refs[i].Type == JTokenType.Null)
+                {
+                    continue;
+                }
+
+                last += (int)refs[i];
+                ids[i] = last >= 0 && last < _order.Count ? (string?)_order[last]["id"] : throw Bad($"task reference {last} is outside Marathon's {_order.Count} tasks");
+            }
+
+            return ids;
         }
     }
 
     // Columns k (key, 0: the ID), sv, id (1: service + "-" + the instance), a, p, t, m, c (1: Meta showcase-check "tcp:<port>").
-    private static JObject Consul(JObject c, Dictionary<string, JObject> tasks)
+    private static JObject Consul(JObject c, TaskTable tasks)
     {
         var columns = ConsulColumns.ToDictionary(n => n, n => Array(c[n]));
         var count = columns["k"].Count;
@@ -188,9 +222,15 @@ public static class PlatformCompactDecoder
         }
 
         var services = new JObject();
+        var named = tasks.Ids(columns["ti"]);
         for (var row = 0; row < count; row++)
         {
             var meta = columns["m"][row];
+            if (named[row] is { } taskId)
+            {
+                ((meta as JObject) ?? throw Bad("a task reference in a Consul entry without Meta"))["showcase-instance"] = taskId;
+            }
+
             var instance = (meta as JObject)?["showcase-instance"] is JValue { Type: JTokenType.String } v ? (string)v! : null;
             var service = columns["sv"][row];
             var id = IsOne(columns["id"][row])
@@ -217,7 +257,7 @@ public static class PlatformCompactDecoder
         return services;
     }
 
-    private static JObject ServerList(JObject c, Dictionary<string, JObject> tasks)
+    private static JObject ServerList(JObject c, TaskTable tasks)
     {
         if (c["v"] is not JArray ids)
         {
@@ -225,7 +265,8 @@ public static class PlatformCompactDecoder
         }
 
         var urls = Array(c["u"]);
-        if (urls.Count != ids.Count)
+        var named = tasks.Ids(Array(c["ti"]));
+        if (urls.Count != ids.Count || named.Length != ids.Count)
         {
             throw Bad("a server list's columns do not line up");
         }
@@ -233,7 +274,7 @@ public static class PlatformCompactDecoder
         var servers = new JArray();
         for (var row = 0; row < ids.Count; row++)
         {
-            var id = ids[row];
+            var id = named[row] is { } taskId ? new JValue(taskId) : ids[row];
             JToken url = urls[row];
             if (url is JArray)
             {
@@ -247,7 +288,7 @@ public static class PlatformCompactDecoder
         return new JObject { ["Servers"] = servers };
     }
 
-    private static PlatformCompactServers Servers(JObject entry, Dictionary<string, JObject> tasks, IReadOnlyDictionary<string, string>? known)
+    private static PlatformCompactServers Servers(JObject entry, TaskTable tasks, IReadOnlyDictionary<string, string>? known)
     {
         var backend = (string?)entry["b"] ?? throw Bad("a server list without its backend");
         var status = (int?)entry["s"] ?? throw Bad("a server list without a status");
@@ -275,7 +316,7 @@ public static class PlatformCompactDecoder
     }
 
     // ["p", i]: port i of the task named; anything else is the port itself.
-    private static JToken Port(JToken written, string? taskId, Dictionary<string, JObject> tasks, out JObject? task)
+    private static JToken Port(JToken written, string? taskId, TaskTable tasks, out JObject? task)
     {
         task = null;
         if (written is not JArray { Count: 2 } reference || (string?)reference[0] != "p")
@@ -283,7 +324,7 @@ public static class PlatformCompactDecoder
             return written;
         }
 
-        if (taskId is null || !tasks.TryGetValue(taskId, out task) || task["ports"] is not JArray ports)
+        if (taskId is null || !tasks.TryGetValue(taskId, out task) || task?["ports"] is not JArray ports)
         {
             throw Bad($"a port refers to task '{taskId}', which the Marathon answer does not hold");
         }

@@ -125,13 +125,13 @@ def marathon(body):
             cols['st'].append(t.get('state'))
             cols['ag'].append(t['slaveId'] if 'slaveId' in t else ['a', t.get('agentId')])
             cols['v'].append(0 if version == app.get('version') else version)
-            if isinstance(t.get('id'), str):
-                tasks_by_id[t['id']] = t
+            if isinstance(t.get('id'), str) and t['id'] not in tasks_by_id:
+                tasks_by_id[t['id']] = (len(cols['id']) - 1, t)
     return {'apps': apps, 'n': counts, 't': cols}, tasks_by_id
 
 
 def task_port(tasks, instance, port, host=None):
-    t = tasks.get(instance) if isinstance(instance, str) else None
+    t = tasks.get(instance, (None, None))[1] if isinstance(instance, str) else None
     if t is None or not isinstance(t.get('ports'), list) or port not in t['ports']:
         return None
     if host is not None and host != t.get('host'):
@@ -139,8 +139,25 @@ def task_port(tasks, instance, port, host=None):
     return t['ports'].index(port)
 
 
+class TaskRefs(object):
+    # A task named by its position among Marathon's tasks (as marathon() orders them), written as the difference from
+    # the previous one in the same column: the entries follow the tasks' order, so most are 1.
+    def __init__(self, tasks):
+        self.tasks = tasks
+        self.last = 0
+
+    def ref(self, task_id):
+        if not isinstance(task_id, str) or task_id not in self.tasks:
+            return None
+        index = self.tasks[task_id][0]
+        delta = index - self.last
+        self.last = index
+        return delta
+
+
 def consul(body, tasks):
-    cols = {k: [] for k in ('k', 'sv', 'id', 'a', 'p', 't', 'm', 'c')}
+    cols = {k: [] for k in ('k', 'sv', 'id', 'a', 'p', 't', 'm', 'c', 'ti')}
+    refs = TaskRefs(tasks)
     for key in sorted(body):
         e = body[key]
         if not isinstance(e, dict):
@@ -164,6 +181,10 @@ def consul(body, tasks):
         cols['a'].append(e.get('Address'))
         cols['p'].append(['p', index] if index is not None else port)
         cols['t'].append(e.get('Tags'))
+        ref = refs.ref(instance)
+        if ref is not None:
+            del meta['showcase-instance']
+        cols['ti'].append(ref)
         cols['m'].append(meta)
         cols['c'].append(check)
     return cols
@@ -175,15 +196,19 @@ def servers(body, tasks):
         return {'v': None}
     ids = []
     urls = []
+    refs = TaskRefs(tasks)
+    order = []
     for srv in listed:
         url = srv.get('URL')
         m = re.match(r'\Ahttp://([0-9.]+):(\d{1,5})\Z', url) if isinstance(url, str) else None
         index = task_port(tasks, srv.get('Id'), int(m.group(2)), m.group(1)) if m else None
         if isinstance(url, list):
             raise NotCompactable()
-        ids.append(srv.get('Id'))
+        ref = refs.ref(srv.get('Id'))
+        ids.append(None if ref is not None else srv.get('Id'))
+        order.append(ref)
         urls.append(['p', index] if index is not None else url)
-    return {'v': ids, 'u': urls}
+    return {'v': ids, 'u': urls, 'ti': order}
 
 
 def listing(kind, body):
