@@ -66,7 +66,7 @@ public static class PlatformBatchParser
         PlatformCompactResult result;
         try
         {
-            result = PlatformCompactDecoder.Decode(payload, batch.Select(PlatformCompactKinds.Of).ToArray(), knownBodies ?? Array.Empty<string?>(), knownServers);
+            result = PlatformCompactDecoder.Decode(payload, PlatformCompactKinds.ForBatch(batch), knownBodies ?? Array.Empty<string?>(), knownServers);
         }
         catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException or InvalidCastException or ArgumentException)
         {

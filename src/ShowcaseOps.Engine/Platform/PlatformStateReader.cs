@@ -89,7 +89,7 @@ public sealed class PlatformStateReader
 
     // A prefetched backend that does not exist: nothing to read, not a problem.
     private static bool IsMissingPrefetch(PlatformResponse response, HashSet<string> prefetched) =>
-        response.Status == 404 && response.Request.Target == PlatformTarget.Vulcand && IsServersRead(response.Request, out var id) && prefetched.Contains(id);
+        response.Status == 404 && PlatformReadPlan.ServersBackend(response.Request) is { } id && prefetched.Contains(id);
 
     /// <summary>What the rounds have read so far, target by target.</summary>
     private sealed class ReadResults
@@ -206,13 +206,6 @@ public sealed class PlatformStateReader
                 pending.Add(new PlatformRequest(PlatformTarget.Kong, "GET", (string)next!, null, isRoutes ? "Kong routes (next page)" : "Kong services (next page)"));
             }
         }
-    }
-
-    private static bool IsServersRead(PlatformRequest request, out string backendId)
-    {
-        var parts = request.PathAndQuery.Split('/');
-        backendId = parts.Length == 5 && parts[2] == "backends" && parts[4] == "servers" ? Uri.UnescapeDataString(parts[3]) : string.Empty;
-        return backendId.Length > 0;
     }
 
     private static PlatformState Build(

@@ -57,21 +57,16 @@ internal sealed class SsmPlatformChannel : IPlatformChannel
     {
         var answers = new PlatformResponse?[batch.Count];
         var readAhead = TakeReadAhead();
-        if (batch.All(r => r.Method == "GET"))
+        // Only a batch that is exactly a reader's second round (server lists, all read ahead) is answered from them.
+        if (batch.Count > 0 && batch.All(r => readAhead.ContainsKey(CacheKey(r))))
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                if (readAhead.TryGetValue(CacheKey(batch[i]), out var early))
-                {
-                    answers[i] = new PlatformResponse(batch[i], early.Status, early.Body);
-                }
+                var early = readAhead[CacheKey(batch[i])];
+                answers[i] = new PlatformResponse(batch[i], early.Status, early.Body);
             }
 
-            var answered = answers.Count(a => a is not null);
-            if (answered > 0)
-            {
-                reporter.Verbose($"SSM: {answered} of {batch.Count} read(s) answered by the server lists the last batch read ahead on {_gateway}.");
-            }
+            reporter.Verbose($"SSM: {batch.Count} read(s) answered by the server lists the last batch read ahead on {_gateway}.");
         }
 
         var remaining = Enumerable.Range(0, batch.Count).Where(i => answers[i] is null).ToList();

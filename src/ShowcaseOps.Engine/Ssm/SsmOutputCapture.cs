@@ -116,7 +116,8 @@ public sealed class SsmOutputCapture
     {
         stderr ??= string.Empty;
         var marker = "\n" + LanePrefix + "offset=" + Invariant(offset) + "==\n";
-        var at = stderr.IndexOf(marker, StringComparison.Ordinal);
+        // The lane is printed last: a line like its marker in the script's own stderr comes before it.
+        var at = stderr.LastIndexOf(marker, StringComparison.Ordinal);
         if (at < 0)
         {
             return (null, stderr);
@@ -131,7 +132,7 @@ public sealed class SsmOutputCapture
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A cleanup script for when paging is abandoned.</summary>
-    public string CleanupScript() => "rm -f '" + EncodedPath + "' '" + RawPath + "'\n";
+    public string CleanupScript() => "rm -f '" + EncodedPath + "' '" + RawPath + "' '" + RawPath + ".err'\n";
 
     /// <summary>Parses the first page. Null when the output carries no frame (e.g. the script never reached the end).</summary>
     public static FirstPage? ParseFirstPage(string stdout)

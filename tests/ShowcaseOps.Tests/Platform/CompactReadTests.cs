@@ -109,7 +109,8 @@ public sealed class CompactReadTests : IDisposable
                         ["healthChecks"] = new JArray(new JObject { ["protocol"] = "MESOS_HTTP", ["path"] = "/health", ["portIndex"] = 0 }),
                         ["tasks"] = new JArray(
                             new JObject { ["id"] = task, ["appId"] = "/app-a", ["host"] = "10.0.12.5", ["ports"] = new JArray(31001, 31002), ["servicePorts"] = new JArray(10001), ["state"] = "TASK_RUNNING", ["slaveId"] = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9-S1", ["version"] = "2026-01-02T03:04:05.678Z", ["ipAddresses"] = new JArray(new JObject { ["ipAddress"] = "10.32.0.7", ["protocol"] = "IPv4" }), ["healthCheckResults"] = new JArray(new JObject { ["alive"] = true }, new JObject { ["alive"] = false }), ["stagedAt"] = "2026-01-02T03:04:06.000Z" },
-                            new JObject { ["id"] = "app-a.ABCDEF01-2345-4678-9ABC-DEF012345678", ["appId"] = "/other", ["host"] = "10.0.12.6", ["ports"] = new JArray(), ["state"] = "TASK_STAGING", ["agentId"] = "agent-7", ["version"] = "2026-01-01T00:00:00Z" }),
+                            new JObject { ["id"] = "app-a.ABCDEF01-2345-4678-9ABC-DEF012345678", ["appId"] = "/other", ["host"] = "10.0.12.6", ["ports"] = new JArray(), ["state"] = "TASK_STAGING", ["agentId"] = "agent-7", ["version"] = "2026-01-01T00:00:00Z" },
+                            new JObject { ["id"] = "app-a.z", ["appId"] = "/app-a", ["host"] = "10.0.12.7", ["ports"] = new JArray(8080), ["state"] = "TASK_RUNNING", ["slaveId"] = null, ["agentId"] = "agent-8" }),
                     },
                     new JObject { ["id"] = "/no-tasks", ["instances"] = 0, ["cmd"] = "sleep 1", ["cpus"] = 0.25, ["mem"] = 64.5 }),
             }.ToString(Formatting.None)),
@@ -120,7 +121,7 @@ public sealed class CompactReadTests : IDisposable
                 ["odd"] = new JObject { ["ID"] = "odd", ["Service"] = "odd", ["Tags"] = null, ["Meta"] = new JObject { ["note"] = "a \u0001 control character, \u00e9, 0b6a1c2d-3e4f-4a5b-8c6d-7e8f90a1b2c3" }, ["Address"] = "", ["Port"] = 0 },
                 ["elsewhere"] = new JObject { ["ID"] = "elsewhere", ["Service"] = "app-a", ["Meta"] = new JObject { ["showcase-instance"] = task }, ["Address"] = "10.9.9.9", ["Port"] = 31001 },
             }.ToString(Formatting.None)),
-            ["/v2/hosts"] = (200, "{\"Hosts\":[{\"Name\":\"app-a.service.consul\",\"Settings\":{\"Default\":false}}]}"),
+            ["/v2/hosts"] = (200, "{\"Hosts\":{\"Name\":\"not a list\"}}"),
             ["/v2/backends"] = (200, "{\"Backends\":[{\"Id\":\"app-a\",\"Type\":\"http\",\"Settings\":{}},{\"Id\":\"..\",\"Type\":\"http\"},{\"Id\":\"gone\",\"Type\":\"http\"}]}"),
             ["/v2/frontends"] = (200, "{\"Frontends\":[{\"Id\":\"app-a\",\"Route\":\"Host(\\\"app-a.service.consul\\\") && PathRegexp(\\\"/.*\\\")\",\"Type\":\"http\",\"BackendId\":\"app-a\"}]}"),
             ["/v2/listeners"] = (200, "{\"Listeners\":[{\"Id\":\"app-a\",\"Protocol\":\"http\",\"Address\":{\"Network\":\"tcp\",\"Address\":\"0.0.0.0:10001\"}}]}"),
@@ -129,7 +130,7 @@ public sealed class CompactReadTests : IDisposable
         };
         var servers = new Dictionary<string, (int Status, string Body)>
         {
-            ["app-a"] = (200, "{\"Servers\":[{\"Id\":\"" + task + "\",\"URL\":\"http://10.0.12.5:31001\"},{\"Id\":\"hand-made\",\"URL\":\"http://[fd00::1]:8080\"},{\"Id\":\"" + task + "\",\"URL\":\"http://10.0.12.6:31001\"}]}"),
+            ["app-a"] = (200, "{\"Servers\":[{\"Id\":\"" + task + "\",\"URL\":\"http://10.0.12.5:31001\"},{\"Id\":\"hand-made\",\"URL\":\"http://[fd00::1]:8080\"},{\"Id\":\"" + task + "\",\"URL\":\"http://10.0.12.6:31001\"},{\"Id\":\"" + task + "\",\"URL\":\"http://10.0.12.5:031001\"},{\"Id\":\"app-a.z\",\"URL\":\"http://10.0.12.7:\u0668\u0660\u0668\u0660\"}]}"),
             [".."] = (200, "{\"Servers\":null}"),
             ["gone"] = (404, "{\"message\":\"Object not found\"}"),
         };
@@ -165,6 +166,8 @@ public sealed class CompactReadTests : IDisposable
             decoded.Servers.ToDictionary(s => s.Backend, s => (s.Status, s.Body)))).ReadAsync(NullReporter.Instance, CancellationToken.None);
         Assert.Equal(Canonical(whole), Canonical(fromCompact));
         Assert.Contains(fromCompact.ConsulServices, c => c.Meta.TryGetValue("note", out var note) && note.Contains('\u0001', StringComparison.Ordinal));
+        Assert.Contains(fromCompact.VulcandBackends.Single(b => b.Id == "app-a").Servers, v => v.Url == "http://10.0.12.5:031001");
+        Assert.Contains(((JArray)JObject.Parse(decoded.Answers[0].Body)["apps"]![0]!["tasks"]!).Select(t => MarathonClient.ToTask((JObject)t)), t => t.Id == "app-a.z" && t.AgentId == "agent-8");
     }
 
     [Fact]

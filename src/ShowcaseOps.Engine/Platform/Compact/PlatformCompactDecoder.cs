@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.IO.Compression;
 using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -36,7 +35,7 @@ public static class PlatformCompactDecoder
     /// <summary>Decodes <paramref name="base64"/>; <paramref name="known"/> holds the bodies of answers the host calls "same" (by index).</summary>
     public static PlatformCompactResult Decode(string base64, IReadOnlyList<string?> kinds, IReadOnlyList<string?> known, IReadOnlyDictionary<string, string>? knownServers)
     {
-        var doc = Document(Gunzip(Convert.FromBase64String(base64)));
+        var doc = Document(Ssm.SsmCommandEncoder.Gunzip(Convert.FromBase64String(base64)));
         var entries = doc["r"] as JArray ?? throw Bad("no answers");
         if (entries.Count != kinds.Count)
         {
@@ -389,21 +388,13 @@ public static class PlatformCompactDecoder
     {
         try
         {
-            using var reader = new JsonTextReader(new StringReader(json)) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Decimal };
+            using var reader = new JsonTextReader(new StringReader(json)) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Double };
             return JToken.ReadFrom(reader);
         }
         catch (JsonException ex)
         {
             throw new InvalidDataException("The compact read is not valid JSON: " + ex.Message, ex);
         }
-    }
-
-    private static byte[] Gunzip(byte[] bytes)
-    {
-        using var input = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-        using var output = new MemoryStream();
-        input.CopyTo(output);
-        return output.ToArray();
     }
 
     private static InvalidDataException Bad(string why) => new("The compact read could not be decoded: " + why + ".");

@@ -21,6 +21,25 @@ public static class PlatformCompactKinds
     public const string KongServices = "KS";
     public const string KongRoutes = "KR";
 
+    /// <summary>
+    /// The kind of each request of a batch: the program names Marathon's tasks by position in one Marathon answer, so a
+    /// second Marathon read in the same batch travels as it is.
+    /// </summary>
+    public static string?[] ForBatch(IReadOnlyList<PlatformRequest> requests)
+    {
+        var kinds = requests.Select(Of).ToArray();
+        var first = Array.IndexOf(kinds, MarathonApps);
+        for (var i = first + 1; first >= 0 && i < kinds.Length; i++)
+        {
+            if (kinds[i] == MarathonApps)
+            {
+                kinds[i] = null;
+            }
+        }
+
+        return kinds;
+    }
+
     /// <summary>The kind of a GET the compact read knows, or null.</summary>
     public static string? Of(PlatformRequest request)
     {
@@ -84,6 +103,9 @@ public static class PlatformCompactRead
     public const string ProgramFile = "compact_read.py";
     public const string SpecFile = "spec";
 
+    /// <summary>At most this many server-list digests travel (~18 characters each in the command); beyond, lists come whole.</summary>
+    public const int MaxKnownServerLists = 1000;
+
     private static readonly Lazy<byte[]> ProgramBytes = new(LoadProgram);
 
     /// <summary>The program's text (an embedded resource of this assembly).</summary>
@@ -92,7 +114,7 @@ public static class PlatformCompactRead
     /// <summary>The archive files a compact batch adds: the program, its spec and the known digests.</summary>
     internal static IEnumerable<KeyValuePair<string, byte[]>> Files(PlatformEndpoints endpoints, IReadOnlyList<PlatformRequest> requests, string batchId, PlatformCompactOptions options)
     {
-        var kinds = requests.Select(PlatformCompactKinds.Of).ToArray();
+        var kinds = PlatformCompactKinds.ForBatch(requests);
         var backendsIndex = Array.FindIndex(kinds, k => k == PlatformCompactKinds.VulcandBackends);
         var spec = new JObject
         {
@@ -113,7 +135,7 @@ public static class PlatformCompactRead
             }
         }
 
-        foreach (var (backend, digest) in options.KnownServerDigests)
+        foreach (var (backend, digest) in backendsIndex >= 0 && options.PrefetchServers ? options.KnownServerDigests.Take(MaxKnownServerLists) : Enumerable.Empty<KeyValuePair<string, string>>())
         {
             if (IsDigest(digest))
             {

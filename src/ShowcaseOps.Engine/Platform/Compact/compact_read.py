@@ -16,6 +16,7 @@ import struct
 import sys
 import urllib.parse
 
+URL = re.compile(r'\Ahttp://([0-9.]+):([1-9][0-9]{0,4})\Z', re.ASCII)
 UUID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}')
 # What the module reads of an app (MarathonClient.ToApp), of a task (ToTask, without the times) and of each list.
 APP_FIELDS = ('id', 'instances', 'cpus', 'mem', 'cmd', 'container', 'networks', 'portDefinitions', 'ports', 'labels',
@@ -123,7 +124,7 @@ def marathon(body):
             cols['ports'].append(t.get('ports'))
             cols['sp'].append(t.get('servicePorts'))
             cols['st'].append(t.get('state'))
-            cols['ag'].append(t['slaveId'] if 'slaveId' in t else ['a', t.get('agentId')])
+            cols['ag'].append(t['slaveId'] if t.get('slaveId') is not None or 'agentId' not in t else ['a', t.get('agentId')])
             cols['v'].append(0 if version == app.get('version') else version)
             if isinstance(t.get('id'), str) and t['id'] not in tasks_by_id:
                 tasks_by_id[t['id']] = (len(cols['id']) - 1, t)
@@ -200,8 +201,10 @@ def servers(body, tasks):
     order = []
     for srv in listed:
         url = srv.get('URL')
-        m = re.match(r'\Ahttp://([0-9.]+):(\d{1,5})\Z', url) if isinstance(url, str) else None
+        m = URL.match(url) if isinstance(url, str) else None
         index = task_port(tasks, srv.get('Id'), int(m.group(2)), m.group(1)) if m else None
+        if index is not None and url != 'http://%s:%d' % (m.group(1), int(m.group(2))):
+            index = None
         if isinstance(url, list):
             raise NotCompactable()
         ref = refs.ref(srv.get('Id'))
@@ -214,6 +217,8 @@ def servers(body, tasks):
 def listing(kind, body):
     key = LIST_KEY[kind]
     items = body.get(key)
+    if items is not None and not isinstance(items, list):
+        raise NotCompactable()
     if items is not None and kind in ('KS', 'KR'):
         # By name (then id): a route then follows its service, so their ids compress as neighbours.
         items = sorted(items, key=lambda i: (str(i.get('name')), str(i.get('id'))) if isinstance(i, dict) else ('', ''))
