@@ -136,7 +136,7 @@ public sealed class CompactReadTests : IDisposable
         };
 
         var requests = new[] { new PlatformRequest(PlatformTarget.Marathon, "GET", SyncEngine.MarathonAppsPath) }.Concat(PlatformReadPlan.Lists()).ToArray();
-        var decoded = await CompactProgram.RunAsync(requests, bodies, servers);
+        var decoded = await CompactProgram.RunAsync(requests, bodies, servers, serversConfMustContain: "v2/backends/%2E%2E/servers");
 
         for (var i = 0; i < requests.Length; i++)
         {
@@ -316,7 +316,7 @@ public sealed class CompactReadTests : IDisposable
 /// <summary>Runs compact_read.py (the embedded program) over fixed answers in a scratch directory, as the batch script does.</summary>
 internal static class CompactProgram
 {
-    public static async Task<PlatformCompactResult> RunAsync(IReadOnlyList<PlatformRequest> requests, Dictionary<string, (int Status, string Body)> bodies, Dictionary<string, (int Status, string Body)> servers)
+    public static async Task<PlatformCompactResult> RunAsync(IReadOnlyList<PlatformRequest> requests, Dictionary<string, (int Status, string Body)> bodies, Dictionary<string, (int Status, string Body)> servers, string? serversConfMustContain = null)
     {
         var dir = Directory.CreateTempSubdirectory("showcase-compact-").FullName;
         try
@@ -345,7 +345,10 @@ internal static class CompactProgram
                 pstatus.Append("\n@@SHOWCASE-STATUS ").Append(script.BatchId).Append(' ').Append(n + 1).Append(' ').Append(code).Append(' ').Append(Encoding.UTF8.GetByteCount(body)).Append('\n');
             }
 
-            Assert.Contains("v2/backends/%2E%2E/servers", await File.ReadAllTextAsync(Path.Combine(dir, "servers.conf")), StringComparison.Ordinal);
+            if (serversConfMustContain is not null)
+            {
+                Assert.Contains(serversConfMustContain, await File.ReadAllTextAsync(Path.Combine(dir, "servers.conf")), StringComparison.Ordinal);
+            }
             await File.WriteAllTextAsync(Path.Combine(dir, "pstatus"), pstatus.ToString());
             var output = new StringBuilder();
             Assert.Equal(0, await PythonAsync(dir, "encode", output));
